@@ -1,0 +1,1 @@
+"""Saison: the season planner for performing-arts venues."""

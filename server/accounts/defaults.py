@@ -1,0 +1,79 @@
+"""The venue's departments and what each may do, created once on a new installation."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import func, select
+
+from server.accounts.models import Team, User
+from server.accounts.permissions import SYSTEM
+from server.accounts.users import PermissionService, TeamService, UserIn, UserService
+from server.core.unit_of_work import unit_of_work
+from server.db.engine import Database
+
+# team -> {area: level}; editable afterwards through /api/v1/teams and /api/v1/permissions.
+DEFAULT_TEAMS: dict[str, tuple[str, dict[str, str]]] = {
+    "Programmation": (
+        "Choisit les spectacles, pose les options, confirme.",
+        {"directory": "write", "technical": "read", "programming": "manage", "planning": "write", "contracts": "write"},
+    ),
+    "Administration": (
+        "Contrats, cachets, paie.",
+        {"directory": "write", "technical": "read", "programming": "read", "planning": "read", "contracts": "write"},
+    ),
+    "Technique": (
+        "Salles, montages, services, fiches techniques.",
+        {"directory": "read", "technical": "manage", "programming": "read", "planning": "manage"},
+    ),
+    "Relations publiques": (
+        "Publics, médiation, accessibilité.",
+        {"directory": "write", "technical": "read", "programming": "read", "planning": "write"},
+    ),
+    "Communication": (
+        "Site, brochure, agendas en ligne.",
+        {"directory": "read", "technical": "read", "programming": "read", "planning": "read"},
+    ),
+}
+
+
+async def ensure_default_teams(db: Database) -> dict[str, int]:
+    """Create the default teams and permissions if there are no teams yet; return name → id."""
+    async with unit_of_work(db, SYSTEM) as uow:
+        t: Any = Team.__table__  # type: ignore[attr-defined]
+        existing = {name: id_ for id_, name in (await uow.session.execute(select(t.c.id, t.c.name))).all()}
+        if existing:
+            return existing
+        ids: dict[str, int] = {}
+        for name, (description, levels) in DEFAULT_TEAMS.items():
+            row = await TeamService(uow).insert_row({"name": name, "description": description})
+            ids[name] = row["id"]
+            for area, level in levels.items():
+                await PermissionService(uow).insert_row({"area": area, "level": level, "team_id": row["id"]})
+        await uow.commit()
+        return ids
+
+
+async def user_count(db: Database) -> int:
+    async with db.sessions() as session:
+        u: Any = User.__table__  # type: ignore[attr-defined]
+        return int((await session.execute(select(func.count()).select_from(u))).scalar_one())
+
+
+async def create_user(
+    db: Database, email: str, name: str, password: str | None, *, admin: bool = False, teams: list[str] | None = None
+) -> tuple[dict[str, Any], str]:
+    """Create a user through the same service as the API; returns the user and the password."""
+    team_ids = await ensure_default_teams(db)
+    password = password or secrets.token_urlsafe(12)
+    unknown = [t for t in teams or [] if t not in team_ids]
+    if unknown:
+        raise ValueError(f"unknown team(s): {', '.join(unknown)}; teams are {', '.join(team_ids)}")
+    async with unit_of_work(db, SYSTEM) as uow:
+        data = UserIn(
+            email=email, name=name, password=password, is_admin=admin,
+            team_ids=[team_ids[t] for t in teams or []],
+        )
+        user = await UserService(uow).create(data.model_dump())
+    return user, password

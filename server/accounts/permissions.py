@@ -1,0 +1,86 @@
+"""The permission vocabulary and the small predicates every interface reuses.
+
+A rule such as "who may read fees" lives here once; REST guards, live updates, calendars and
+exports all ask the same ``Principal``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+
+
+class Workspace(str, Enum):
+    DIRECTORY = "directory"
+    TECHNICAL = "technical"
+    PROGRAMMING = "programming"
+    PLANNING = "planning"
+    # Not a workspace of its own: the confidential part of Programming (fees, contract terms).
+    CONTRACTS = "contracts"
+    # Accounts, teams and permissions themselves.
+    ADMINISTRATION = "administration"
+
+
+class Level(IntEnum):
+    NONE = 0
+    READ = 1
+    WRITE = 2
+    MANAGE = 3
+
+    @classmethod
+    def parse(cls, name: str) -> Level:
+        return cls[name.upper()]
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+ALL_AREAS: tuple[Workspace, ...] = tuple(Workspace)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting, with the levels already resolved from teams, user overrides and token scope."""
+
+    user_id: int | None
+    name: str
+    levels: Mapping[Workspace, Level] = field(default_factory=dict)
+    is_admin: bool = False
+    via: str = "session"
+    email: str | None = None
+    team_ids: tuple[int, ...] = ()
+
+    def level(self, area: Workspace) -> Level:
+        return self.levels.get(area, Level.NONE)
+
+    def can(self, area: Workspace, needed: Level) -> bool:
+        return self.level(area) >= needed
+
+    def can_read(self, area: Workspace) -> bool:
+        return self.can(area, Level.READ)
+
+    def can_write(self, area: Workspace) -> bool:
+        return self.can(area, Level.WRITE)
+
+    @property
+    def can_read_fees(self) -> bool:
+        return self.can(Workspace.CONTRACTS, Level.READ)
+
+    @property
+    def can_write_fees(self) -> bool:
+        return self.can(Workspace.CONTRACTS, Level.WRITE)
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+SYSTEM = Principal(
+    user_id=None,
+    name="Saison",
+    levels={area: Level.MANAGE for area in ALL_AREAS},
+    is_admin=True,
+    via="system",
+)

@@ -1,0 +1,138 @@
+"""Signing in and out, password changes, tokens; attempts are throttled and all are recorded."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from server.accounts import credentials
+from server.accounts.models import ApiToken, User
+from server.accounts.permissions import Level, Principal, Workspace
+from server.core.changelog import Change, ChangeLogEntry
+from server.core.errors import Invalid, NotAuthenticated, NotFound, PermissionDenied, TooManyAttempts
+from server.core.unit_of_work import UnitOfWork
+from server.settings import Settings
+
+WRONG = "wrong email or password"
+
+
+def _log(uow: UnitOfWork, action: str, user_id: int | None, after: dict[str, Any]) -> None:
+    uow.record(Change(workspace=Workspace.ADMINISTRATION.value, entity="user", entity_id=user_id, action=action, after=after))
+
+
+async def recent_failures(uow: UnitOfWork, email: str, ip: str, window: int) -> tuple[int, int]:
+    c: Any = ChangeLogEntry.__table__.c  # type: ignore[attr-defined]
+    since = func.now() - timedelta(seconds=window)
+    base = select(func.count()).where(c.action == "auth.sign_in_failed", c.at > since)
+    by_email = (await uow.session.execute(base.where(c.after["email"].astext == email))).scalar_one()
+    by_ip = (await uow.session.execute(base.where(c.after["ip"].astext == ip))).scalar_one()
+    return int(by_email), int(by_ip)
+
+
+async def sign_in(
+    uow: UnitOfWork, settings: Settings, email: str, password: str, ip: str
+) -> tuple[Principal, credentials.NewSession]:
+    email = email.strip().lower()
+    by_email, by_ip = await recent_failures(uow, email, ip, settings.sign_in_window_seconds)
+    if by_email >= settings.sign_in_attempts or by_ip >= settings.sign_in_attempts * 4:
+        raise TooManyAttempts(
+            "too many failed sign-ins; wait a few minutes and try again",
+            retry_after=settings.sign_in_window_seconds,
+        )
+    u: Any = User.__table__  # type: ignore[attr-defined]
+    user = (await uow.session.execute(select(u).where(u.c.email == email))).mappings().first()
+    ok = credentials.verify_password(user["password_hash"] if user else None, password)
+    if not ok or user is None or not user["is_active"]:
+        _log(uow, "auth.sign_in_failed", user["id"] if user else None, {"email": email, "ip": ip})
+        await uow.commit()
+        raise NotAuthenticated(WRONG)
+    new = await credentials.open_session(uow.session, user["id"], settings.session_days)
+    principal = await credentials.principal_for(uow.session, user["id"], via="session")
+    assert principal is not None
+    uow.actor = principal
+    _log(uow, "auth.signed_in", user["id"], {"email": email, "ip": ip})
+    await uow.commit()
+    return principal, new
+
+
+async def sign_out(uow: UnitOfWork, token: str) -> None:
+    await credentials.close_session(uow.session, token)
+    _log(uow, "auth.signed_out", uow.actor.user_id, {})
+    await uow.commit()
+
+
+async def change_password(uow: UnitOfWork, current: str, new: str) -> None:
+    if uow.actor.user_id is None:
+        raise NotAuthenticated("sign in first")
+    u: Any = User.__table__  # type: ignore[attr-defined]
+    row = (await uow.session.execute(select(u).where(u.c.id == uow.actor.user_id))).mappings().one()
+    if not credentials.verify_password(row["password_hash"], current):
+        raise Invalid({"current_password": "is not your current password"})
+    if len(new) < 10:
+        raise Invalid({"new_password": "needs at least 10 characters"})
+    await uow.session.execute(
+        update(u).where(u.c.id == row["id"]).values(
+            password_hash=credentials.hash_password(new), version=u.c.version + 1, updated_at=func.now()
+        )
+    )
+    _log(uow, "auth.password_changed", row["id"], {})
+    await uow.commit()
+
+
+# -- tokens --------------------------------------------------------------------------------
+def _t() -> Any:
+    return ApiToken.__table__  # type: ignore[attr-defined]
+
+
+def token_view(row: Any) -> dict[str, Any]:
+    return {k: row[k] for k in ("id", "kind", "name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at")}
+
+
+async def create_token(uow: UnitOfWork, kind: str, name: str, scopes: dict[str, str]) -> tuple[dict[str, Any], str]:
+    if uow.actor.user_id is None:
+        raise NotAuthenticated("sign in first")
+    if uow.actor.via not in {"session", "system"}:
+        raise PermissionDenied("tokens are created from a signed-in session, not with another token")
+    problems = {}
+    for area, level in scopes.items():
+        if area not in {w.value for w in Workspace}:
+            problems[f"scopes.{area}"] = "unknown workspace"
+        elif level not in {"none", "read", "write", "manage"}:
+            problems[f"scopes.{area}"] = "use none, read, write or manage"
+        elif not uow.actor.can(Workspace(area), Level.parse(level)):
+            problems[f"scopes.{area}"] = f"you do not have {level} access to {area} yourself"
+    if problems:
+        raise Invalid(problems)
+    prefix, secret = credentials.new_token_secret(kind)
+    row = (
+        await uow.session.execute(
+            insert(_t())
+            .values(user_id=uow.actor.user_id, kind=kind, name=name, prefix=prefix,
+                    token_hash=credentials.digest(secret), scopes=scopes)
+            .returning(_t())
+        )
+    ).mappings().one()
+    uow.record(Change(workspace="administration", entity="token", entity_id=row["id"], action=f"{kind}.created",
+                      after={"name": name, "kind": kind, "scopes": scopes, "prefix": prefix, "user_id": uow.actor.user_id}))
+    await uow.commit()
+    return token_view(row), secret
+
+
+async def list_tokens(uow: UnitOfWork) -> list[dict[str, Any]]:
+    t = _t()
+    rows = (await uow.session.execute(select(t).where(t.c.user_id == uow.actor.user_id).order_by(t.c.id))).mappings()
+    return [token_view(r) for r in rows]
+
+
+async def revoke_token(uow: UnitOfWork, token_id: int) -> None:
+    t = _t()
+    row = (await uow.session.execute(select(t).where(t.c.id == token_id))).mappings().first()
+    if row is None or (row["user_id"] != uow.actor.user_id and not uow.actor.can(Workspace.ADMINISTRATION, Level.MANAGE)):
+        raise NotFound(f"token {token_id} does not exist")
+    if row["revoked_at"] is None:
+        await uow.session.execute(update(t).where(t.c.id == token_id).values(revoked_at=func.now()))
+        uow.record(Change(workspace="administration", entity="token", entity_id=token_id,
+                          action=f"{row['kind']}.revoked", before={"name": row["name"]}, after={"revoked": True}))
+    await uow.commit()

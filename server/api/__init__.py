@@ -1,0 +1,1 @@
+"""HTTP interface: thin controllers over the domain services, errors as problem details."""

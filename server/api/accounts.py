@@ -1,0 +1,162 @@
+"""Sign-in, the signed-in person, their tokens; users, teams and permissions for admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from litestar import Request, Response, Router, delete, get, post
+from litestar.datastructures import Cookie
+from pydantic import BaseModel, Field
+
+from server.accounts import signin
+from server.accounts.permissions import Workspace
+from server.accounts.users import (
+    PermissionIn,
+    PermissionOut,
+    PermissionService,
+    TeamIn,
+    TeamOut,
+    TeamService,
+    UserIn,
+    UserOut,
+    UserService,
+)
+from server.api.auth import SESSION_COOKIE, forget_principals
+from server.api.crud import crud_router
+from server.api.guards import PUBLIC, SIGNED_IN
+from server.core.fields import Name
+from server.core.unit_of_work import UnitOfWork
+
+
+class SignIn(BaseModel):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class Me(BaseModel):
+    user_id: int | None
+    name: str
+    email: str | None
+    is_admin: bool
+    levels: dict[str, str]
+    team_ids: list[int]
+    csrf_token: str | None = None
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(min_length=10, max_length=200)
+
+
+class TokenIn(BaseModel):
+    name: Name
+    kind: Literal["api", "app_password"] = "api"
+    scopes: dict[str, Literal["none", "read", "write", "manage"]] = Field(
+        default_factory=dict, description="Level per workspace, e.g. {'programming': 'read'}"
+    )
+
+
+class TokenOut(BaseModel):
+    id: int
+    kind: str
+    name: str
+    prefix: str
+    scopes: dict[str, str]
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class NewToken(TokenOut):
+    secret: str = Field(description="Shown once: store it now")
+
+
+def me_of(request: Request[Any, Any, Any], csrf: str | None = None) -> dict[str, Any]:
+    p = request.scope["user"]
+    return {
+        "user_id": p.user_id,
+        "name": p.name,
+        "email": p.email,
+        "is_admin": p.is_admin,
+        "levels": {area.value: level.label for area, level in p.levels.items()},
+        "team_ids": list(p.team_ids),
+        "csrf_token": csrf,
+    }
+
+
+@post("/sign-in", opt=PUBLIC, summary="Sign in with email and password (sets the session cookie)", status_code=200)
+async def sign_in(request: Request[Any, Any, Any], uow: UnitOfWork, data: SignIn) -> Response[Me]:
+    settings = request.app.state.settings
+    ip = request.client.host if request.client else "unknown"
+    principal, session = await signin.sign_in(uow, settings, data.email, data.password, ip)
+    request.scope["user"] = principal
+    cookie = Cookie(
+        key=SESSION_COOKIE,
+        value=session.token,
+        httponly=True,
+        secure=settings.secure_cookies or request.url.scheme == "https",
+        samesite="lax",
+        path="/",
+        expires=int(session.expires_at.timestamp()),
+    )
+    return Response(me_of(request, session.csrf_token), cookies=[cookie])  # type: ignore[arg-type]
+
+
+@post("/sign-out", opt=SIGNED_IN, summary="Sign out (ends this session)", status_code=204)
+async def sign_out(request: Request[Any, Any, Any], uow: UnitOfWork) -> Response[None]:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await signin.sign_out(uow, token)
+        forget_principals()
+    return Response(None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")])
+
+
+@get("/me", opt=SIGNED_IN, summary="Who I am, my levels, my CSRF token")
+async def me(request: Request[Any, Any, Any], uow: UnitOfWork) -> Me:
+    csrf = None
+    token = request.cookies.get(SESSION_COOKIE)
+    if token and request.scope["user"].via == "session":
+        from server.accounts.credentials import find_session
+
+        row = await find_session(uow.session, token)
+        csrf = row["csrf_token"] if row else None
+    return me_of(request, csrf)  # type: ignore[return-value]
+
+
+@post("/password", opt=SIGNED_IN, summary="Change my password", status_code=204)
+async def password(uow: UnitOfWork, data: PasswordChange) -> None:
+    await signin.change_password(uow, data.current_password, data.new_password)
+
+
+@get("/tokens", opt=SIGNED_IN, summary="My API tokens and app passwords")
+async def tokens(uow: UnitOfWork) -> list[TokenOut]:
+    return await signin.list_tokens(uow)  # type: ignore[return-value]
+
+
+@post("/tokens", opt=SIGNED_IN, summary="Create an API token or app password (the secret is shown once)")
+async def create_token(uow: UnitOfWork, data: TokenIn) -> NewToken:
+    row, secret = await signin.create_token(uow, data.kind, data.name, dict(data.scopes))
+    return {**row, "secret": secret}  # type: ignore[return-value]
+
+
+@delete("/tokens/{token_id:int}", opt=SIGNED_IN, summary="Revoke a token")
+async def revoke_token(uow: UnitOfWork, token_id: int) -> None:
+    await signin.revoke_token(uow, token_id)
+    forget_principals()
+
+
+def account_routers() -> list[Router]:
+    return [
+        Router(
+            path="/auth",
+            route_handlers=[sign_in, sign_out, me, password, tokens, create_token, revoke_token],
+            tags=["Accounts"],
+        ),
+        crud_router("/users", UserService, UserIn, UserOut, tag="Accounts"),
+        crud_router("/teams", TeamService, TeamIn, TeamOut, tag="Accounts"),
+        crud_router("/permissions", PermissionService, PermissionIn, PermissionOut, tag="Accounts"),
+    ]
+
+
+__all__ = ["Workspace", "account_routers"]

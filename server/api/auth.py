@@ -1,0 +1,90 @@
+"""Who is calling: session cookie (with CSRF token on writes) or ``Authorization: Bearer``.
+
+Resolved principals are cached a few seconds per process; any change of accounts, tokens or
+permissions made in this process clears the cache, other processes follow within the TTL.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from server.accounts import credentials
+from server.accounts.permissions import Principal
+from server.api.guards import SAFE_METHODS
+from server.core.errors import NotAuthenticated, PermissionDenied
+from server.db.engine import Database
+
+SESSION_COOKIE = "saison_session"
+CSRF_HEADER = "x-csrf-token"
+CACHE_SECONDS = 5.0
+
+_cache: dict[str, tuple[float, Principal, str | None]] = {}
+
+
+def forget_principals() -> None:
+    """Called after any change to accounts, tokens, sessions or permissions."""
+    _cache.clear()
+
+
+async def _resolve(db: Database, kind: str, secret: str) -> tuple[Principal, str | None] | None:
+    key = f"{kind}:{credentials.digest(secret)}"
+    hit = _cache.get(key)
+    now = time.monotonic()
+    if hit and hit[0] > now:
+        return hit[1], hit[2]
+    async with db.sessions() as session:
+        if kind == "cookie":
+            row = await credentials.find_session(session, secret)
+            if row is None:
+                return None
+            principal = await credentials.principal_for(session, row["user_id"], via="session")
+            csrf: str | None = row["csrf_token"]
+        else:
+            token = await credentials.find_token(session, secret)
+            if token is None:
+                return None
+            principal = await credentials.principal_for(
+                session, token["user_id"], via=token["kind"], scopes=token["scopes"]
+            )
+            await credentials.touch_token(session, token["id"])
+            await session.commit()
+            csrf = None
+    if principal is None:
+        return None
+    _cache[key] = (now + CACHE_SECONDS, principal, csrf)
+    return principal, csrf
+
+
+class AuthMiddleware(AbstractAuthenticationMiddleware):
+    """Attach the principal; routes decide (through the guard) whether one is needed."""
+
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+        db: Database = connection.app.state.db
+        header = connection.headers.get("authorization", "")
+        if header:
+            scheme, _, secret = header.partition(" ")
+            if scheme.lower() != "bearer" or not secret.strip():
+                raise NotAuthenticated("use 'Authorization: Bearer <token>'")
+            resolved = await _resolve(db, "token", secret.strip())
+            if resolved is None:
+                raise NotAuthenticated("this API token is unknown or revoked")
+            return AuthenticationResult(user=resolved[0], auth="token")
+        cookie = connection.cookies.get(SESSION_COOKIE)
+        if cookie:
+            resolved = await _resolve(db, "cookie", cookie)
+            if resolved is not None:
+                principal, csrf = resolved
+                method = connection.scope.get("method", "GET")
+                if method not in SAFE_METHODS and connection.scope["type"] == "http":
+                    sent = connection.headers.get(CSRF_HEADER, "")
+                    if not csrf or not hmac.compare_digest(sent, csrf):
+                        raise PermissionDenied(
+                            "missing or wrong X-CSRF-Token header (given at sign-in and by /api/v1/auth/me)"
+                        )
+                return AuthenticationResult(user=principal, auth="session")
+        return AuthenticationResult(user=None, auth=None)

@@ -1,0 +1,82 @@
+"""The changes feed and per-record history, read from the one change log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from litestar import Router, get
+from litestar.params import Parameter
+from pydantic import BaseModel
+
+from server.api.guards import SIGNED_IN
+from server.audit.history import MAX_CHANGES, History
+from server.core.unit_of_work import UnitOfWork
+
+
+class ChangeOut(BaseModel):
+    seq: int
+    at: datetime
+    actor_id: int | None
+    actor: str
+    workspace: str
+    entity: str
+    entity_id: int | None
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    refs: dict[str, Any] | None
+
+
+class ChangesPage(BaseModel):
+    items: list[ChangeOut]
+    next_since: int
+    """Pass this as ``since`` to continue; it moves past changes you may not see too."""
+
+
+@get(
+    "/",
+    opt=SIGNED_IN,
+    summary="Changes since a sequence number, in commit order (audit trail and feeds)",
+    operation_id="list_changes",
+)
+async def list_changes(
+    uow: UnitOfWork,
+    since: Annotated[int, Parameter(ge=0, description="Last sequence number already seen")] = 0,
+    limit: Annotated[int, Parameter(ge=1, le=MAX_CHANGES)] = 500,
+    entity: Annotated[str | None, Parameter(description="e.g. engagement, activity")] = None,
+    entity_id: int | None = None,
+    actor_id: Annotated[int | None, Parameter(description="Only changes made by this user")] = None,
+    workspace: str | None = None,
+    start: Annotated[datetime | None, Parameter(description="Changes made at or after")] = None,
+    end: Annotated[datetime | None, Parameter(description="Changes made before")] = None,
+) -> ChangesPage:
+    items, cursor = await History(uow.session, uow.actor).changes(
+        since=since, limit=limit, entity=entity, entity_id=entity_id, actor_id=actor_id,
+        workspace=workspace, start=start, end=end,
+    )
+    return {"items": items, "next_since": cursor}  # type: ignore[return-value]
+
+
+@get(
+    "/{entity:str}/{entity_id:int}",
+    opt=SIGNED_IN,
+    summary="The history of one record: who changed which fields, from what to what",
+    operation_id="record_history",
+)
+async def record_history(
+    uow: UnitOfWork,
+    entity: str,
+    entity_id: int,
+    actor_id: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> ChangesPage:
+    # No existence check: a deleted record keeps its history.
+    items, cursor = await History(uow.session, uow.actor).changes(
+        entity=entity, entity_id=entity_id, actor_id=actor_id, start=start, end=end, limit=MAX_CHANGES
+    )
+    return {"items": items, "next_since": cursor}  # type: ignore[return-value]
+
+
+changes_router = Router(path="/changes", route_handlers=[list_changes, record_history], tags=["History"])

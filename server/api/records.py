@@ -1,0 +1,98 @@
+"""The record routes of the four workspaces, built from their services and schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, Router, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from server.accounts.permissions import Level, Workspace
+from server.api.crud import crud_router, record_response
+from server.api.guards import access
+from server.core.errors import Invalid
+from server.core.unit_of_work import UnitOfWork
+from server.directory.contacts import ContactIn, ContactOut, ContactRoleIn, ContactRoleOut, ContactRoleService, ContactService
+from server.directory.organisations import OrganisationIn, OrganisationOut, OrganisationService
+from server.directory.places import PlaceIn, PlaceOut, PlaceService
+from server.planning.activities import ActivityIn, ActivityOut, ActivityService, PerformanceIn, PerformanceOut
+from server.programming.engagements import EngagementIn, EngagementOut, EngagementService
+from server.programming.performances import PerformanceService
+from server.programming.shows import ShowIn, ShowOut, ShowService
+from server.technical.rooms import RoomConfigurationIn, RoomConfigurationOut, RoomConfigurationService, RoomIn, RoomOut, RoomService
+from server.technical.sheets import AttachmentOut, AttachmentService, TechnicalSheetIn, TechnicalSheetOut, TechnicalSheetService
+from server.technical.venues import VenueIn, VenueOut, VenueService
+
+
+@post(
+    "/{record_id:int}/attachments",
+    opt=access(Workspace.TECHNICAL, Level.WRITE),
+    summary="Attach a file to a technical sheet (multipart field 'file')",
+    operation_id="upload_attachment",
+    request_max_body_size=None,
+)
+async def upload_attachment(
+    request: Request[Any, Any, Any],
+    uow: UnitOfWork,
+    record_id: int,
+    data: dict[str, Any] = Body(media_type=RequestEncodingType.MULTI_PART),
+) -> AttachmentOut:
+    settings = request.app.state.settings
+    upload = data.get("file")
+    if not isinstance(upload, UploadFile):
+        raise Invalid({"file": "send the file as multipart/form-data in a field named 'file'"})
+    content = await upload.read(settings.max_attachment_bytes + 1)
+    await TechnicalSheetService(uow).read(record_id)
+    row = await AttachmentService(uow).upload(
+        record_id, upload.filename or "", upload.content_type or "", content, settings.max_attachment_bytes
+    )
+    return record_response(row, 201, f"/api/v1/attachments/{row['id']}")  # type: ignore[return-value]
+
+
+@get(
+    "/{record_id:int}/content",
+    opt=access(Workspace.TECHNICAL, Level.READ),
+    summary="Download an attachment",
+    operation_id="download_attachment",
+    media_type="application/octet-stream",
+)
+async def download_attachment(uow: UnitOfWork, record_id: int) -> Response[bytes]:
+    row, content = await AttachmentService(uow).content(record_id)
+    safe_name = row["filename"].replace('"', "")
+    return Response(
+        content,
+        media_type=row["content_type"],
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe_name}"',
+            "X-Content-Type-Options": "nosniff",
+            "ETag": f'"{row["sha256"]}"',
+        },
+    )
+
+
+def record_routers() -> list[Router]:
+    return [
+        crud_router("/organisations", OrganisationService, OrganisationIn, OrganisationOut, tag="Directory"),
+        crud_router("/contacts", ContactService, ContactIn, ContactOut, tag="Directory"),
+        crud_router("/contact-roles", ContactRoleService, ContactRoleIn, ContactRoleOut, tag="Directory"),
+        crud_router("/places", PlaceService, PlaceIn, PlaceOut, tag="Directory"),
+        crud_router("/venues", VenueService, VenueIn, VenueOut, tag="Technical"),
+        crud_router("/rooms", RoomService, RoomIn, RoomOut, tag="Technical"),
+        crud_router(
+            "/room-configurations", RoomConfigurationService, RoomConfigurationIn, RoomConfigurationOut, tag="Technical"
+        ),
+        crud_router(
+            "/technical-sheets", TechnicalSheetService, TechnicalSheetIn, TechnicalSheetOut,
+            tag="Technical", extra_handlers=[upload_attachment],
+        ),
+        crud_router(
+            "/attachments", AttachmentService, TechnicalSheetIn, AttachmentOut,
+            tag="Technical", writable=False, deletable=True, extra_handlers=[download_attachment],
+        ),
+        crud_router("/shows", ShowService, ShowIn, ShowOut, tag="Programming"),
+        crud_router("/engagements", EngagementService, EngagementIn, EngagementOut, tag="Programming"),
+        crud_router("/performances", PerformanceService, PerformanceIn, PerformanceOut, tag="Programming"),
+        crud_router("/activities", ActivityService, ActivityIn, ActivityOut, tag="General planning"),
+    ]

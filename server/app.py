@@ -1,0 +1,119 @@
+"""The application factory: one place where interfaces, errors and guards are assembled."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request, Router, get
+from litestar.config.compression import CompressionConfig
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from sqlalchemy import text
+
+from server.accounts.permissions import Principal
+from server.api.auth import AuthMiddleware, forget_principals
+from server.api.changes import changes_router
+from server.api.guards import PUBLIC, permission_guard, undeclared_routes
+from server.api.problems import EXCEPTION_HANDLERS
+from server.api.records import record_routers
+from server.core.unit_of_work import UnitOfWork, unit_of_work
+from server.db.engine import Database
+from server.settings import Settings, get_settings
+
+log = logging.getLogger("saison")
+
+ANONYMOUS = Principal(user_id=None, name="anonymous", via="anonymous")
+
+
+async def provide_uow(request: Request[Any, Any, Any]) -> AsyncGenerator[UnitOfWork, None]:
+    actor = request.scope.get("user") or ANONYMOUS
+    async with unit_of_work(request.app.state.db, actor) as uow:
+        yield uow
+
+
+@get("/health", opt=PUBLIC, summary="Liveness and database check", tags=["Service"])
+async def health(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    db: Database = request.app.state.db
+    async with db.sessions() as session:
+        await session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+async def _forget_on_account_change(changes: list[Any]) -> None:
+    if any(change.workspace == "administration" for change in changes):
+        forget_principals()
+
+
+def api_router(extra: list[Any] | None = None) -> Router:
+    from server.api.accounts import account_routers
+
+    return Router(
+        path="/api/v1",
+        route_handlers=[*record_routers(), changes_router, *account_routers(), *(extra or [])],
+    )
+
+
+def all_handlers(app: Litestar) -> list[Any]:
+    handlers: list[Any] = []
+    for route in app.routes:
+        handlers.extend(getattr(route, "route_handlers", None) or [route.route_handler])  # type: ignore[attr-defined]
+    return handlers
+
+
+def create_app(settings: Settings | None = None, database_url: str | None = None) -> Litestar:
+    settings = settings or get_settings()
+    url = database_url or settings.database_url or os.environ.get("DATABASE_URL")
+    embedded: Any = None
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        nonlocal embedded, url
+        if url is None:
+            from server.db.embedded import start_embedded
+            from server.db.migrate import upgrade
+
+            embedded, url = start_embedded(settings.data_dir)
+            upgrade(url)
+        app.state.db = Database(url, pool_size=settings.db_pool_size)
+        app.state.db.listeners.append(_forget_on_account_change)
+        app.state.settings = settings
+        for hook in app.state.get("startup_hooks", []):
+            await hook(app)
+        try:
+            yield
+        finally:
+            for hook in app.state.get("shutdown_hooks", []):
+                await hook(app)
+            await app.state.db.dispose()
+
+    app = Litestar(
+        route_handlers=[health, api_router()],
+        lifespan=[lifespan],
+        dependencies={"uow": Provide(provide_uow)},
+        guards=[permission_guard],
+        middleware=[DefineMiddleware(AuthMiddleware)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        compression_config=CompressionConfig(backend="gzip", minimum_size=2048, gzip_compress_level=5),
+        openapi_config=OpenAPIConfig(
+            title="Saison",
+            version="1.0.0",
+            description=(
+                "The season of a performing-arts venue: directory, technical, programming and "
+                "general planning. Errors are RFC 9457 problem details; writes need If-Match."
+            ),
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
+        request_max_body_size=settings.max_attachment_bytes + 1024 * 1024,
+        debug=False,
+    )
+    missing = undeclared_routes(all_handlers(app))
+    if missing:
+        raise RuntimeError(f"routes without a declared permission: {missing}")
+    return app

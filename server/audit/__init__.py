@@ -1,0 +1,1 @@
+"""The change log read back: audit trail, per-record history, changes feed."""

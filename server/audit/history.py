@@ -1,0 +1,94 @@
+"""Reading the change log as a given person may: the one rule for every outlet.
+
+The changes feed, per-record history, live updates and calendar sync all pass rows through
+``visible_change`` so that a workspace one cannot read, or a fee one may not see, never leaks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.accounts.permissions import Level, Principal, Workspace
+from server.core.changelog import ChangeLogEntry
+from server.core.errors import Invalid, PermissionDenied
+
+# entity -> fields only readable with the CONTRACTS level; filled by server.registry.
+CONFIDENTIAL_FIELDS: dict[str, frozenset[str]] = {}
+MAX_CHANGES = 5_000
+
+
+def visible_change(principal: Principal, change: dict[str, Any]) -> dict[str, Any] | None:
+    """The change as ``principal`` may see it, or None if they may not see it at all."""
+    area = Workspace(change["workspace"])
+    if not principal.can(area, Level.READ):
+        return None
+    hidden = CONFIDENTIAL_FIELDS.get(change["entity"], frozenset())
+    if not hidden or principal.can_read_fees:
+        return change
+    shown = dict(change)
+    for side in ("before", "after"):
+        payload = shown.get(side)
+        if payload:
+            shown[side] = {k: v for k, v in payload.items() if k not in hidden}
+    if change["action"].endswith(".updated") and not (shown.get("after") or shown.get("before")):
+        return None  # only confidential fields changed: nothing to tell
+    return shown
+
+
+def readable_areas(principal: Principal) -> list[str]:
+    return [area.value for area in Workspace if principal.can(area, Level.READ)]
+
+
+class History:
+    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+        self.session = session
+        self.principal = principal
+
+    async def changes(
+        self,
+        *,
+        since: int = 0,
+        limit: int = 500,
+        entity: str | None = None,
+        entity_id: int | None = None,
+        actor_id: int | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        workspace: str | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Changes after ``since`` in commit order, and the cursor to continue from."""
+        if limit < 1 or limit > MAX_CHANGES:
+            raise Invalid({"limit": f"must be between 1 and {MAX_CHANGES}"})
+        areas = readable_areas(self.principal)
+        if not areas:
+            raise PermissionDenied("you may not read any workspace")
+        c: Any = ChangeLogEntry.__table__.c  # type: ignore[attr-defined]
+        query = select(ChangeLogEntry.__table__).where(c.seq > since, c.workspace.in_(areas))  # type: ignore[attr-defined]
+        if entity is not None:
+            query = query.where(c.entity == entity)
+        if entity_id is not None:
+            query = query.where(c.entity_id == entity_id)
+        if actor_id is not None:
+            query = query.where(c.actor_id == actor_id)
+        if workspace is not None:
+            query = query.where(c.workspace == workspace)
+        if start is not None:
+            query = query.where(c.at >= start)
+        if end is not None:
+            query = query.where(c.at < end)
+        rows = (await self.session.execute(query.order_by(c.seq).limit(limit))).mappings().all()
+        out = []
+        for row in rows:
+            shown = visible_change(self.principal, dict(row))
+            if shown is not None:
+                out.append(shown)
+        return out, (int(rows[-1]["seq"]) if rows else since)
+
+    async def last_seq(self) -> int:
+        c: Any = ChangeLogEntry.__table__.c  # type: ignore[attr-defined]
+        value = (await self.session.execute(select(c.seq).order_by(c.seq.desc()).limit(1))).scalar()
+        return int(value or 0)

@@ -1,0 +1,1 @@
+"""Mechanisms every workspace shares: errors, the change log, records, lists."""

@@ -1,0 +1,335 @@
+"""The shared life of a record: read, list, create, update, delete, each change logged once.
+
+Workspaces describe their records declaratively (table, references, filters, confidential
+fields) and add their own rules in ``check``; the mechanics (versions, history, visibility of
+confidential fields, error translation) live here once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, ClassVar
+
+from sqlalchemy import Select, Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlmodel import SQLModel
+
+from server.accounts.permissions import Level, Workspace
+from server.core.changelog import Change
+from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied, StaleVersion
+from server.core.records import jsonable
+from server.core.unit_of_work import UnitOfWork
+
+MAX_PAGE = 10_000
+DEFAULT_PAGE = 100
+BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at"})
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A list filter: query parameter → column, compared for equality (or membership)."""
+
+    column: str
+    type: type = int
+    confidential: bool = False
+    description: str = ""
+
+
+@dataclass
+class ListQuery:
+    filters: dict[str, Any] = field(default_factory=dict)
+    text: str | None = None
+    start: datetime | date | None = None
+    end: datetime | date | None = None
+    limit: int = DEFAULT_PAGE
+    offset: int = 0
+
+
+@dataclass
+class Page:
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"items": self.items, "total": self.total, "limit": self.limit, "offset": self.offset}
+
+
+class EntityService:
+    """CRUD with history for one table; subclass per domain concept."""
+
+    model: ClassVar[type[SQLModel]]
+    entity: ClassVar[str]
+    label: ClassVar[str]
+    workspace: ClassVar[Workspace]
+    # field -> (referenced table model, human label); checked before writing for clear 422s.
+    references: ClassVar[Mapping[str, tuple[type[SQLModel], str]]] = {}
+    filters: ClassVar[Mapping[str, Filter]] = {}
+    search_columns: ClassVar[Sequence[str]] = ()
+    period: ClassVar[tuple[str, str] | None] = None
+    order_by: ClassVar[Sequence[str]] = ("id",)
+    # Fields only readable/writable with the CONTRACTS level (fees, contract terms).
+    confidential: ClassVar[frozenset[str]] = frozenset()
+    # What a change-log row also points at, e.g. {"engagement_id": "engagement"}.
+    log_refs: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.session = uow.session
+        self.actor = uow.actor
+
+    # -- permissions ------------------------------------------------------------------------
+    @property
+    def table(self) -> Table:
+        return self.model.__table__  # type: ignore[attr-defined,no-any-return]
+
+    def require(self, level: Level) -> None:
+        if not self.actor.can(self.workspace, level):
+            raise PermissionDenied(
+                f"{level.label} access to {self.workspace.value} is needed to do this"
+            )
+
+    def visible(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """The record as this actor may see it: confidential fields only for those allowed."""
+        data = dict(row)
+        if self.confidential and not self.actor.can_read_fees:
+            for name in self.confidential:
+                data.pop(name, None)
+        return data
+
+    # -- reads ------------------------------------------------------------------------------
+    def base_query(self) -> Select[Any]:
+        return select(self.table)
+
+    async def get(self, record_id: int, *, for_update: bool = False) -> dict[str, Any]:
+        query = select(self.table).where(self.table.c.id == record_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).mappings().first()
+        if row is None:
+            raise NotFound(f"{self.label} {record_id} does not exist")
+        return dict(row)
+
+    async def read(self, record_id: int) -> dict[str, Any]:
+        self.require(Level.READ)
+        query = self.base_query().where(self.table.c.id == record_id)
+        row = (await self.session.execute(query)).mappings().first()
+        if row is None:
+            raise NotFound(f"{self.label} {record_id} does not exist")
+        return self.visible(row)
+
+    def apply_filters(self, query: Select[Any], q: ListQuery) -> Select[Any]:
+        c = self.table.c
+        for name, value in q.filters.items():
+            if value is None:
+                continue
+            spec = self.filters[name]
+            if spec.confidential and not self.actor.can_read_fees:
+                raise PermissionDenied(f"filtering on {name} needs read access to contracts")
+            column = c[spec.column]
+            query = query.where(column.in_(value) if isinstance(value, list) else column == value)
+        if q.text and self.search_columns:
+            pattern = f"%{_escape_like(q.text)}%"
+            query = query.where(
+                or_(*(c[name].ilike(pattern, escape="\\") for name in self.search_columns))
+            )
+        if self.period and (q.start is not None or q.end is not None):
+            start_col, end_col = (c[name] for name in self.period)
+            # Overlap with [start, end): what a calendar or a timeline means by "in this range".
+            if q.end is not None:
+                query = query.where(start_col < q.end)
+            if q.start is not None:
+                query = query.where(end_col > q.start if q.end is not None else end_col >= q.start)
+        return query
+
+    async def list(self, q: ListQuery) -> Page:
+        self.require(Level.READ)
+        query = self.apply_filters(self.base_query(), q)
+        count_query = self.apply_filters(select(func.count()).select_from(self.table), q)
+        total = (await self.session.execute(count_query)).scalar_one()
+        query = query.order_by(*(self.table.c[name] for name in self.order_by))
+        query = query.limit(q.limit).offset(q.offset)
+        rows = (await self.session.execute(query)).mappings().all()
+        return Page([self.visible(r) for r in rows], total, q.limit, q.offset)
+
+    async def present(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The record as returned after a write (services with computed fields re-read it)."""
+        return self.visible(row)
+
+    # -- writes -----------------------------------------------------------------------------
+    async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
+        """Domain rules on the merged record; raise ``Invalid`` naming the fields."""
+
+    def guard_confidential(self, data: Mapping[str, Any]) -> None:
+        touched = self.confidential.intersection(data)
+        if touched and not self.actor.can_write_fees:
+            raise PermissionDenied(
+                f"changing {', '.join(sorted(touched))} needs write access to contracts"
+            )
+
+    async def check_references(self, data: Mapping[str, Any]) -> None:
+        problems: dict[str, str] = {}
+        for name, (model, label) in self.references.items():
+            value = data.get(name)
+            if value is None:
+                continue
+            table: Table = model.__table__  # type: ignore[attr-defined]
+            found = await self.session.execute(select(table.c.id).where(table.c.id == value))
+            if found.first() is None:
+                problems[name] = f"unknown {label} {value}"
+        if problems:
+            raise Invalid(problems)
+
+    def refs_of(self, row: Mapping[str, Any]) -> dict[str, Any] | None:
+        refs = {key: row.get(key) for key in self.log_refs if row.get(key) is not None}
+        return refs or None
+
+    def log(
+        self,
+        action: str,
+        record_id: int | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        refs: dict[str, Any] | None = None,
+    ) -> None:
+        self.uow.record(
+            Change(
+                workspace=self.workspace.value,
+                entity=self.entity,
+                entity_id=record_id,
+                action=f"{self.entity}.{action}",
+                before=jsonable(before) if before is not None else None,
+                after=jsonable(after) if after is not None else None,
+                refs=refs,
+            )
+        )
+
+    async def insert_row(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Insert without committing, logging the creation; for services composing writes."""
+        data = plain(data)
+        await self.check_references(data)
+        await self.check(data, None)
+        try:
+            async with self.session.begin_nested():
+                result = await self.session.execute(insert(self.table).values(**data).returning(self.table))
+        except IntegrityError as error:
+            raise self.translate(error) from error
+        row = dict(result.mappings().one())
+        self.log("created", row["id"], None, _loggable(row), self.refs_of(row))
+        return row
+
+    async def create(self, data: dict[str, Any]) -> dict[str, Any]:
+        self.require(Level.WRITE)
+        self.guard_confidential({k: v for k, v in data.items() if v is not None})
+        row = await self.insert_row(data)
+        await self.uow.commit()
+        return await self.present(row)
+
+    async def update_row(
+        self, record_id: int, changes: dict[str, Any], expected_version: int | None,
+        action: str = "updated",
+    ) -> dict[str, Any]:
+        current = await self.get(record_id, for_update=True)
+        if expected_version is not None and current["version"] != expected_version:
+            raise StaleVersion(
+                f"{self.label} {record_id} was changed by someone else "
+                f"(version {current['version']}, yours {expected_version}); reload it",
+                current_version=current["version"],
+            )
+        changes = plain({k: v for k, v in changes.items() if k not in BOOKKEEPING})
+        merged = {**current, **changes}
+        await self.check_references({k: v for k, v in changes.items() if current.get(k) != v})
+        await self.check(merged, current)  # may complete the record (ranks, derived fields)
+        diff = {
+            k: v for k, v in merged.items() if k not in BOOKKEEPING and current.get(k) != v
+        }
+        if not diff:
+            return current
+        statement = (
+            update(self.table)
+            .where(self.table.c.id == record_id)
+            .values(**diff, version=self.table.c.version + 1, updated_at=func.now())
+            .returning(self.table)
+        )
+        try:
+            async with self.session.begin_nested():
+                result = await self.session.execute(statement)
+        except IntegrityError as error:
+            raise self.translate(error) from error
+        row = dict(result.mappings().one())
+        self.log(
+            action,
+            record_id,
+            {k: current.get(k) for k in diff},
+            {k: row.get(k) for k in diff},
+            self.refs_of(row),
+        )
+        return row
+
+    async def update(
+        self, record_id: int, changes: dict[str, Any], expected_version: int | None
+    ) -> dict[str, Any]:
+        self.require(Level.WRITE)
+        self.guard_confidential(changes)
+        row = await self.update_row(record_id, changes, expected_version)
+        await self.uow.commit()
+        return await self.present(row)
+
+    async def delete_row(self, record_id: int, expected_version: int | None) -> dict[str, Any]:
+        current = await self.get(record_id, for_update=True)
+        if expected_version is not None and current["version"] != expected_version:
+            raise StaleVersion(
+                f"{self.label} {record_id} was changed by someone else "
+                f"(version {current['version']}, yours {expected_version}); reload it",
+                current_version=current["version"],
+            )
+        try:
+            async with self.session.begin_nested():
+                await self.session.execute(delete(self.table).where(self.table.c.id == record_id))
+        except IntegrityError as error:
+            raise self.translate(error) from error
+        self.log("deleted", record_id, _loggable(current), None, self.refs_of(current))
+        return current
+
+    async def delete(self, record_id: int, expected_version: int | None) -> None:
+        self.require(Level.WRITE)
+        await self.delete_row(record_id, expected_version)
+        await self.uow.commit()
+
+    def translate(self, error: DBAPIError) -> Exception:
+        """Turn a database refusal into a domain error a person can act on."""
+        message = str(error.orig)
+        constraint = getattr(getattr(error.orig, "__cause__", None), "constraint_name", None)
+        if "foreign key" in message and ("still referenced" in message or "is still" in message):
+            referencing = re.search(r'on table "(\w+)"', message)
+            used_by = referencing.group(1).replace("_", " ") if referencing else "other records"
+            return Conflict(f"{self.label} is still used by {used_by}; remove those first")
+        if "foreign key" in message:
+            return Invalid({constraint or "reference": "refers to a record that does not exist"})
+        if "unique" in message or "duplicate key" in message:
+            return Conflict(f"a {self.label} with the same {constraint or 'values'} already exists")
+        if "check constraint" in message:
+            return Invalid({constraint or "record": "violates a rule of the database"})
+        return Conflict(message.splitlines()[0])
+
+
+def plain(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Enums as their stored text, so comparisons with database rows hold."""
+    return {k: (v.value if isinstance(v, Enum) else v) for k, v in data.items()}
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _loggable(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in {"created_at", "updated_at"}}
+
+
+def overlapping(start_col: Any, end_col: Any, start: Any, end: Any) -> Any:
+    return and_(start_col < end, end_col > start)

@@ -1,0 +1,63 @@
+"""What every stored record shares: an id, a version for optimistic concurrency, timestamps."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, create_model
+from sqlalchemy import BigInteger, DateTime, Integer, func
+from sqlmodel import Field, SQLModel
+
+
+class Record(SQLModel):
+    """Columns of every table; ``version`` grows by one on each change and is the ETag."""
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
+    version: int = Field(default=1, sa_type=Integer, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime | None = Field(
+        default=None,
+        sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
+        sa_column_kwargs={"server_default": func.now(), "nullable": False},
+    )
+    updated_at: datetime | None = Field(
+        default=None,
+        sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
+        sa_column_kwargs={"server_default": func.now(), "nullable": False},
+    )
+
+
+class RecordRead(SQLModel):
+    id: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it is written into the change log and feeds (ISO dates, decimals as text)."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    return value
+
+
+def partial_model(model: type[BaseModel], name: str | None = None) -> type[BaseModel]:
+    """The PATCH body of ``model``: the same fields and rules, each optional."""
+    fields: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        annotation = info.annotation
+        copied = info._copy() if hasattr(info, "_copy") else info
+        copied.default = None
+        copied.default_factory = None
+        fields[field_name] = (annotation | None, copied)
+    return create_model(name or f"{model.__name__}Patch", __base__=BaseModel, **fields)

@@ -1,0 +1,1 @@
+"""Database access: engine, sessions, the embedded server and migrations."""

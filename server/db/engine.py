@@ -1,0 +1,36 @@
+"""One async engine per process and the session factory every interface uses."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from server.db.embedded import to_async_url
+
+
+class Database:
+    """Holds the engine and hands out sessions; services receive sessions, never the engine."""
+
+    def __init__(self, url: str, pool_size: int = 10) -> None:
+        self.url = to_async_url(url)
+        self.engine: AsyncEngine = create_async_engine(
+            self.url,
+            pool_size=pool_size,
+            max_overflow=pool_size * 2,
+            pool_pre_ping=True,
+            connect_args={"server_settings": {"application_name": "saison"}},
+        )
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Called after each commit with the committed changes (live updates hook in here).
+        self.listeners: list[Any] = []
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        async with self.sessions() as session:
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

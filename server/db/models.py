@@ -1,0 +1,18 @@
+"""Every table, imported in dependency order so metadata (and Alembic) sees them all."""
+
+from sqlmodel import SQLModel
+
+from server.accounts.models import ApiToken, Permission, Team, TeamMember, User, UserSession
+from server.core.changelog import ChangeLogEntry
+from server.directory.models import Contact, ContactRole, Organisation, Place
+from server.planning.models import Activity
+from server.programming.models import Engagement, Show
+from server.technical.models import Attachment, Room, RoomConfiguration, TechnicalSheet, Venue
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Activity", "ApiToken", "Attachment", "ChangeLogEntry", "Contact", "ContactRole",
+    "Engagement", "Organisation", "Permission", "Place", "Room", "RoomConfiguration", "Show",
+    "Team", "TeamMember", "TechnicalSheet", "User", "UserSession", "Venue", "metadata",
+]

@@ -1,0 +1,1 @@
+"""Directory workspace: who we work with and where."""

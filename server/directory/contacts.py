@@ -1,0 +1,56 @@
+"""Contacts (people) and their roles at organisations."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from server.accounts.permissions import Workspace
+from server.core.entities import EntityService, Filter
+from server.core.fields import Email, Id, LongText, Name, Phone
+from server.core.records import RecordRead
+from server.directory.models import Contact, ContactRole, Organisation
+
+
+class ContactIn(BaseModel):
+    first_name: Name
+    last_name: Name
+    emails: list[Email] = Field(default_factory=list, max_length=10)
+    phones: list[Phone] = Field(default_factory=list, max_length=10)
+    notes: LongText | None = None
+
+
+class ContactOut(ContactIn, RecordRead):
+    pass
+
+
+class ContactService(EntityService):
+    model = Contact
+    entity = "contact"
+    label = "contact"
+    workspace = Workspace.DIRECTORY
+    search_columns = ("first_name", "last_name", "notes")
+    order_by = ("last_name", "first_name", "id")
+
+
+class ContactRoleIn(BaseModel):
+    contact_id: Id
+    organisation_id: Id
+    role: Name
+
+
+class ContactRoleOut(ContactRoleIn, RecordRead):
+    pass
+
+
+class ContactRoleService(EntityService):
+    model = ContactRole
+    entity = "contact_role"
+    label = "contact role"
+    workspace = Workspace.DIRECTORY
+    references = {"contact_id": (Contact, "contact"), "organisation_id": (Organisation, "organisation")}
+    filters = {
+        "contact_id": Filter("contact_id", int),
+        "organisation_id": Filter("organisation_id", int),
+    }
+    search_columns = ("role",)
+    log_refs = {"contact_id": "contact", "organisation_id": "organisation"}

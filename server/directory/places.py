@@ -1,0 +1,65 @@
+"""Places: where things happen. One of our venues is linked, so it is never typed twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select
+
+from server.accounts.permissions import Workspace
+from server.core.entities import EntityService, Filter
+from server.core.errors import Invalid
+from server.core.fields import Id, LongText, Name, Short
+from server.core.records import RecordRead
+from server.directory.models import Place
+from server.technical.models import Venue
+
+LINKED_FIELDS = ("name", "address", "postcode", "city", "country")
+
+
+class PlaceIn(BaseModel):
+    name: Name | None = None
+    address: LongText | None = None
+    postcode: Short | None = None
+    city: Short | None = None
+    country: Short | None = None
+    venue_id: Id | None = None
+    notes: LongText | None = None
+
+
+class PlaceOut(PlaceIn, RecordRead):
+    pass
+
+
+class PlaceService(EntityService):
+    model = Place
+    entity = "place"
+    label = "place"
+    workspace = Workspace.DIRECTORY
+    references = {"venue_id": (Venue, "venue")}
+    filters = {"venue_id": Filter("venue_id", int)}
+    search_columns = ("name", "city")
+    order_by = ("id",)
+
+    def base_query(self) -> Select[Any]:
+        """A linked place shows its venue's name and address, read live from Technical."""
+        place = self.table
+        venue: Any = Venue.__table__
+        linked = [func.coalesce(venue.c[f], place.c[f]).label(f) for f in LINKED_FIELDS]
+        others = [c for c in place.c if c.name not in LINKED_FIELDS]
+        return select(*others, *linked).select_from(place.outerjoin(venue, venue.c.id == place.c.venue_id))
+
+    async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
+        if values.get("venue_id") is None and not values.get("name"):
+            raise Invalid({"name": "a place needs a name, or a venue_id linking one of our venues"})
+        if values.get("venue_id") is not None:
+            copied = [f for f in LINKED_FIELDS if values.get(f)]
+            if copied:
+                raise Invalid(
+                    {f: "comes from the linked venue; change it in Technical" for f in copied}
+                )
+
+    async def present(self, row: dict[str, Any]) -> dict[str, Any]:
+        query = self.base_query().where(self.table.c.id == row["id"])
+        return self.visible((await self.session.execute(query)).mappings().one())

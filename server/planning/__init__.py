@@ -1,0 +1,1 @@
+"""General planning workspace: every activity of every room, performances included."""

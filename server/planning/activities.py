@@ -1,0 +1,145 @@
+"""Activities: everything that happens in a room (get-in, rehearsal, service, meeting…).
+
+Performances are activities too, but they belong to Programming: this module refuses to
+create or change them, so that only those who may write Programming do.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from server.accounts.models import Team
+from server.accounts.permissions import Workspace
+from server.core.entities import EntityService, Filter
+from server.core.errors import Invalid, PermissionDenied
+from server.core.fields import Id, LongText, Name, Short
+from server.core.records import RecordRead
+from server.planning.models import Activity, ActivityKind, ActivityStatus
+from server.programming.models import Engagement, Show
+from server.settings import get_settings
+from server.technical.models import Room
+
+
+class ActivityIn(BaseModel):
+    kind: ActivityKind
+    title: Name
+    room_id: Id | None = None
+    starts_at: datetime
+    ends_at: datetime
+    status: ActivityStatus = ActivityStatus.CONFIRMED
+    engagement_id: Id | None = None
+    performance_id: Id | None = None
+    show_id: Id | None = None
+    team_id: Id | None = None
+    notes: LongText | None = None
+
+
+class ActivityOut(RecordRead):
+    kind: ActivityKind
+    title: str
+    room_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    status: ActivityStatus
+    engagement_id: int | None
+    performance_id: int | None
+    show_id: int | None
+    team_id: int | None
+    notes: str | None
+    ticketing_ref: str | None
+    audio_description: bool
+    sign_language: bool
+    surtitles: bool
+    relaxed: bool
+
+
+def localise(moment: datetime) -> datetime:
+    """A time without offset is the venue's wall-clock time (Europe/Paris by default)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=get_settings().tz)
+    return moment
+
+
+class ActivityService(EntityService):
+    model = Activity
+    entity = "activity"
+    label = "activity"
+    workspace = Workspace.PLANNING
+    references = {
+        "room_id": (Room, "room"),
+        "engagement_id": (Engagement, "engagement"),
+        "performance_id": (Activity, "performance"),
+        "show_id": (Show, "show"),
+        "team_id": (Team, "team"),
+    }
+    filters = {
+        "room_id": Filter("room_id", int),
+        "kind": Filter("kind", ActivityKind),
+        "status": Filter("status", ActivityStatus),
+        "show_id": Filter("show_id", int),
+        "engagement_id": Filter("engagement_id", int),
+        "team_id": Filter("team_id", int),
+    }
+    search_columns = ("title", "notes")
+    period = ("starts_at", "ends_at")
+    order_by = ("starts_at", "room_id", "id")
+    log_refs = {"room_id": "room", "engagement_id": "engagement", "show_id": "show", "performance_id": "activity"}
+
+    async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
+        is_performance = values.get("kind") == ActivityKind.PERFORMANCE or (
+            current is not None and current.get("kind") == ActivityKind.PERFORMANCE.value
+        )
+        if is_performance and type(self) is ActivityService:
+            raise PermissionDenied("performances are managed in Programming (/api/v1/performances)")
+        for key in ("starts_at", "ends_at"):
+            values[key] = localise(values[key])
+        if values["ends_at"] <= values["starts_at"]:
+            raise Invalid({"ends_at": "must be after starts_at"})
+        if values.get("performance_id") is not None:
+            parent = await self.get_kind(values["performance_id"])
+            if parent != ActivityKind.PERFORMANCE.value:
+                raise Invalid({"performance_id": "must name a performance"})
+
+    async def get_kind(self, activity_id: int) -> str | None:
+        row = await self.session.execute(
+            self.table.select().with_only_columns(self.table.c.kind).where(self.table.c.id == activity_id)
+        )
+        return row.scalar_one_or_none()
+
+
+class PerformanceIn(BaseModel):
+    engagement_id: Id | None = None
+    show_id: Id | None = None
+    room_id: Id | None = None
+    title: Name | None = None
+    starts_at: datetime
+    ends_at: datetime
+    status: ActivityStatus | None = None
+    ticketing_ref: Short | None = None
+    audio_description: bool = False
+    sign_language: bool = False
+    surtitles: bool = False
+    relaxed: bool = False
+    notes: LongText | None = None
+
+
+class PerformanceOut(RecordRead):
+    engagement_id: int | None
+    show_id: int | None
+    room_id: int | None
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    status: ActivityStatus
+    ticketing_ref: str | None
+    audio_description: bool
+    sign_language: bool
+    surtitles: bool
+    relaxed: bool
+    notes: str | None
+
+
+PERFORMANCE_FIELDS = tuple(PerformanceOut.model_fields)

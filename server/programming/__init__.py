@@ -1,0 +1,1 @@
+"""Programming workspace: shows, engagements (options, confirmations), performances."""

@@ -1,0 +1,44 @@
+"""Shows: what the programming committee chooses, with company, producer and credits."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from server.accounts.permissions import Workspace
+from server.core.entities import EntityService, Filter
+from server.core.fields import Id, LongText, Name, Short, Url
+from server.core.records import RecordRead
+from server.directory.models import Organisation
+from server.programming.models import Show
+
+
+class ShowIn(BaseModel):
+    title: Name
+    company_id: Id | None = None
+    producer_id: Id | None = None
+    genre: Short | None = None
+    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    age_guidance: Short | None = None
+    description: LongText | None = None
+    credits: LongText | None = None
+    website: Url | None = None
+    notes: LongText | None = None
+
+
+class ShowOut(ShowIn, RecordRead):
+    pass
+
+
+class ShowService(EntityService):
+    model = Show
+    entity = "show"
+    label = "show"
+    workspace = Workspace.PROGRAMMING
+    references = {"company_id": (Organisation, "organisation"), "producer_id": (Organisation, "organisation")}
+    filters = {
+        "company_id": Filter("company_id", int),
+        "producer_id": Filter("producer_id", int),
+        "genre": Filter("genre", str),
+    }
+    search_columns = ("title", "genre", "description")
+    order_by = ("title", "id")

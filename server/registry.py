@@ -1,0 +1,39 @@
+"""Every kind of record Saison keeps, by the name used in the change log and the API."""
+
+from __future__ import annotations
+
+from server.audit.history import CONFIDENTIAL_FIELDS
+from server.core.entities import EntityService
+from server.directory.contacts import ContactRoleService, ContactService
+from server.directory.organisations import OrganisationService
+from server.directory.places import PlaceService
+from server.planning.activities import ActivityService
+from server.programming.engagements import EngagementService
+from server.programming.performances import PerformanceService
+from server.programming.shows import ShowService
+from server.technical.rooms import RoomConfigurationService, RoomService
+from server.technical.sheets import AttachmentService, TechnicalSheetService
+from server.technical.venues import VenueService
+
+SERVICES: dict[str, type[EntityService]] = {
+    service.entity: service
+    for service in (
+        OrganisationService,
+        ContactService,
+        ContactRoleService,
+        PlaceService,
+        VenueService,
+        RoomService,
+        RoomConfigurationService,
+        TechnicalSheetService,
+        AttachmentService,
+        ShowService,
+        EngagementService,
+        PerformanceService,
+        ActivityService,
+    )
+}
+
+for _name, _service in SERVICES.items():
+    if _service.confidential:
+        CONFIDENTIAL_FIELDS[_name] = _service.confidential

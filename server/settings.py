@@ -1,0 +1,57 @@
+"""Configuration read once from the environment, so every process of a deployment agrees."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None
+    data_dir: Path = Path("var")
+    timezone: str = "Europe/Paris"
+    language: str = "fr"
+    redis_url: str | None = None
+    max_attachment_bytes: int = 20 * 1024 * 1024
+    secure_cookies: bool = False
+    session_days: int = 14
+    public_url: str = "http://127.0.0.1:8000"
+    sign_in_attempts: int = 5
+    sign_in_window_seconds: int = 900
+    db_pool_size: int = 10
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            database_url=os.environ.get("DATABASE_URL") or None,
+            data_dir=Path(os.environ.get("SAISON_DATA_DIR", "var")),
+            timezone=os.environ.get("SAISON_TIMEZONE", "Europe/Paris"),
+            language=os.environ.get("SAISON_LANGUAGE", "fr"),
+            redis_url=os.environ.get("REDIS_URL") or None,
+            max_attachment_bytes=_int("SAISON_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024),
+            secure_cookies=os.environ.get("SAISON_SECURE_COOKIES", "").lower() in {"1", "true", "yes"},
+            session_days=_int("SAISON_SESSION_DAYS", 14),
+            public_url=os.environ.get("SAISON_PUBLIC_URL", "http://127.0.0.1:8000"),
+            sign_in_attempts=_int("SAISON_SIGN_IN_ATTEMPTS", 5),
+            sign_in_window_seconds=_int("SAISON_SIGN_IN_WINDOW", 900),
+            db_pool_size=_int("SAISON_DB_POOL_SIZE", 10),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,1 @@
+"""Technical workspace: venues, rooms, configurations, technical sheets."""

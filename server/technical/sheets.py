@@ -1,0 +1,149 @@
+"""Technical sheets (of a room) and riders (of a show), with their files."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Select, select
+
+from server.accounts.permissions import Level, Workspace
+from server.core.entities import EntityService, Filter
+from server.core.errors import Invalid
+from server.core.fields import Id, LongText, Name
+from server.core.records import RecordRead
+from server.programming.models import Show
+from server.technical.models import Attachment, Room, TechnicalSheet
+
+
+class TechnicalSheetIn(BaseModel):
+    room_id: Id | None = None
+    show_id: Id | None = None
+    title: Name
+    notes: LongText | None = None
+
+
+class TechnicalSheetOut(TechnicalSheetIn, RecordRead):
+    pass
+
+
+class TechnicalSheetService(EntityService):
+    model = TechnicalSheet
+    entity = "technical_sheet"
+    label = "technical sheet"
+    workspace = Workspace.TECHNICAL
+    references = {"room_id": (Room, "room"), "show_id": (Show, "show")}
+    filters = {"room_id": Filter("room_id", int), "show_id": Filter("show_id", int)}
+    search_columns = ("title", "notes")
+    log_refs = {"room_id": "room", "show_id": "show"}
+
+    async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
+        if (values.get("room_id") is None) == (values.get("show_id") is None):
+            message = "give exactly one of room_id (a room's sheet) or show_id (a show's rider)"
+            raise Invalid({"room_id": message, "show_id": message})
+
+
+# What a technical sheet may carry, and how each kind of file begins.
+ALLOWED_TYPES: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "text/plain": (),
+    "text/csv": (),
+    # Office documents are zip containers.
+    "application/vnd.oasis.opendocument.text": (b"PK\x03\x04",),
+    "application/vnd.oasis.opendocument.spreadsheet": (b"PK\x03\x04",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
+    "application/zip": (b"PK\x03\x04",),
+}
+
+
+class AttachmentOut(RecordRead):
+    technical_sheet_id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class AttachmentService(EntityService):
+    model = Attachment
+    entity = "attachment"
+    label = "attachment"
+    workspace = Workspace.TECHNICAL
+    references = {"technical_sheet_id": (TechnicalSheet, "technical sheet")}
+    filters = {"technical_sheet_id": Filter("technical_sheet_id", int)}
+    search_columns = ("filename",)
+    log_refs = {"technical_sheet_id": "technical_sheet"}
+
+    def base_query(self) -> Select[Any]:
+        return select(*(c for c in self.table.c if c.name != "data"))
+
+    async def get(self, record_id: int, *, for_update: bool = False) -> dict[str, Any]:
+        row = await super().get(record_id, for_update=for_update)
+        row.pop("data", None)
+        return row
+
+    async def upload(
+        self, sheet_id: int, filename: str, content_type: str, data: bytes, max_bytes: int
+    ) -> dict[str, Any]:
+        """Store a file after checking its size, its declared type and its first bytes."""
+        self.require(Level.WRITE)
+        name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+        content_type = content_type.split(";")[0].strip().lower()
+        problems: dict[str, str] = {}
+        if not name or len(name) > 200 or any(ord(ch) < 32 for ch in name):
+            problems["filename"] = "give a file name of 1 to 200 printable characters"
+        if not data:
+            problems["file"] = "the file is empty"
+        elif len(data) > max_bytes:
+            problems["file"] = f"the file is {len(data)} bytes; the limit is {max_bytes} bytes"
+        if content_type not in ALLOWED_TYPES:
+            problems["content_type"] = (
+                f"{content_type or 'unknown type'} is not accepted; send PDF, images, "
+                "office documents, text or CSV"
+            )
+        elif data and not _looks_like(content_type, data):
+            problems["file"] = f"the content does not look like {content_type}"
+        if problems:
+            raise Invalid(problems)
+        row = await self.insert_row(
+            {
+                "technical_sheet_id": sheet_id,
+                "filename": name,
+                "content_type": content_type,
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "data": data,
+            }
+        )
+        row.pop("data", None)
+        await self.uow.commit()
+        return row
+
+    async def content(self, record_id: int) -> tuple[dict[str, Any], bytes]:
+        self.require(Level.READ)
+        row = await super().get(record_id)
+        data = row.pop("data")
+        return row, bytes(data)
+
+    def log(self, action: str, record_id: int | None, before: Any, after: Any, refs: Any = None) -> None:
+        # The file itself never goes into the history; its hash does.
+        for payload in (before, after):
+            if isinstance(payload, dict):
+                payload.pop("data", None)
+        super().log(action, record_id, before, after, refs)
+
+
+def _looks_like(content_type: str, data: bytes) -> bool:
+    signatures = ALLOWED_TYPES[content_type]
+    if content_type.startswith("text/"):
+        try:
+            data[:4096].decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return b"\x00" not in data[:4096]
+    head = data[:256].lstrip()
+    return any(head.startswith(sig) for sig in signatures)

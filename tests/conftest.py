@@ -1,0 +1,183 @@
+"""Test fixtures: a real PostgreSQL database, a real server process over real HTTP.
+
+The suite runs against the external PostgreSQL (``TEST_DATABASE_URL``, default the local
+``test`` server). Each test starts from empty tables; data is made through the same services
+and API that people use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from server.accounts import credentials, signin
+from server.accounts.defaults import create_user, ensure_default_teams
+from server.accounts.permissions import SYSTEM
+from server.core.unit_of_work import unit_of_work
+from server.db.engine import Database
+from server.db.migrate import upgrade
+
+ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _admin(sql: str) -> None:
+    engine = create_async_engine(ADMIN_URL.replace("postgresql://", "postgresql+asyncpg://"), isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(sql))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    name = f"saison_test_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(f"CREATE DATABASE {name}"))
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    upgrade(url)
+    yield url
+    asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+def start_server(database_url: str, port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DATABASE_URL": database_url, "LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC": "0", **(extra_env or {})}
+    env.pop("REDIS_URL", None) if extra_env is None or "REDIS_URL" not in extra_env else None
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "server.app:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            raise RuntimeError("the test server exited at start-up")
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the test server did not start")
+
+
+@pytest.fixture(scope="session")
+def server_url(database_url: str) -> Iterator[str]:
+    port = free_port()
+    process = start_server(database_url, port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(scope="session")
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url, pool_size=5)
+    yield database
+    await database.dispose()
+
+
+TABLES = (
+    "attachments, technical_sheets, activities, engagements, shows, room_configurations, rooms, "
+    "places, venues, contact_roles, contacts, organisations, api_tokens, user_sessions, "
+    "permissions, team_members, users, teams, change_log"
+)
+
+
+@pytest.fixture(autouse=True)
+async def clean(db: Database) -> AsyncIterator[None]:
+    """Empty every table before each test (the change log too, bypassing its trigger)."""
+    async with db.engine.begin() as conn:
+        await conn.execute(text("SET LOCAL session_replication_role = replica"))
+        await conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+    yield
+
+
+class Api:
+    """An HTTP client signed in as one person, with helpers for versioned writes."""
+
+    def __init__(self, base_url: str, token: str | None, user: dict[str, Any] | None = None) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.http = httpx.AsyncClient(base_url=base_url + "/api/v1", headers=headers, timeout=30)
+        self.user = user
+
+    async def get(self, path: str, **kw: Any) -> httpx.Response:
+        return await self.http.get(path, **kw)
+
+    async def post(self, path: str, json: Any = None, **kw: Any) -> httpx.Response:
+        return await self.http.post(path, json=json, **kw)
+
+    async def patch(self, path: str, json: Any, version: int | None = None, **kw: Any) -> httpx.Response:
+        headers = kw.pop("headers", {})
+        if version is not None:
+            headers["If-Match"] = f'"v{version}"'
+        return await self.http.patch(path, json=json, headers=headers, **kw)
+
+    async def delete(self, path: str, version: int | None = None, **kw: Any) -> httpx.Response:
+        headers = kw.pop("headers", {})
+        if version is not None:
+            headers["If-Match"] = f'"v{version}"'
+        return await self.http.delete(path, headers=headers, **kw)
+
+    async def create(self, path: str, json: Any) -> dict[str, Any]:
+        response = await self.post(path, json)
+        assert response.status_code == 201, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+
+async def token_for(db: Database, user_id: int, scopes: dict[str, str] | None = None, kind: str = "api") -> str:
+    async with unit_of_work(db, SYSTEM) as uow:
+        principal = await credentials.principal_for(uow.session, user_id, via="session")
+        assert principal is not None
+        uow.actor = principal
+        all_scopes = scopes if scopes is not None else {a.value: level.label for a, level in principal.levels.items()}
+        _row, secret = await signin.create_token(uow, kind, "tests", all_scopes)
+    return secret
+
+
+@pytest.fixture
+async def people(db: Database, server_url: str) -> AsyncIterator[dict[str, Api]]:
+    """One signed-in client per role: admin, each default team, and someone with no team."""
+    await ensure_default_teams(db)
+    clients: dict[str, Api] = {}
+    roles = {
+        "admin": ([], True),
+        "programmation": (["Programmation"], False),
+        "administration": (["Administration"], False),
+        "technique": (["Technique"], False),
+        "rp": (["Relations publiques"], False),
+        "communication": (["Communication"], False),
+        "nobody": ([], False),
+    }
+    for key, (teams, admin) in roles.items():
+        user, _ = await create_user(db, f"{key}@test.saison", key.capitalize(), "motdepasse-solide", admin=admin, teams=teams)
+        clients[key] = Api(server_url, await token_for(db, user["id"]), user)
+    clients["anonymous"] = Api(server_url, None)
+    yield clients
+    for client in clients.values():
+        await client.close()
+
+
+@pytest.fixture
+async def admin(people: dict[str, Api]) -> Api:
+    return people["admin"]
