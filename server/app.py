@@ -99,7 +99,9 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         guards=[permission_guard],
         middleware=[DefineMiddleware(AuthMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,
-        compression_config=CompressionConfig(backend="gzip", minimum_size=2048, gzip_compress_level=5),
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=2048, gzip_compress_level=5
+        ),
         openapi_config=OpenAPIConfig(
             title="Saison",
             version="1.0.0",

@@ -64,10 +64,23 @@ def cmd_createuser(args: argparse.Namespace) -> None:
     password = args.password or os.environ.get("SAISON_PASSWORD")
     teams = [t.strip() for t in (args.teams or "").split(",") if t.strip()]
     try:
-        user, password = _run(lambda db: create_user(db, args.email, args.name or args.email.split("@")[0], password, admin=args.admin, teams=teams), url)
+        user, password = _run(
+            lambda db: create_user(
+                db,
+                args.email,
+                args.name or args.email.split("@")[0],
+                password,
+                admin=args.admin,
+                teams=teams,
+            ),
+            url,
+        )
     except ValueError as error:
         raise CliError(str(error)) from error
-    print(f"Created {'administrator' if args.admin else 'user'} {user['email']} (id {user['id']}); password: {password}")
+    print(
+        f"Created {'administrator' if args.admin else 'user'} {user['email']} "
+        f"(id {user['id']}); password: {password}"
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -110,19 +123,32 @@ async def _first_admin(db: Any) -> None:
     await ensure_default_teams(db)
     if await user_count(db) == 0:
         email = os.environ.get("SAISON_ADMIN_EMAIL", "admin@saison.local")
-        user, password = await create_user(db, email, "Administrateur", os.environ.get("SAISON_ADMIN_PASSWORD"), admin=True)
-        print(f"First start: administrator {user['email']} created with password {password} (change it after signing in).")
+        user, password = await create_user(
+            db, email, "Administrateur", os.environ.get("SAISON_ADMIN_PASSWORD"), admin=True
+        )
+        print(
+            f"First start: administrator {user['email']} created with password {password} "
+            "(change it after signing in)."
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="saison", description="Saison, the season planner for performing-arts venues.")
+    parser = argparse.ArgumentParser(
+        prog="saison", description="Saison, the season planner for performing-arts venues."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="run the web server (embedded PostgreSQL when DATABASE_URL is unset)")
+    serve = sub.add_parser(
+        "serve", help="run the web server (embedded PostgreSQL when DATABASE_URL is unset)"
+    )
     serve.add_argument("--host", default=os.environ.get("SAISON_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("SAISON_PORT", "8000")))
-    serve.add_argument("--processes", type=int, default=int(os.environ.get("SAISON_PROCESSES", "1")))
-    serve.add_argument("--demo", action="store_true", help="load the demo season first if the database is empty")
+    serve.add_argument(
+        "--processes", type=int, default=int(os.environ.get("SAISON_PROCESSES", "1"))
+    )
+    serve.add_argument(
+        "--demo", action="store_true", help="load the demo season first if the database is empty"
+    )
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=cmd_serve)
 
@@ -131,7 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="load a realistic demo season (September 2026 to June 2027)")
     demo.add_argument("--seed", type=int, default=1)
-    demo.add_argument("--force", action="store_true", help="load even if the database already has a season")
+    demo.add_argument(
+        "--force", action="store_true", help="load even if the database already has a season"
+    )
     demo.set_defaults(func=cmd_demo)
 
     cu = sub.add_parser("createuser", help="create a user (use --admin for an administrator)")
@@ -160,7 +188,10 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("SAISON_DEBUG"):
             raise
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        print(f"saison: {type(error).__name__}: {first} (set SAISON_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"saison: {type(error).__name__}: {first} (set SAISON_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         sys.exit(1)
 
 

@@ -43,7 +43,8 @@ class Settings:
             language=os.environ.get("SAISON_LANGUAGE", "fr"),
             redis_url=os.environ.get("REDIS_URL") or None,
             max_attachment_bytes=_int("SAISON_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024),
-            secure_cookies=os.environ.get("SAISON_SECURE_COOKIES", "").lower() in {"1", "true", "yes"},
+            secure_cookies=os.environ.get("SAISON_SECURE_COOKIES", "").lower()
+            in {"1", "true", "yes"},
             session_days=_int("SAISON_SESSION_DAYS", 14),
             public_url=os.environ.get("SAISON_PUBLIC_URL", "http://127.0.0.1:8000"),
             sign_in_attempts=_int("SAISON_SIGN_IN_ATTEMPTS", 5),

@@ -40,7 +40,9 @@ def free_port() -> int:
 
 
 async def _admin(sql: str) -> None:
-    engine = create_async_engine(ADMIN_URL.replace("postgresql://", "postgresql+asyncpg://"), isolation_level="AUTOCOMMIT")
+    engine = create_async_engine(
+        ADMIN_URL.replace("postgresql://", "postgresql+asyncpg://"), isolation_level="AUTOCOMMIT"
+    )
     async with engine.connect() as conn:
         await conn.execute(text(sql))
     await engine.dispose()
@@ -56,13 +58,32 @@ def database_url() -> Iterator[str]:
     asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
-def start_server(database_url: str, port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": database_url, "LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC": "0", **(extra_env or {})}
+def start_server(
+    database_url: str, port: int, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC": "0",
+        **(extra_env or {}),
+    }
     env.pop("REDIS_URL", None) if extra_env is None or "REDIS_URL" not in extra_env else None
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "server.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -96,7 +117,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
 TABLES = (
     "attachments, technical_sheets, activities, engagements, shows, room_configurations, rooms, "
-    "places, venues, contact_roles, contacts, organisations, api_tokens, user_sessions, "
+    "room_bookings, room_links, places, venues, contact_roles, contacts, organisations, api_tokens, user_sessions, "
     "permissions, team_members, users, teams, change_log"
 )
 
@@ -113,7 +134,9 @@ async def clean(db: Database) -> AsyncIterator[None]:
 class Api:
     """An HTTP client signed in as one person, with helpers for versioned writes."""
 
-    def __init__(self, base_url: str, token: str | None, user: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, base_url: str, token: str | None, user: dict[str, Any] | None = None
+    ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.http = httpx.AsyncClient(base_url=base_url + "/api/v1", headers=headers, timeout=30)
         self.user = user
@@ -124,7 +147,9 @@ class Api:
     async def post(self, path: str, json: Any = None, **kw: Any) -> httpx.Response:
         return await self.http.post(path, json=json, **kw)
 
-    async def patch(self, path: str, json: Any, version: int | None = None, **kw: Any) -> httpx.Response:
+    async def patch(
+        self, path: str, json: Any, version: int | None = None, **kw: Any
+    ) -> httpx.Response:
         headers = kw.pop("headers", {})
         if version is not None:
             headers["If-Match"] = f'"v{version}"'
@@ -145,12 +170,18 @@ class Api:
         await self.http.aclose()
 
 
-async def token_for(db: Database, user_id: int, scopes: dict[str, str] | None = None, kind: str = "api") -> str:
+async def token_for(
+    db: Database, user_id: int, scopes: dict[str, str] | None = None, kind: str = "api"
+) -> str:
     async with unit_of_work(db, SYSTEM) as uow:
         principal = await credentials.principal_for(uow.session, user_id, via="session")
         assert principal is not None
         uow.actor = principal
-        all_scopes = scopes if scopes is not None else {a.value: level.label for a, level in principal.levels.items()}
+        all_scopes = (
+            scopes
+            if scopes is not None
+            else {a.value: level.label for a, level in principal.levels.items()}
+        )
         _row, secret = await signin.create_token(uow, kind, "tests", all_scopes)
     return secret
 
@@ -170,7 +201,14 @@ async def people(db: Database, server_url: str) -> AsyncIterator[dict[str, Api]]
         "nobody": ([], False),
     }
     for key, (teams, admin) in roles.items():
-        user, _ = await create_user(db, f"{key}@test.saison", key.capitalize(), "motdepasse-solide", admin=admin, teams=teams)
+        user, _ = await create_user(
+            db,
+            f"{key}@test.saison",
+            key.capitalize(),
+            "motdepasse-solide",
+            admin=admin,
+            teams=teams,
+        )
         clients[key] = Api(server_url, await token_for(db, user["id"]), user)
     clients["anonymous"] = Api(server_url, None)
     yield clients

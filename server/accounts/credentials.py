@@ -84,7 +84,9 @@ async def principal_for(
             for area, level in levels.items()
         }
     m = t(TeamMember)
-    team_ids = tuple((await session.execute(select(m.c.team_id).where(m.c.user_id == user_id))).scalars())
+    team_ids = tuple(
+        (await session.execute(select(m.c.team_id).where(m.c.user_id == user_id))).scalars()
+    )
     return Principal(
         user_id=user_id,
         name=user["name"],
@@ -119,10 +121,14 @@ async def open_session(session: AsyncSession, user_id: int, days: int) -> NewSes
 async def find_session(session: AsyncSession, token: str) -> dict[str, Any] | None:
     s = t(UserSession)
     row = (
-        await session.execute(
-            select(s).where(s.c.token_hash == digest(token), s.c.expires_at > func.now())
+        (
+            await session.execute(
+                select(s).where(s.c.token_hash == digest(token), s.c.expires_at > func.now())
+            )
         )
-    ).mappings().first()
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None
 
 
@@ -138,12 +144,16 @@ def new_token_secret(kind: str) -> tuple[str, str]:
     return prefix, f"{prefix}_{secrets.token_urlsafe(32)}"
 
 
-async def find_token(session: AsyncSession, secret: str, kind: str | None = None) -> dict[str, Any] | None:
-    parts = secret.strip().rsplit("_", 1)
-    if len(parts) != 2 or not parts[0]:
+async def find_token(
+    session: AsyncSession, secret: str, kind: str | None = None
+) -> dict[str, Any] | None:
+    # "sai_<12 hex>_<secret>": the secret part may itself contain "_".
+    parts = secret.strip().split("_", 2)
+    if len(parts) != 3 or not all(parts):
         return None
     a = t(ApiToken)
-    query = select(a).where(a.c.prefix == parts[0], a.c.revoked_at.is_(None))
+    prefix = f"{parts[0]}_{parts[1]}"
+    query = select(a).where(a.c.prefix == prefix, a.c.revoked_at.is_(None))
     if kind is not None:
         query = query.where(a.c.kind == kind)
     row = (await session.execute(query)).mappings().first()
@@ -156,6 +166,9 @@ async def touch_token(session: AsyncSession, token_id: int) -> None:
     a = t(ApiToken)
     await session.execute(
         update(a)
-        .where(a.c.id == token_id, (a.c.last_used_at.is_(None)) | (a.c.last_used_at < func.now() - timedelta(minutes=5)))
+        .where(
+            a.c.id == token_id,
+            (a.c.last_used_at.is_(None)) | (a.c.last_used_at < func.now() - timedelta(minutes=5)),
+        )
         .values(last_used_at=func.now())
     )

@@ -17,11 +17,23 @@ from server.db.engine import Database
 DEFAULT_TEAMS: dict[str, tuple[str, dict[str, str]]] = {
     "Programmation": (
         "Choisit les spectacles, pose les options, confirme.",
-        {"directory": "write", "technical": "read", "programming": "manage", "planning": "write", "contracts": "write"},
+        {
+            "directory": "write",
+            "technical": "read",
+            "programming": "manage",
+            "planning": "write",
+            "contracts": "write",
+        },
     ),
     "Administration": (
         "Contrats, cachets, paie.",
-        {"directory": "write", "technical": "read", "programming": "read", "planning": "read", "contracts": "write"},
+        {
+            "directory": "write",
+            "technical": "read",
+            "programming": "read",
+            "planning": "read",
+            "contracts": "write",
+        },
     ),
     "Technique": (
         "Salles, montages, services, fiches techniques.",
@@ -42,7 +54,9 @@ async def ensure_default_teams(db: Database) -> dict[str, int]:
     """Create the default teams and permissions if there are no teams yet; return name → id."""
     async with unit_of_work(db, SYSTEM) as uow:
         t: Any = Team.__table__  # type: ignore[attr-defined]
-        existing = {name: id_ for id_, name in (await uow.session.execute(select(t.c.id, t.c.name))).all()}
+        existing = {
+            name: id_ for id_, name in (await uow.session.execute(select(t.c.id, t.c.name))).all()
+        }
         if existing:
             return existing
         ids: dict[str, int] = {}
@@ -50,7 +64,9 @@ async def ensure_default_teams(db: Database) -> dict[str, int]:
             row = await TeamService(uow).insert_row({"name": name, "description": description})
             ids[name] = row["id"]
             for area, level in levels.items():
-                await PermissionService(uow).insert_row({"area": area, "level": level, "team_id": row["id"]})
+                await PermissionService(uow).insert_row(
+                    {"area": area, "level": level, "team_id": row["id"]}
+                )
         await uow.commit()
         return ids
 
@@ -62,7 +78,13 @@ async def user_count(db: Database) -> int:
 
 
 async def create_user(
-    db: Database, email: str, name: str, password: str | None, *, admin: bool = False, teams: list[str] | None = None
+    db: Database,
+    email: str,
+    name: str,
+    password: str | None,
+    *,
+    admin: bool = False,
+    teams: list[str] | None = None,
 ) -> tuple[dict[str, Any], str]:
     """Create a user through the same service as the API; returns the user and the password."""
     team_ids = await ensure_default_teams(db)
@@ -72,7 +94,10 @@ async def create_user(
         raise ValueError(f"unknown team(s): {', '.join(unknown)}; teams are {', '.join(team_ids)}")
     async with unit_of_work(db, SYSTEM) as uow:
         data = UserIn(
-            email=email, name=name, password=password, is_admin=admin,
+            email=email,
+            name=name,
+            password=password,
+            is_admin=admin,
             team_ids=[team_ids[t] for t in teams or []],
         )
         user = await UserService(uow).create(data.model_dump())

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Column, DateTime, ForeignKey, Index, Text, UniqueConstraint, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -29,8 +40,12 @@ class User(Record, table=True):
     email: str = Field(sa_type=Text)
     name: str = Field(sa_type=Text)
     password_hash: str | None = Field(default=None, sa_type=Text)
-    is_admin: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
-    is_active: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default="true"))
+    is_admin: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    is_active: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default="true")
+    )
     phone: str | None = Field(default=None, sa_type=Text)
     language: str | None = Field(default=None, sa_type=Text)
 
@@ -38,8 +53,14 @@ class User(Record, table=True):
 class TeamMember(SQLModel, table=True):
     __tablename__ = "team_members"
 
-    team_id: int = Field(sa_column=Column(BigInteger, ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True))
-    user_id: int = Field(sa_column=Column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True))
+    team_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    )
+    user_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
 
 
 class Permission(Record, table=True):
@@ -56,8 +77,12 @@ class Permission(Record, table=True):
 
     area: str = Field(sa_type=Text)
     level: str = Field(sa_type=Text)
-    team_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("teams.id", ondelete="CASCADE")))
-    user_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("users.id", ondelete="CASCADE")))
+    team_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, ForeignKey("teams.id", ondelete="CASCADE"))
+    )
+    user_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    )
 
 
 class UserSession(SQLModel, table=True):
@@ -68,8 +93,15 @@ class UserSession(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
     token_hash: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     csrf_token: str = Field(sa_type=Text)
-    user_id: int = Field(sa_column=Column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True))
-    created_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), server_default=func.now(), nullable=False))
+    user_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    created_at: datetime | None = Field(
+        default=None,
+        sa_column=Column(DateTime(timezone=True), server_default=func.now(), nullable=False),
+    )
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
 
 
@@ -80,12 +112,21 @@ class ApiToken(SQLModel, table=True):
     __table_args__ = (CheckConstraint("kind IN ('api','app_password')", name="token_kind"),)
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
-    user_id: int = Field(sa_column=Column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True))
+    user_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
     kind: str = Field(sa_type=Text)
     name: str = Field(sa_type=Text)
     prefix: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     token_hash: str = Field(sa_type=Text)
-    scopes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}"))
-    created_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), server_default=func.now(), nullable=False))
+    scopes: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}")
+    )
+    created_at: datetime | None = Field(
+        default=None,
+        sa_column=Column(DateTime(timezone=True), server_default=func.now(), nullable=False),
+    )
     last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]

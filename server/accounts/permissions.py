@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 
-class Workspace(str, Enum):
+class Workspace(StrEnum):
     DIRECTORY = "directory"
     TECHNICAL = "technical"
     PROGRAMMING = "programming"
@@ -42,7 +42,7 @@ ALL_AREAS: tuple[Workspace, ...] = tuple(Workspace)
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is acting, with the levels already resolved from teams, user overrides and token scope."""
+    """Who is acting, levels already resolved from teams, user overrides and token scope."""
 
     user_id: int | None
     name: str

@@ -11,7 +11,13 @@ from server.accounts import credentials
 from server.accounts.models import ApiToken, User
 from server.accounts.permissions import Level, Principal, Workspace
 from server.core.changelog import Change, ChangeLogEntry
-from server.core.errors import Invalid, NotAuthenticated, NotFound, PermissionDenied, TooManyAttempts
+from server.core.errors import (
+    Invalid,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    TooManyAttempts,
+)
 from server.core.unit_of_work import UnitOfWork
 from server.settings import Settings
 
@@ -19,14 +25,24 @@ WRONG = "wrong email or password"
 
 
 def _log(uow: UnitOfWork, action: str, user_id: int | None, after: dict[str, Any]) -> None:
-    uow.record(Change(workspace=Workspace.ADMINISTRATION.value, entity="user", entity_id=user_id, action=action, after=after))
+    uow.record(
+        Change(
+            workspace=Workspace.ADMINISTRATION.value,
+            entity="user",
+            entity_id=user_id,
+            action=action,
+            after=after,
+        )
+    )
 
 
 async def recent_failures(uow: UnitOfWork, email: str, ip: str, window: int) -> tuple[int, int]:
     c: Any = ChangeLogEntry.__table__.c  # type: ignore[attr-defined]
     since = func.now() - timedelta(seconds=window)
     base = select(func.count()).where(c.action == "auth.sign_in_failed", c.at > since)
-    by_email = (await uow.session.execute(base.where(c.after["email"].astext == email))).scalar_one()
+    by_email = (
+        await uow.session.execute(base.where(c.after["email"].astext == email))
+    ).scalar_one()
     by_ip = (await uow.session.execute(base.where(c.after["ip"].astext == ip))).scalar_one()
     return int(by_email), int(by_ip)
 
@@ -73,8 +89,12 @@ async def change_password(uow: UnitOfWork, current: str, new: str) -> None:
     if len(new) < 10:
         raise Invalid({"new_password": "needs at least 10 characters"})
     await uow.session.execute(
-        update(u).where(u.c.id == row["id"]).values(
-            password_hash=credentials.hash_password(new), version=u.c.version + 1, updated_at=func.now()
+        update(u)
+        .where(u.c.id == row["id"])
+        .values(
+            password_hash=credentials.hash_password(new),
+            version=u.c.version + 1,
+            updated_at=func.now(),
         )
     )
     _log(uow, "auth.password_changed", row["id"], {})
@@ -87,14 +107,30 @@ def _t() -> Any:
 
 
 def token_view(row: Any) -> dict[str, Any]:
-    return {k: row[k] for k in ("id", "kind", "name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at")}
+    return {
+        k: row[k]
+        for k in (
+            "id",
+            "kind",
+            "name",
+            "prefix",
+            "scopes",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        )
+    }
 
 
-async def create_token(uow: UnitOfWork, kind: str, name: str, scopes: dict[str, str]) -> tuple[dict[str, Any], str]:
+async def create_token(
+    uow: UnitOfWork, kind: str, name: str, scopes: dict[str, str]
+) -> tuple[dict[str, Any], str]:
     if uow.actor.user_id is None:
         raise NotAuthenticated("sign in first")
     if uow.actor.via not in {"session", "system"}:
-        raise PermissionDenied("tokens are created from a signed-in session, not with another token")
+        raise PermissionDenied(
+            "tokens are created from a signed-in session, not with another token"
+        )
     problems = {}
     for area, level in scopes.items():
         if area not in {w.value for w in Workspace}:
@@ -107,32 +143,70 @@ async def create_token(uow: UnitOfWork, kind: str, name: str, scopes: dict[str, 
         raise Invalid(problems)
     prefix, secret = credentials.new_token_secret(kind)
     row = (
-        await uow.session.execute(
-            insert(_t())
-            .values(user_id=uow.actor.user_id, kind=kind, name=name, prefix=prefix,
-                    token_hash=credentials.digest(secret), scopes=scopes)
-            .returning(_t())
+        (
+            await uow.session.execute(
+                insert(_t())
+                .values(
+                    user_id=uow.actor.user_id,
+                    kind=kind,
+                    name=name,
+                    prefix=prefix,
+                    token_hash=credentials.digest(secret),
+                    scopes=scopes,
+                )
+                .returning(_t())
+            )
         )
-    ).mappings().one()
-    uow.record(Change(workspace="administration", entity="token", entity_id=row["id"], action=f"{kind}.created",
-                      after={"name": name, "kind": kind, "scopes": scopes, "prefix": prefix, "user_id": uow.actor.user_id}))
+        .mappings()
+        .one()
+    )
+    uow.record(
+        Change(
+            workspace="administration",
+            entity="token",
+            entity_id=row["id"],
+            action=f"{kind}.created",
+            after={
+                "name": name,
+                "kind": kind,
+                "scopes": scopes,
+                "prefix": prefix,
+                "user_id": uow.actor.user_id,
+            },
+        )
+    )
     await uow.commit()
     return token_view(row), secret
 
 
 async def list_tokens(uow: UnitOfWork) -> list[dict[str, Any]]:
     t = _t()
-    rows = (await uow.session.execute(select(t).where(t.c.user_id == uow.actor.user_id).order_by(t.c.id))).mappings()
+    rows = (
+        await uow.session.execute(
+            select(t).where(t.c.user_id == uow.actor.user_id).order_by(t.c.id)
+        )
+    ).mappings()
     return [token_view(r) for r in rows]
 
 
 async def revoke_token(uow: UnitOfWork, token_id: int) -> None:
     t = _t()
     row = (await uow.session.execute(select(t).where(t.c.id == token_id))).mappings().first()
-    if row is None or (row["user_id"] != uow.actor.user_id and not uow.actor.can(Workspace.ADMINISTRATION, Level.MANAGE)):
+    if row is None or (
+        row["user_id"] != uow.actor.user_id
+        and not uow.actor.can(Workspace.ADMINISTRATION, Level.MANAGE)
+    ):
         raise NotFound(f"token {token_id} does not exist")
     if row["revoked_at"] is None:
         await uow.session.execute(update(t).where(t.c.id == token_id).values(revoked_at=func.now()))
-        uow.record(Change(workspace="administration", entity="token", entity_id=token_id,
-                          action=f"{row['kind']}.revoked", before={"name": row["name"]}, after={"revoked": True}))
+        uow.record(
+            Change(
+                workspace="administration",
+                entity="token",
+                entity_id=token_id,
+                action=f"{row['kind']}.revoked",
+                before={"name": row["name"]},
+                after={"revoked": True},
+            )
+        )
     await uow.commit()

@@ -52,7 +52,9 @@ class UserService(EntityService):
     def visible(self, row: Any) -> dict[str, Any]:
         return {k: v for k, v in dict(row).items() if k not in self.SECRET}
 
-    def log(self, action: str, record_id: int | None, before: Any, after: Any, refs: Any = None) -> None:
+    def log(
+        self, action: str, record_id: int | None, before: Any, after: Any, refs: Any = None
+    ) -> None:
         for payload in (before, after):
             if isinstance(payload, dict) and "password_hash" in payload:
                 payload.pop("password_hash")
@@ -93,12 +95,16 @@ class UserService(EntityService):
         await self.check_team_ids(wanted)
         await self.session.execute(delete(m).where(m.c.user_id == user_id))
         if wanted:
-            await self.session.execute(insert(m), [{"user_id": user_id, "team_id": t} for t in wanted])
+            await self.session.execute(
+                insert(m), [{"user_id": user_id, "team_id": t} for t in wanted]
+            )
         self.log("teams_changed", user_id, {"team_ids": before}, {"team_ids": wanted})
 
     async def check_team_ids(self, team_ids: list[int]) -> None:
         t: Any = Team.__table__  # type: ignore[attr-defined]
-        found = set((await self.session.execute(select(t.c.id).where(t.c.id.in_(team_ids)))).scalars())
+        found = set(
+            (await self.session.execute(select(t.c.id).where(t.c.id.in_(team_ids)))).scalars()
+        )
         missing = [str(i) for i in team_ids if i not in found]
         if missing:
             raise Invalid({"team_ids": f"unknown team {', '.join(missing)}"})
@@ -122,7 +128,9 @@ class UserService(EntityService):
         await self.uow.commit()
         return await self.present(row)
 
-    async def update(self, record_id: int, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
+    async def update(
+        self, record_id: int, changes: dict[str, Any], expected_version: int | None
+    ) -> dict[str, Any]:
         self.require(Level.MANAGE)
         teams = changes.pop("team_ids", None)
         password = changes.pop("password", None)
@@ -160,7 +168,9 @@ class TeamService(EntityService):
         self.require(Level.MANAGE)
         return await super().create(data)
 
-    async def update(self, record_id: int, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
+    async def update(
+        self, record_id: int, changes: dict[str, Any], expected_version: int | None
+    ) -> dict[str, Any]:
         self.require(Level.MANAGE)
         return await super().update(record_id, changes, expected_version)
 
@@ -185,7 +195,11 @@ class PermissionService(TeamService):
     entity = "permission"
     label = "permission"
     references = {"team_id": (Team, "team"), "user_id": (User, "user")}
-    filters = {"team_id": Filter("team_id", int), "user_id": Filter("user_id", int), "area": Filter("area", Workspace)}
+    filters = {
+        "team_id": Filter("team_id", int),
+        "user_id": Filter("user_id", int),
+        "area": Filter("area", Workspace),
+    }
     search_columns = ()
     order_by = ("area", "team_id", "user_id", "id")
     log_refs = {"team_id": "team", "user_id": "user"}

@@ -85,7 +85,12 @@ def me_of(request: Request[Any, Any, Any], csrf: str | None = None) -> dict[str,
     }
 
 
-@post("/sign-in", opt=PUBLIC, summary="Sign in with email and password (sets the session cookie)", status_code=200)
+@post(
+    "/sign-in",
+    opt=PUBLIC,
+    summary="Sign in with email and password (sets the session cookie)",
+    status_code=200,
+)
 async def sign_in(request: Request[Any, Any, Any], uow: UnitOfWork, data: SignIn) -> Response[Me]:
     settings = request.app.state.settings
     ip = request.client.host if request.client else "unknown"
@@ -109,7 +114,9 @@ async def sign_out(request: Request[Any, Any, Any], uow: UnitOfWork) -> Response
     if token:
         await signin.sign_out(uow, token)
         forget_principals()
-    return Response(None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")])
+    return Response(
+        None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")]
+    )
 
 
 @get("/me", opt=SIGNED_IN, summary="Who I am, my levels, my CSRF token")
@@ -134,7 +141,11 @@ async def tokens(uow: UnitOfWork) -> list[TokenOut]:
     return await signin.list_tokens(uow)  # type: ignore[return-value]
 
 
-@post("/tokens", opt=SIGNED_IN, summary="Create an API token or app password (the secret is shown once)")
+@post(
+    "/tokens",
+    opt=SIGNED_IN,
+    summary="Create an API token or app password (the secret is shown once)",
+)
 async def create_token(uow: UnitOfWork, data: TokenIn) -> NewToken:
     row, secret = await signin.create_token(uow, data.kind, data.name, dict(data.scopes))
     return {**row, "secret": secret}  # type: ignore[return-value]

@@ -63,7 +63,9 @@ async def _resolve(db: Database, kind: str, secret: str) -> tuple[Principal, str
 class AuthMiddleware(AbstractAuthenticationMiddleware):
     """Attach the principal; routes decide (through the guard) whether one is needed."""
 
-    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
         db: Database = connection.app.state.db
         header = connection.headers.get("authorization", "")
         if header:
@@ -84,7 +86,8 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
                     sent = connection.headers.get(CSRF_HEADER, "")
                     if not csrf or not hmac.compare_digest(sent, csrf):
                         raise PermissionDenied(
-                            "missing or wrong X-CSRF-Token header (given at sign-in and by /api/v1/auth/me)"
+                            "missing or wrong X-CSRF-Token header "
+                            "(given at sign-in and by /api/v1/auth/me)"
                         )
                 return AuthenticationResult(user=principal, auth="session")
         return AuthenticationResult(user=None, auth=None)

@@ -52,8 +52,14 @@ async def list_changes(
     end: Annotated[datetime | None, Parameter(description="Changes made before")] = None,
 ) -> ChangesPage:
     items, cursor = await History(uow.session, uow.actor).changes(
-        since=since, limit=limit, entity=entity, entity_id=entity_id, actor_id=actor_id,
-        workspace=workspace, start=start, end=end,
+        since=since,
+        limit=limit,
+        entity=entity,
+        entity_id=entity_id,
+        actor_id=actor_id,
+        workspace=workspace,
+        start=start,
+        end=end,
     )
     return {"items": items, "next_since": cursor}  # type: ignore[return-value]
 
@@ -74,9 +80,16 @@ async def record_history(
 ) -> ChangesPage:
     # No existence check: a deleted record keeps its history.
     items, cursor = await History(uow.session, uow.actor).changes(
-        entity=entity, entity_id=entity_id, actor_id=actor_id, start=start, end=end, limit=MAX_CHANGES
+        entity=entity,
+        entity_id=entity_id,
+        actor_id=actor_id,
+        start=start,
+        end=end,
+        limit=MAX_CHANGES,
     )
     return {"items": items, "next_since": cursor}  # type: ignore[return-value]
 
 
-changes_router = Router(path="/changes", route_handlers=[list_changes, record_history], tags=["History"])
+changes_router = Router(
+    path="/changes", route_handlers=[list_changes, record_history], tags=["History"]
+)

@@ -41,7 +41,9 @@ def parse_version_tag(value: str) -> int | None:
     return None
 
 
-def resolve_version(request: Request[Any, Any, Any], body_version: int | None, current: int) -> int | None:
+def resolve_version(
+    request: Request[Any, Any, Any], body_version: int | None, current: int
+) -> int | None:
     """The version the client based its change on, from If-Match or the body; one is required.
 
     ``None`` means "whatever the current version is" (``If-Match: *``). A list of ETags is
@@ -51,7 +53,9 @@ def resolve_version(request: Request[Any, Any, Any], body_version: int | None, c
     if header:
         if header.strip() == "*":
             return None
-        versions = [v for v in (parse_version_tag(part) for part in header.split(",")) if v is not None]
+        versions = [
+            v for v in (parse_version_tag(part) for part in header.split(",")) if v is not None
+        ]
         if not versions:
             raise StaleVersion(f"If-Match {header} does not name a version of this record")
         if body_version is not None and body_version not in versions:
@@ -64,7 +68,9 @@ def resolve_version(request: Request[Any, Any, Any], body_version: int | None, c
     )
 
 
-def record_response(row: dict[str, Any], status: int = HTTP_200_OK, location: str | None = None) -> Response[Any]:
+def record_response(
+    row: dict[str, Any], status: int = HTTP_200_OK, location: str | None = None
+) -> Response[Any]:
     headers = {"ETag": etag(row["version"])}
     if location:
         headers["Location"] = location
@@ -117,7 +123,9 @@ def crud_router(
 
     params = [
         inspect.Parameter("uow", inspect.Parameter.KEYWORD_ONLY, annotation=UnitOfWork),
-        inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, annotation=Limit, default=DEFAULT_PAGE),
+        inspect.Parameter(
+            "limit", inspect.Parameter.KEYWORD_ONLY, annotation=Limit, default=DEFAULT_PAGE
+        ),
         inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, annotation=Offset, default=0),
     ]
     if service.search_columns:
@@ -127,13 +135,19 @@ def crud_router(
                 inspect.Parameter.KEYWORD_ONLY,
                 annotation=Annotated[
                     str | None,
-                    Parameter(max_length=200, description=f"Text to find in {', '.join(service.search_columns)}"),
+                    Parameter(
+                        max_length=200,
+                        description=f"Text to find in {', '.join(service.search_columns)}",
+                    ),
                 ],
                 default=None,
             )
         )
     if service.period:
-        for bound, text in (("start", "Only what ends after this instant"), ("end", "Only what starts before this instant")):
+        for bound, text in (
+            ("start", "Only what ends after this instant"),
+            ("end", "Only what starts before this instant"),
+        ):
             params.append(
                 inspect.Parameter(
                     bound,
@@ -147,7 +161,10 @@ def crud_router(
             inspect.Parameter(
                 key,
                 inspect.Parameter.KEYWORD_ONLY,
-                annotation=Annotated[spec.type | None, Parameter(description=spec.description or f"Only records with this {key}")],
+                annotation=Annotated[
+                    spec.type | None,
+                    Parameter(description=spec.description or f"Only records with this {key}"),
+                ],
                 default=None,
             )
         )
@@ -191,7 +208,9 @@ def crud_router(
         # -- create -----------------------------------------------------------------------
         async def create_record(request: Request[Any, Any, Any], uow: UnitOfWork, data: Any) -> Any:
             row = await service(uow).create(data.model_dump())
-            return record_response(row, HTTP_201_CREATED, f"{request.url.path.rstrip('/')}/{row['id']}")
+            return record_response(
+                row, HTTP_201_CREATED, f"{request.url.path.rstrip('/')}/{row['id']}"
+            )
 
         _give_signature(
             create_record,
@@ -261,7 +280,10 @@ def crud_router(
                 inspect.Parameter(
                     "version",
                     inspect.Parameter.KEYWORD_ONLY,
-                    annotation=Annotated[int | None, Parameter(description="The version you read, if you send no If-Match")],
+                    annotation=Annotated[
+                        int | None,
+                        Parameter(description="The version you read, if you send no If-Match"),
+                    ],
                     default=None,
                 ),
             ],

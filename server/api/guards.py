@@ -27,7 +27,9 @@ PUBLIC: dict[str, Any] = {"public": True}
 SIGNED_IN: dict[str, Any] = {"area": None, "level": None, "signed_in": True}
 
 
-def permission_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+def permission_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     opt = handler.opt
     if opt.get("public") or connection.scope.get("method") == "OPTIONS":
         return

@@ -55,7 +55,9 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
     if isinstance(exc, Invalid):
         errors = [{"field": name, "message": message} for name, message in exc.fields.items()]
     headers = {"WWW-Authenticate": 'Bearer realm="saison"'} if exc.status == 401 else None
-    return problem(exc.status, exc.title, exc.detail, errors=errors, headers=headers, **exc.extra)
+    return problem(
+        exc.status, exc.title, exc.detail, kind=exc.kind, errors=errors, headers=headers, **exc.extra
+    )
 
 
 def validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

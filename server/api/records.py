@@ -14,15 +14,41 @@ from server.api.crud import crud_router, record_response
 from server.api.guards import access
 from server.core.errors import Invalid
 from server.core.unit_of_work import UnitOfWork
-from server.directory.contacts import ContactIn, ContactOut, ContactRoleIn, ContactRoleOut, ContactRoleService, ContactService
+from server.directory.contacts import (
+    ContactIn,
+    ContactOut,
+    ContactRoleIn,
+    ContactRoleOut,
+    ContactRoleService,
+    ContactService,
+)
 from server.directory.organisations import OrganisationIn, OrganisationOut, OrganisationService
 from server.directory.places import PlaceIn, PlaceOut, PlaceService
-from server.planning.activities import ActivityIn, ActivityOut, ActivityService, PerformanceIn, PerformanceOut
+from server.planning.activities import (
+    ActivityIn,
+    ActivityOut,
+    ActivityService,
+    PerformanceIn,
+    PerformanceOut,
+)
 from server.programming.engagements import EngagementIn, EngagementOut, EngagementService
 from server.programming.performances import PerformanceService
 from server.programming.shows import ShowIn, ShowOut, ShowService
-from server.technical.rooms import RoomConfigurationIn, RoomConfigurationOut, RoomConfigurationService, RoomIn, RoomOut, RoomService
-from server.technical.sheets import AttachmentOut, AttachmentService, TechnicalSheetIn, TechnicalSheetOut, TechnicalSheetService
+from server.technical.rooms import (
+    RoomConfigurationIn,
+    RoomConfigurationOut,
+    RoomConfigurationService,
+    RoomIn,
+    RoomOut,
+    RoomService,
+)
+from server.technical.sheets import (
+    AttachmentOut,
+    AttachmentService,
+    TechnicalSheetIn,
+    TechnicalSheetOut,
+    TechnicalSheetService,
+)
 from server.technical.venues import VenueIn, VenueOut, VenueService
 
 
@@ -46,7 +72,11 @@ async def upload_attachment(
     content = await upload.read(settings.max_attachment_bytes + 1)
     await TechnicalSheetService(uow).read(record_id)
     row = await AttachmentService(uow).upload(
-        record_id, upload.filename or "", upload.content_type or "", content, settings.max_attachment_bytes
+        record_id,
+        upload.filename or "",
+        upload.content_type or "",
+        content,
+        settings.max_attachment_bytes,
     )
     return record_response(row, 201, f"/api/v1/attachments/{row['id']}")  # type: ignore[return-value]
 
@@ -74,25 +104,49 @@ async def download_attachment(uow: UnitOfWork, record_id: int) -> Response[bytes
 
 def record_routers() -> list[Router]:
     return [
-        crud_router("/organisations", OrganisationService, OrganisationIn, OrganisationOut, tag="Directory"),
+        crud_router(
+            "/organisations", OrganisationService, OrganisationIn, OrganisationOut, tag="Directory"
+        ),
         crud_router("/contacts", ContactService, ContactIn, ContactOut, tag="Directory"),
-        crud_router("/contact-roles", ContactRoleService, ContactRoleIn, ContactRoleOut, tag="Directory"),
+        crud_router(
+            "/contact-roles", ContactRoleService, ContactRoleIn, ContactRoleOut, tag="Directory"
+        ),
         crud_router("/places", PlaceService, PlaceIn, PlaceOut, tag="Directory"),
         crud_router("/venues", VenueService, VenueIn, VenueOut, tag="Technical"),
         crud_router("/rooms", RoomService, RoomIn, RoomOut, tag="Technical"),
         crud_router(
-            "/room-configurations", RoomConfigurationService, RoomConfigurationIn, RoomConfigurationOut, tag="Technical"
+            "/room-configurations",
+            RoomConfigurationService,
+            RoomConfigurationIn,
+            RoomConfigurationOut,
+            tag="Technical",
         ),
         crud_router(
-            "/technical-sheets", TechnicalSheetService, TechnicalSheetIn, TechnicalSheetOut,
-            tag="Technical", extra_handlers=[upload_attachment],
+            "/technical-sheets",
+            TechnicalSheetService,
+            TechnicalSheetIn,
+            TechnicalSheetOut,
+            tag="Technical",
+            extra_handlers=[upload_attachment],
         ),
         crud_router(
-            "/attachments", AttachmentService, TechnicalSheetIn, AttachmentOut,
-            tag="Technical", writable=False, deletable=True, extra_handlers=[download_attachment],
+            "/attachments",
+            AttachmentService,
+            TechnicalSheetIn,
+            AttachmentOut,
+            tag="Technical",
+            writable=False,
+            deletable=True,
+            extra_handlers=[download_attachment],
         ),
         crud_router("/shows", ShowService, ShowIn, ShowOut, tag="Programming"),
-        crud_router("/engagements", EngagementService, EngagementIn, EngagementOut, tag="Programming"),
-        crud_router("/performances", PerformanceService, PerformanceIn, PerformanceOut, tag="Programming"),
-        crud_router("/activities", ActivityService, ActivityIn, ActivityOut, tag="General planning"),
+        crud_router(
+            "/engagements", EngagementService, EngagementIn, EngagementOut, tag="Programming"
+        ),
+        crud_router(
+            "/performances", PerformanceService, PerformanceIn, PerformanceOut, tag="Programming"
+        ),
+        crud_router(
+            "/activities", ActivityService, ActivityIn, ActivityOut, tag="General planning"
+        ),
     ]

@@ -57,7 +57,12 @@ class Page:
     offset: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"items": self.items, "total": self.total, "limit": self.limit, "offset": self.offset}
+        return {
+            "items": self.items,
+            "total": self.total,
+            "limit": self.limit,
+            "offset": self.offset,
+        }
 
 
 class EntityService:
@@ -216,9 +221,11 @@ class EntityService:
         await self.check(data, None)
         try:
             async with self.session.begin_nested():
-                result = await self.session.execute(insert(self.table).values(**data).returning(self.table))
+                result = await self.session.execute(
+                    insert(self.table).values(**data).returning(self.table)
+                )
         except IntegrityError as error:
-            raise self.translate(error) from error
+            raise await self.explain(error, data, None) from error
         row = dict(result.mappings().one())
         self.log("created", row["id"], None, _loggable(row), self.refs_of(row))
         return row
@@ -231,7 +238,10 @@ class EntityService:
         return await self.present(row)
 
     async def update_row(
-        self, record_id: int, changes: dict[str, Any], expected_version: int | None,
+        self,
+        record_id: int,
+        changes: dict[str, Any],
+        expected_version: int | None,
         action: str = "updated",
     ) -> dict[str, Any]:
         current = await self.get(record_id, for_update=True)
@@ -245,9 +255,7 @@ class EntityService:
         merged = {**current, **changes}
         await self.check_references({k: v for k, v in changes.items() if current.get(k) != v})
         await self.check(merged, current)  # may complete the record (ranks, derived fields)
-        diff = {
-            k: v for k, v in merged.items() if k not in BOOKKEEPING and current.get(k) != v
-        }
+        diff = {k: v for k, v in merged.items() if k not in BOOKKEEPING and current.get(k) != v}
         if not diff:
             return current
         statement = (
@@ -260,7 +268,7 @@ class EntityService:
             async with self.session.begin_nested():
                 result = await self.session.execute(statement)
         except IntegrityError as error:
-            raise self.translate(error) from error
+            raise await self.explain(error, merged, current) from error
         row = dict(result.mappings().one())
         self.log(
             action,
@@ -300,6 +308,12 @@ class EntityService:
         self.require(Level.WRITE)
         await self.delete_row(record_id, expected_version)
         await self.uow.commit()
+
+    async def explain(
+        self, error: DBAPIError, values: dict[str, Any], current: dict[str, Any] | None
+    ) -> Exception:
+        """Services whose refusals need a look at the database (who holds the room?) override."""
+        return self.translate(error)
 
     def translate(self, error: DBAPIError) -> Exception:
         """Turn a database refusal into a domain error a person can act on."""

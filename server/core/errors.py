@@ -9,9 +9,10 @@ class DomainError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, **extra: Any) -> None:
+    def __init__(self, detail: str, *, kind: str | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.kind = kind
         self.extra = extra
 
 

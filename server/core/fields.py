@@ -11,12 +11,14 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
 Email = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-    ),
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
 ]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^[0-9+().\s-]{3,40}$")]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://\S+$")]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^[0-9+().\s-]{3,40}$")
+]
+Url = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://\S+$")
+]
 Id = Annotated[int, Field(ge=1)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]

@@ -5,14 +5,42 @@ from sqlmodel import SQLModel
 from server.accounts.models import ApiToken, Permission, Team, TeamMember, User, UserSession
 from server.core.changelog import ChangeLogEntry
 from server.directory.models import Contact, ContactRole, Organisation, Place
-from server.planning.models import Activity
+from server.planning.models import Activity, ActivityKindSetting, ActivityTemplate, RoomBooking
 from server.programming.models import Engagement, Show
-from server.technical.models import Attachment, Room, RoomConfiguration, TechnicalSheet, Venue
+from server.technical.models import (
+    Attachment,
+    Room,
+    RoomConfiguration,
+    RoomLink,
+    TechnicalSheet,
+    Venue,
+)
 
 metadata = SQLModel.metadata
 
 __all__ = [
-    "Activity", "ApiToken", "Attachment", "ChangeLogEntry", "Contact", "ContactRole",
-    "Engagement", "Organisation", "Permission", "Place", "Room", "RoomConfiguration", "Show",
-    "Team", "TeamMember", "TechnicalSheet", "User", "UserSession", "Venue", "metadata",
+    "Activity",
+    "ActivityKindSetting",
+    "ActivityTemplate",
+    "RoomBooking",
+    "RoomLink",
+    "ApiToken",
+    "Attachment",
+    "ChangeLogEntry",
+    "Contact",
+    "ContactRole",
+    "Engagement",
+    "Organisation",
+    "Permission",
+    "Place",
+    "Room",
+    "RoomConfiguration",
+    "Show",
+    "Team",
+    "TeamMember",
+    "TechnicalSheet",
+    "User",
+    "UserSession",
+    "Venue",
+    "metadata",
 ]

@@ -47,7 +47,10 @@ class ContactRoleService(EntityService):
     entity = "contact_role"
     label = "contact role"
     workspace = Workspace.DIRECTORY
-    references = {"contact_id": (Contact, "contact"), "organisation_id": (Organisation, "organisation")}
+    references = {
+        "contact_id": (Contact, "contact"),
+        "organisation_id": (Organisation, "organisation"),
+    }
     filters = {
         "contact_id": Filter("contact_id", int),
         "organisation_id": Filter("organisation_id", int),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from sqlalchemy import ARRAY, BigInteger, CheckConstraint, Column, ForeignKey, Index, Text
 from sqlmodel import Field
@@ -10,7 +10,7 @@ from sqlmodel import Field
 from server.core.records import Record
 
 
-class OrganisationKind(str, Enum):
+class OrganisationKind(StrEnum):
     COMPANY = "company"
     PRODUCER = "producer"
     AGENCY = "agency"
@@ -51,8 +51,12 @@ class Contact(Record, table=True):
 
     first_name: str = Field(sa_type=Text)
     last_name: str = Field(sa_type=Text)
-    emails: list[str] = Field(default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}"))
-    phones: list[str] = Field(default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}"))
+    emails: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+    )
+    phones: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+    )
     notes: str | None = Field(default=None, sa_type=Text)
 
 
@@ -61,8 +65,19 @@ class ContactRole(Record, table=True):
 
     __tablename__ = "contact_roles"
 
-    contact_id: int = Field(sa_column=Column(BigInteger, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False, index=True))
-    organisation_id: int = Field(sa_column=Column(BigInteger, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False, index=True))
+    contact_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    organisation_id: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("organisations.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
     role: str = Field(sa_type=Text)
 
 
@@ -79,5 +94,8 @@ class Place(Record, table=True):
     postcode: str | None = Field(default=None, sa_type=Text)
     city: str | None = Field(default=None, sa_type=Text)
     country: str | None = Field(default=None, sa_type=Text)
-    venue_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("venues.id", ondelete="RESTRICT"), unique=True))
+    venue_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("venues.id", ondelete="RESTRICT"), unique=True),
+    )
     notes: str | None = Field(default=None, sa_type=Text)

@@ -48,7 +48,9 @@ class PlaceService(EntityService):
         venue: Any = Venue.__table__
         linked = [func.coalesce(venue.c[f], place.c[f]).label(f) for f in LINKED_FIELDS]
         others = [c for c in place.c if c.name not in LINKED_FIELDS]
-        return select(*others, *linked).select_from(place.outerjoin(venue, venue.c.id == place.c.venue_id))
+        return select(*others, *linked).select_from(
+            place.outerjoin(venue, venue.c.id == place.c.venue_id)
+        )
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         if values.get("venue_id") is None and not values.get("name"):

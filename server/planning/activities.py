@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
 
 from server.accounts.models import Team
 from server.accounts.permissions import Workspace
@@ -17,6 +18,7 @@ from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid, PermissionDenied
 from server.core.fields import Id, LongText, Name, Short
 from server.core.records import RecordRead
+from server.planning.bookings import double_booking, is_double_booking
 from server.planning.models import Activity, ActivityKind, ActivityStatus
 from server.programming.models import Engagement, Show
 from server.settings import get_settings
@@ -86,7 +88,12 @@ class ActivityService(EntityService):
     search_columns = ("title", "notes")
     period = ("starts_at", "ends_at")
     order_by = ("starts_at", "room_id", "id")
-    log_refs = {"room_id": "room", "engagement_id": "engagement", "show_id": "show", "performance_id": "activity"}
+    log_refs = {
+        "room_id": "room",
+        "engagement_id": "engagement",
+        "show_id": "show",
+        "performance_id": "activity",
+    }
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         is_performance = values.get("kind") == ActivityKind.PERFORMANCE or (
@@ -103,9 +110,19 @@ class ActivityService(EntityService):
             if parent != ActivityKind.PERFORMANCE.value:
                 raise Invalid({"performance_id": "must name a performance"})
 
+    async def explain(
+        self, error: DBAPIError, values: dict[str, Any], current: dict[str, Any] | None
+    ) -> Exception:
+        if is_double_booking(error):
+            exclude = [current["id"]] if current else []
+            return await double_booking(self.session, values, exclude)
+        return await super().explain(error, values, current)
+
     async def get_kind(self, activity_id: int) -> str | None:
         row = await self.session.execute(
-            self.table.select().with_only_columns(self.table.c.kind).where(self.table.c.id == activity_id)
+            self.table.select()
+            .with_only_columns(self.table.c.kind)
+            .where(self.table.c.id == activity_id)
         )
         return row.scalar_one_or_none()
 

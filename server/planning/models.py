@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import Enum
+from datetime import datetime, time
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Column, DateTime, ForeignKey, Index, Text
-from sqlmodel import Field
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    Time,
+)
+from sqlalchemy.dialects.postgresql import TSTZRANGE, ExcludeConstraint
+from sqlmodel import Field, SQLModel
 
 from server.core.records import Record
 
 
-class ActivityKind(str, Enum):
+class ActivityKind(StrEnum):
     PERFORMANCE = "performance"
     GET_IN = "get_in"
     GET_OUT = "get_out"
@@ -24,7 +37,7 @@ class ActivityKind(str, Enum):
     OTHER = "other"
 
 
-class ActivityStatus(str, Enum):
+class ActivityStatus(StrEnum):
     TENTATIVE = "tentative"
     CONFIRMED = "confirmed"
     CANCELLED = "cancelled"
@@ -49,17 +62,107 @@ class Activity(Record, table=True):
     kind: str = Field(sa_type=Text)
     status: str = Field(default="confirmed", sa_type=Text)
     title: str = Field(sa_type=Text)
-    room_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("rooms.id", ondelete="RESTRICT")))
+    room_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, ForeignKey("rooms.id", ondelete="RESTRICT"))
+    )
     starts_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
     ends_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
-    engagement_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("engagements.id", ondelete="RESTRICT")))
-    performance_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("activities.id", ondelete="CASCADE"), index=True))
-    show_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("shows.id", ondelete="RESTRICT"), index=True))
-    team_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("teams.id", ondelete="SET NULL"), index=True))
+    engagement_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("engagements.id", ondelete="RESTRICT")),
+    )
+    performance_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("activities.id", ondelete="CASCADE"), index=True),
+    )
+    show_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("shows.id", ondelete="RESTRICT"), index=True),
+    )
+    team_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("teams.id", ondelete="SET NULL"), index=True),
+    )
     notes: str | None = Field(default=None, sa_type=Text)
     # Performance details (only meaningful when kind = performance).
     ticketing_ref: str | None = Field(default=None, sa_type=Text)
-    audio_description: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
-    sign_language: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
-    surtitles: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
-    relaxed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
+    audio_description: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    sign_language: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    surtitles: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    relaxed: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+
+
+class ActivityKindSetting(SQLModel, table=True):
+    """Whether activities of a kind block their room (configurable per venue)."""
+
+    __tablename__ = "activity_kinds"
+
+    kind: str = Field(sa_column=Column(Text, primary_key=True))
+    blocks_room: bool = Field(sa_column=Column(Boolean, nullable=False))
+    label_fr: str = Field(sa_type=Text)
+    label_en: str = Field(sa_type=Text)
+
+
+class RoomBooking(SQLModel, table=True):
+    """What the database uses to refuse double bookings; maintained by triggers, never by hand.
+
+    A confirmed blocking activity holds one row for its room and one per link of that room
+    (rooms sharing a stage, a crew or sound): an exclusion constraint forbids two rows with the
+    same key and overlapping times.
+    """
+
+    __tablename__ = "room_bookings"
+    __table_args__ = (
+        ExcludeConstraint(
+            (Column("lock_key"), "="), (Column("during"), "&&"),
+            name="room_bookings_no_overlap", using="gist",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
+    activity_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("activities.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    link_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("room_links.id", ondelete="CASCADE"), index=True),
+    )
+    lock_key: str = Field(sa_type=Text)
+    during: Any = Field(sa_column=Column(TSTZRANGE, nullable=False))
+
+
+class ActivityTemplate(Record, table=True):
+    """A reusable technical activity around an engagement ("get-in the day before, 9–18")."""
+
+    __tablename__ = "activity_templates"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({KINDS_SQL})", name="template_kind"),
+        CheckConstraint(
+            "anchor IN ('before_first','after_last','each_performance')", name="template_anchor"
+        ),
+    )
+
+    name: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    kind: str = Field(sa_type=Text)
+    anchor: str = Field(sa_type=Text)
+    # For before_first / after_last: days before the first (after the last) performance day and
+    # wall-clock times. For each_performance: minutes relative to the performance start/end.
+    day_offset: int = Field(default=0, sa_type=Integer)
+    start_time: time | None = Field(default=None, sa_type=Time)
+    end_time: time | None = Field(default=None, sa_type=Time)
+    start_minutes: int | None = Field(default=None, sa_type=Integer)
+    end_minutes: int | None = Field(default=None, sa_type=Integer)
+    title: str | None = Field(default=None, sa_type=Text)
+    team_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, ForeignKey("teams.id", ondelete="SET NULL"))
+    )

@@ -43,7 +43,9 @@ class EngagementOut(RecordRead):
     option_rank: int | None = None
     option_expires_on: date | None = None
     fee: Decimal | None = Field(default=None, description="Only for those who may read contracts")
-    contract_terms: str | None = Field(default=None, description="Only for those who may read contracts")
+    contract_terms: str | None = Field(
+        default=None, description="Only for those who may read contracts"
+    )
     notes: str | None = None
 
 

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Date, ForeignKey, Index, Integer, Numeric, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    Text,
+)
 from sqlmodel import Field
 
 from server.core.records import Record
@@ -20,8 +30,18 @@ class Show(Record, table=True):
     )
 
     title: str = Field(sa_type=Text)
-    company_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("organisations.id", ondelete="RESTRICT"), index=True))
-    producer_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("organisations.id", ondelete="RESTRICT"), index=True))
+    company_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger, ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+        ),
+    )
+    producer_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger, ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+        ),
+    )
     genre: str | None = Field(default=None, sa_type=Text)
     duration_minutes: int | None = Field(default=None, sa_type=Integer)
     age_guidance: str | None = Field(default=None, sa_type=Text)
@@ -31,7 +51,7 @@ class Show(Record, table=True):
     notes: str | None = Field(default=None, sa_type=Text)
 
 
-class EngagementStatus(str, Enum):
+class EngagementStatus(StrEnum):
     OPTION = "option"
     CONFIRMED = "confirmed"
     CANCELLED = "cancelled"
@@ -49,8 +69,14 @@ class Engagement(Record, table=True):
         Index("ix_engagements_room_period", "room_id", "first_day", "last_day"),
     )
 
-    show_id: int = Field(sa_column=Column(BigInteger, ForeignKey("shows.id", ondelete="RESTRICT"), nullable=False, index=True))
-    room_id: int = Field(sa_column=Column(BigInteger, ForeignKey("rooms.id", ondelete="RESTRICT"), nullable=False))
+    show_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("shows.id", ondelete="RESTRICT"), nullable=False, index=True
+        )
+    )
+    room_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("rooms.id", ondelete="RESTRICT"), nullable=False)
+    )
     first_day: date = Field(sa_type=Date)
     last_day: date = Field(sa_type=Date)
     status: str = Field(default="option", sa_type=Text)

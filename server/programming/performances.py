@@ -51,10 +51,16 @@ class PerformanceService(ActivityService):
         values["kind"] = ActivityKind.PERFORMANCE.value
         if values.get("engagement_id") is not None:
             engagement = (
-                await self.session.execute(
-                    select(Engagement.__table__).where(Engagement.__table__.c.id == values["engagement_id"])  # type: ignore[attr-defined]
+                (
+                    await self.session.execute(
+                        select(Engagement.__table__).where(
+                            Engagement.__table__.c.id == values["engagement_id"]
+                        )  # type: ignore[attr-defined]
+                    )
                 )
-            ).mappings().one()
+                .mappings()
+                .one()
+            )
             values["show_id"] = values.get("show_id") or engagement["show_id"]
             values["room_id"] = values.get("room_id") or engagement["room_id"]
             if values["show_id"] != engagement["show_id"]:
@@ -73,6 +79,8 @@ class PerformanceService(ActivityService):
             values["status"] = ActivityStatus.CONFIRMED.value
         if not values.get("title"):
             show: Any = Show.__table__
-            title = await self.session.execute(select(show.c.title).where(show.c.id == values["show_id"]))
+            title = await self.session.execute(
+                select(show.c.title).where(show.c.id == values["show_id"])
+            )
             values["title"] = title.scalar_one()
         await super().check(values, current)

@@ -34,7 +34,10 @@ class ShowService(EntityService):
     entity = "show"
     label = "show"
     workspace = Workspace.PROGRAMMING
-    references = {"company_id": (Organisation, "organisation"), "producer_id": (Organisation, "organisation")}
+    references = {
+        "company_id": (Organisation, "organisation"),
+        "producer_id": (Organisation, "organisation"),
+    }
     filters = {
         "company_id": Filter("company_id", int),
         "producer_id": Filter("producer_id", int),

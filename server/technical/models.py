@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Column, ForeignKey, Integer, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field
 
 from server.core.records import Record
@@ -18,7 +28,9 @@ class Venue(Record, table=True):
     country: str | None = Field(default="FR", sa_type=Text)
     phone: str | None = Field(default=None, sa_type=Text)
     access_notes: str | None = Field(default=None, sa_type=Text)
-    is_own: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default="true"))
+    is_own: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default="true")
+    )
     notes: str | None = Field(default=None, sa_type=Text)
 
 
@@ -29,7 +41,11 @@ class Room(Record, table=True):
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="room_capacity"),
     )
 
-    venue_id: int = Field(sa_column=Column(BigInteger, ForeignKey("venues.id", ondelete="RESTRICT"), nullable=False, index=True))
+    venue_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("venues.id", ondelete="RESTRICT"), nullable=False, index=True
+        )
+    )
     name: str = Field(sa_type=Text)
     capacity: int | None = Field(default=None, sa_type=Integer)
     position: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
@@ -43,7 +59,11 @@ class RoomConfiguration(Record, table=True):
     __tablename__ = "room_configurations"
     __table_args__ = (UniqueConstraint("room_id", "name", name="configuration_name_per_room"),)
 
-    room_id: int = Field(sa_column=Column(BigInteger, ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False, index=True))
+    room_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
     name: str = Field(sa_type=Text)
     capacity: int | None = Field(default=None, sa_type=Integer)
     description: str | None = Field(default=None, sa_type=Text)
@@ -57,8 +77,14 @@ class TechnicalSheet(Record, table=True):
         CheckConstraint("(room_id IS NULL) <> (show_id IS NULL)", name="sheet_of_room_or_show"),
     )
 
-    room_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("rooms.id", ondelete="CASCADE"), index=True))
-    show_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("shows.id", ondelete="CASCADE"), index=True))
+    room_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("rooms.id", ondelete="CASCADE"), index=True),
+    )
+    show_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("shows.id", ondelete="CASCADE"), index=True),
+    )
     title: str = Field(sa_type=Text)
     notes: str | None = Field(default=None, sa_type=Text)
 
@@ -68,9 +94,34 @@ class Attachment(Record, table=True):
 
     __tablename__ = "attachments"
 
-    technical_sheet_id: int = Field(sa_column=Column(BigInteger, ForeignKey("technical_sheets.id", ondelete="CASCADE"), nullable=False, index=True))
+    technical_sheet_id: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("technical_sheets.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
     filename: str = Field(sa_type=Text)
     content_type: str = Field(sa_type=Text)
     size: int = Field(sa_type=BigInteger)
     sha256: str = Field(sa_type=Text)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class RoomLink(Record, table=True):
+    """Two rooms that cannot be used at the same time (shared stage, crew, sound bleed)."""
+
+    __tablename__ = "room_links"
+    __table_args__ = (
+        CheckConstraint("room_id < other_room_id", name="room_link_ordered"),
+        UniqueConstraint("room_id", "other_room_id", name="room_link_once"),
+    )
+
+    room_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False)
+    )
+    other_room_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False)
+    )
+    reason: str | None = Field(default=None, sa_type=Text)

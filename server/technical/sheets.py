@@ -129,7 +129,9 @@ class AttachmentService(EntityService):
         data = row.pop("data")
         return row, bytes(data)
 
-    def log(self, action: str, record_id: int | None, before: Any, after: Any, refs: Any = None) -> None:
+    def log(
+        self, action: str, record_id: int | None, before: Any, after: Any, refs: Any = None
+    ) -> None:
         # The file itself never goes into the history; its hash does.
         for payload in (before, after):
             if isinstance(payload, dict):

@@ -32,6 +32,10 @@ class VenueService(EntityService):
     entity = "venue"
     label = "venue"
     workspace = Workspace.TECHNICAL
-    filters = {"is_own": Filter("is_own", bool, description="Only our own venues (true) or partners (false)")}
+    filters = {
+        "is_own": Filter(
+            "is_own", bool, description="Only our own venues (true) or partners (false)"
+        )
+    }
     search_columns = ("name", "city")
     order_by = ("name", "id")

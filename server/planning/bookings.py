@@ -1,0 +1,146 @@
+"""No double booking: which activities block a room, and who holds it when a write is refused.
+
+The guarantee itself is in PostgreSQL (an exclusion constraint on ``room_bookings`` kept by
+triggers, see migration 0002). This module only *explains*: it lists the activities a proposal
+would collide with, for dry runs and for the 409 a refused write gets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.core.errors import Conflict
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A proposed use of a room (for previews before anything is written)."""
+
+    room_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    kind: str
+    status: str = "confirmed"
+    title: str = ""
+    ref: Any = None  # the caller's handle for this proposal (e.g. its index)
+
+
+async def blocking_kinds(session: AsyncSession) -> set[str]:
+    rows = await session.execute(text("SELECT kind FROM activity_kinds WHERE blocks_room"))
+    return {kind for (kind,) in rows}
+
+
+async def lock_keys(session: AsyncSession, room_id: int) -> list[str]:
+    rows = await session.execute(
+        text("SELECT id FROM room_links WHERE :room IN (room_id, other_room_id)"), {"room": room_id}
+    )
+    return [f"room:{room_id}", *(f"link:{link_id}" for (link_id,) in rows)]
+
+
+async def linked_rooms(session: AsyncSession, room_id: int) -> set[int]:
+    rows = await session.execute(
+        text(
+            "SELECT CASE WHEN room_id = :room THEN other_room_id ELSE room_id END "
+            "FROM room_links WHERE :room IN (room_id, other_room_id)"
+        ),
+        {"room": room_id},
+    )
+    return {r for (r,) in rows}
+
+
+CONFLICTS_SQL = text(
+    """
+    SELECT DISTINCT a.id AS activity_id, a.title, a.kind, a.room_id, r.name AS room,
+           a.starts_at, a.ends_at
+    FROM room_bookings b
+    JOIN activities a ON a.id = b.activity_id
+    LEFT JOIN rooms r ON r.id = a.room_id
+    WHERE b.lock_key = ANY(:keys)
+      AND b.during && tstzrange(:starts, :ends, '[)')
+      AND NOT (b.activity_id = ANY(:exclude))
+    ORDER BY a.starts_at, a.id
+    LIMIT 10
+    """
+)
+
+
+def describe(row: Any) -> dict[str, Any]:
+    return {
+        "activity_id": row["activity_id"],
+        "title": row["title"],
+        "kind": row["kind"],
+        "room_id": row["room_id"],
+        "room": row["room"],
+        "starts_at": row["starts_at"].isoformat(),
+        "ends_at": row["ends_at"].isoformat(),
+    }
+
+
+async def conflicts_for(
+    session: AsyncSession, slots: Sequence[Slot], exclude: Iterable[int] = ()
+) -> list[dict[str, Any]]:
+    """Every collision the slots would cause, with existing bookings and among themselves."""
+    blocking = await blocking_kinds(session)
+    excluded = list(exclude)
+    found: list[dict[str, Any]] = []
+    keys_cache: dict[int, list[str]] = {}
+    live = [s for s in slots if s.room_id is not None and s.status == "confirmed" and s.kind in blocking]
+    for slot in live:
+        assert slot.room_id is not None
+        if slot.room_id not in keys_cache:
+            keys_cache[slot.room_id] = await lock_keys(session, slot.room_id)
+        rows = await session.execute(
+            CONFLICTS_SQL,
+            {"keys": keys_cache[slot.room_id], "starts": slot.starts_at, "ends": slot.ends_at, "exclude": excluded},
+        )
+        for row in rows.mappings():
+            found.append({"proposal": slot.ref, "with": describe(row)})
+    # Collisions among the proposals themselves (same room or linked rooms).
+    for i, a in enumerate(live):
+        assert a.room_id is not None
+        near = {a.room_id} | await linked_rooms(session, a.room_id)
+        for b in live[i + 1 :]:
+            if b.room_id in near and a.starts_at < b.ends_at and b.starts_at < a.ends_at:
+                found.append(
+                    {
+                        "proposal": b.ref,
+                        "with": {"proposal": a.ref, "title": a.title, "room_id": a.room_id,
+                                 "starts_at": a.starts_at.isoformat(), "ends_at": a.ends_at.isoformat()},
+                    }
+                )
+    return found
+
+
+def is_double_booking(error: DBAPIError) -> bool:
+    orig = error.orig
+    return getattr(orig, "sqlstate", None) == "23P01" or "room_bookings_no_overlap" in str(orig)
+
+
+async def double_booking(
+    session: AsyncSession, values: dict[str, Any], exclude: Iterable[int] = ()
+) -> Conflict:
+    """The 409 for a refused write, naming what already holds the room."""
+    slot = Slot(values["room_id"], values["starts_at"], values["ends_at"], values["kind"],
+                values.get("status", "confirmed"), values.get("title", ""))
+    keys = await lock_keys(session, values["room_id"])
+    rows = await session.execute(
+        CONFLICTS_SQL,
+        {"keys": keys, "starts": slot.starts_at, "ends": slot.ends_at, "exclude": list(exclude)},
+    )
+    holders = [describe(r) for r in rows.mappings()]
+    if holders:
+        first = holders[0]
+        detail = (
+            f"{first['room'] or 'the room'} is already booked by \"{first['title']}\" "
+            f"from {first['starts_at']} to {first['ends_at']}"
+        )
+    else:
+        detail = "the room is already booked at that time"
+    return Conflict(detail, conflicts=holders, kind="double-booking")
