@@ -52,10 +52,17 @@ async def _forget_on_account_change(changes: list[Any]) -> None:
 
 def api_router(extra: list[Any] | None = None) -> Router:
     from server.api.accounts import account_routers
+    from server.api.workflow import workflow_routers
 
     return Router(
         path="/api/v1",
-        route_handlers=[*record_routers(), changes_router, *account_routers(), *(extra or [])],
+        route_handlers=[
+            *record_routers(),
+            *workflow_routers(),
+            changes_router,
+            *account_routers(),
+            *(extra or []),
+        ],
     )
 
 

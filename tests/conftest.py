@@ -19,6 +19,9 @@ from typing import Any
 
 import httpx
 import pytest
+
+os.environ["SAISON_FAST_PASSWORD_HASHING"] = "1"  # before server modules are imported
+
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -48,12 +51,20 @@ async def _admin(sql: str) -> None:
     await engine.dispose()
 
 
+async def _run(url: str, sql: str) -> None:
+    engine = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://"))
+    async with engine.begin() as conn:
+        await conn.execute(text(sql))
+    await engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     name = f"saison_test_{uuid.uuid4().hex[:8]}"
     asyncio.run(_admin(f"CREATE DATABASE {name}"))
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     upgrade(url)
+    asyncio.run(_run(url, "CREATE TABLE seed_activity_templates AS TABLE activity_templates"))
     yield url
     asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
@@ -117,7 +128,8 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
 TABLES = (
     "attachments, technical_sheets, activities, engagements, shows, room_configurations, rooms, "
-    "room_bookings, room_links, places, venues, contact_roles, contacts, organisations, api_tokens, user_sessions, "
+    "room_bookings, room_links, places, venues, contact_roles, contacts, organisations, "
+    "api_tokens, user_sessions, "
     "permissions, team_members, users, teams, change_log"
 )
 
@@ -127,7 +139,11 @@ async def clean(db: Database) -> AsyncIterator[None]:
     """Empty every table before each test (the change log too, bypassing its trigger)."""
     async with db.engine.begin() as conn:
         await conn.execute(text("SET LOCAL session_replication_role = replica"))
-        await conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+        await conn.execute(text(f"TRUNCATE {TABLES}, activity_templates RESTART IDENTITY CASCADE"))
+        # Data the migrations ship (default templates) comes back as a new installation has it.
+        await conn.execute(
+            text("INSERT INTO activity_templates SELECT * FROM seed_activity_templates")
+        )
     yield
 
 
@@ -219,3 +235,7 @@ async def people(db: Database, server_url: str) -> AsyncIterator[dict[str, Api]]
 @pytest.fixture
 async def admin(people: dict[str, Api]) -> Api:
     return people["admin"]
+
+
+# A small season (one record of each kind) for tests that need existing data.
+from tests.factories import season  # noqa: E402, F401

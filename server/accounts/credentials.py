@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.accounts.models import ApiToken, Permission, TeamMember, User, UserSession
 from server.accounts.permissions import ALL_AREAS, Level, Principal, Workspace
 
-_hasher = PasswordHasher()
+# argon2's defaults (64 MiB, 3 passes) in production. A test suite that makes hundreds of
+# accounts may ask for the cheapest parameters; verification reads them from each hash.
+_hasher = (
+    PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    if os.environ.get("SAISON_FAST_PASSWORD_HASHING") == "1"
+    else PasswordHasher()
+)
 # Verified against when the email is unknown, so both cases take the same time.
 _DUMMY_HASH = _hasher.hash("saison-no-such-user")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import delete, insert, select
 
 from server.accounts.credentials import hash_password
@@ -12,13 +12,13 @@ from server.accounts.models import Permission, Team, TeamMember, User
 from server.accounts.permissions import Level, Workspace
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid
-from server.core.fields import Email, Id, LongText, Name, Phone, Short
+from server.core.fields import Email, Id, Input, LongText, Name, Phone, Short
 from server.core.records import RecordRead
 
 MIN_PASSWORD = 10
 
 
-class UserIn(BaseModel):
+class UserIn(Input):
     email: Email
     name: Name
     password: str | None = Field(default=None, min_length=MIN_PASSWORD, max_length=200)
@@ -147,7 +147,7 @@ class UserService(EntityService):
         await super().delete(record_id, expected_version)
 
 
-class TeamIn(BaseModel):
+class TeamIn(Input):
     name: Name
     description: LongText | None = None
 
@@ -179,7 +179,7 @@ class TeamService(EntityService):
         await super().delete(record_id, expected_version)
 
 
-class PermissionIn(BaseModel):
+class PermissionIn(Input):
     area: Workspace
     level: str = Field(pattern="^(none|read|write|manage)$")
     team_id: Id | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from litestar import Request, Response, Router, delete, get, post
@@ -25,11 +25,11 @@ from server.accounts.users import (
 from server.api.auth import SESSION_COOKIE, forget_principals
 from server.api.crud import crud_router
 from server.api.guards import PUBLIC, SIGNED_IN
-from server.core.fields import Name
+from server.core.fields import Input, Name
 from server.core.unit_of_work import UnitOfWork
 
 
-class SignIn(BaseModel):
+class SignIn(Input):
     email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=200)
 
@@ -44,12 +44,12 @@ class Me(BaseModel):
     csrf_token: str | None = None
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(Input):
     current_password: str = Field(max_length=200)
     new_password: str = Field(min_length=10, max_length=200)
 
 
-class TokenIn(BaseModel):
+class TokenIn(Input):
     name: Name
     kind: Literal["api", "app_password"] = "api"
     scopes: dict[str, Literal["none", "read", "write", "manage"]] = Field(
@@ -103,7 +103,9 @@ async def sign_in(request: Request[Any, Any, Any], uow: UnitOfWork, data: SignIn
         secure=settings.secure_cookies or request.url.scheme == "https",
         samesite="lax",
         path="/",
-        expires=int(session.expires_at.timestamp()),
+        # Litestar's ``expires`` counts seconds from now (not a Unix time): the cookie lasts
+        # exactly as long as the session does.
+        max_age=max(0, int((session.expires_at - datetime.now(UTC)).total_seconds())),
     )
     return Response(me_of(request, session.csrf_token), cookies=[cookie])  # type: ignore[arg-type]
 

@@ -22,6 +22,7 @@ from server.core.entities import DEFAULT_PAGE, MAX_PAGE, EntityService, ListQuer
 from server.core.errors import Invalid, StaleVersion, VersionRequired
 from server.core.records import partial_model
 from server.core.unit_of_work import UnitOfWork
+from server.settings import get_settings
 
 Limit = Annotated[int, Parameter(ge=1, le=MAX_PAGE, description="Page size", required=False)]
 Offset = Annotated[int, Parameter(ge=0, description="Items to skip", required=False)]
@@ -68,6 +69,13 @@ def resolve_version(
     )
 
 
+def local_time(moment: datetime | None) -> datetime | None:
+    """A time without offset is the venue's wall-clock time, as everywhere else in Saison."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=get_settings().tz)
+    return moment
+
+
 def record_response(
     row: dict[str, Any], status: int = HTTP_200_OK, location: str | None = None
 ) -> Response[Any]:
@@ -88,6 +96,7 @@ def crud_router(
     extra_handlers: list[Any] | None = None,
     writable: bool = True,
     deletable: bool | None = None,
+    updatable: bool = True,
 ) -> Router:
     """Build the list/create/read/update/delete routes of one kind of record."""
     area = service.workspace
@@ -112,8 +121,8 @@ def crud_router(
         query = ListQuery(
             filters=filters,
             text=kwargs.get("q"),
-            start=kwargs.get("start"),
-            end=kwargs.get("end"),
+            start=local_time(kwargs.get("start")),
+            end=local_time(kwargs.get("end")),
             limit=kwargs.get("limit") or DEFAULT_PAGE,
             offset=kwargs.get("offset") or 0,
         )
@@ -231,6 +240,7 @@ def crud_router(
             )(create_record)
         )
 
+    if writable and updatable:
         # -- update -----------------------------------------------------------------------
         async def update_record(
             request: Request[Any, Any, Any], uow: UnitOfWork, record_id: int, data: Any

@@ -56,7 +56,13 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
         errors = [{"field": name, "message": message} for name, message in exc.fields.items()]
     headers = {"WWW-Authenticate": 'Bearer realm="saison"'} if exc.status == 401 else None
     return problem(
-        exc.status, exc.title, exc.detail, kind=exc.kind, errors=errors, headers=headers, **exc.extra
+        exc.status,
+        exc.title,
+        exc.detail,
+        kind=exc.kind,
+        errors=errors,
+        headers=headers,
+        **exc.extra,
     )
 
 

@@ -31,7 +31,12 @@ from server.planning.activities import (
     PerformanceIn,
     PerformanceOut,
 )
-from server.programming.engagements import EngagementIn, EngagementOut, EngagementService
+from server.programming.engagements import (
+    EngagementIn,
+    EngagementOut,
+    EngagementPatch,
+    EngagementService,
+)
 from server.programming.performances import PerformanceService
 from server.programming.shows import ShowIn, ShowOut, ShowService
 from server.technical.rooms import (
@@ -141,7 +146,12 @@ def record_routers() -> list[Router]:
         ),
         crud_router("/shows", ShowService, ShowIn, ShowOut, tag="Programming"),
         crud_router(
-            "/engagements", EngagementService, EngagementIn, EngagementOut, tag="Programming"
+            "/engagements",
+            EngagementService,
+            EngagementIn,
+            EngagementOut,
+            tag="Programming",
+            patch_schema=EngagementPatch,
         ),
         crud_router(
             "/performances", PerformanceService, PerformanceIn, PerformanceOut, tag="Programming"

@@ -10,11 +10,24 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
+from functools import cache
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Select,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import SQLModel
 
@@ -23,6 +36,7 @@ from server.core.changelog import Change
 from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied, StaleVersion
 from server.core.records import jsonable
 from server.core.unit_of_work import UnitOfWork
+from server.settings import get_settings
 
 MAX_PAGE = 10_000
 DEFAULT_PAGE = 100
@@ -100,8 +114,15 @@ class EntityService:
             )
 
     def visible(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        """The record as this actor may see it: confidential fields only for those allowed."""
+        """The record as this actor may see it: confidential fields only for those allowed.
+
+        Times are given in the venue's time zone (20:30+01:00 rather than 19:30Z).
+        """
         data = dict(row)
+        for name in _time_columns(self.table):
+            value = data.get(name)
+            if value is not None:
+                data[name] = value.astimezone(get_settings().tz)
         if self.confidential and not self.actor.can_read_fees:
             for name in self.confidential:
                 data.pop(name, None)
@@ -146,10 +167,17 @@ class EntityService:
         if self.period and (q.start is not None or q.end is not None):
             start_col, end_col = (c[name] for name in self.period)
             # Overlap with [start, end): what a calendar or a timeline means by "in this range".
+            if isinstance(start_col.type, Date):
+                # Whole days in the venue's time zone: the last day lasts until midnight.
+                if q.end is not None:
+                    query = query.where(start_col <= _local_day(q.end, before=True))
+                if q.start is not None:
+                    query = query.where(end_col >= _local_day(q.start))
+                return query
             if q.end is not None:
                 query = query.where(start_col < q.end)
             if q.start is not None:
-                query = query.where(end_col > q.start if q.end is not None else end_col >= q.start)
+                query = query.where(end_col > q.start)
         return query
 
     async def list(self, q: ListQuery) -> Page:
@@ -214,7 +242,9 @@ class EntityService:
             )
         )
 
-    async def insert_row(self, data: dict[str, Any]) -> dict[str, Any]:
+    async def insert_row(
+        self, data: dict[str, Any], action: str = "created", refs: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """Insert without committing, logging the creation; for services composing writes."""
         data = plain(data)
         await self.check_references(data)
@@ -227,7 +257,13 @@ class EntityService:
         except IntegrityError as error:
             raise await self.explain(error, data, None) from error
         row = dict(result.mappings().one())
-        self.log("created", row["id"], None, _loggable(row), self.refs_of(row))
+        self.log(
+            action,
+            row["id"],
+            None,
+            _loggable(row),
+            {**(self.refs_of(row) or {}), **(refs or {})} or None,
+        )
         return row
 
     async def create(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -319,9 +355,11 @@ class EntityService:
         """Turn a database refusal into a domain error a person can act on."""
         message = str(error.orig)
         constraint = getattr(getattr(error.orig, "__cause__", None), "constraint_name", None)
-        if "foreign key" in message and ("still referenced" in message or "is still" in message):
-            referencing = re.search(r'on table "(\w+)"', message)
-            used_by = referencing.group(1).replace("_", " ") if referencing else "other records"
+        if "foreign key" in message and (
+            "update or delete on table" in message or "still referenced" in message
+        ):
+            tables = re.findall(r'on table "(\w+)"', message)  # the last one references us
+            used_by = tables[-1].replace("_", " ") if tables else "other records"
             return Conflict(f"{self.label} is still used by {used_by}; remove those first")
         if "foreign key" in message:
             return Invalid({constraint or "reference": "refers to a record that does not exist"})
@@ -330,6 +368,22 @@ class EntityService:
         if "check constraint" in message:
             return Invalid({constraint or "record": "violates a rule of the database"})
         return Conflict(message.splitlines()[0])
+
+
+def _local_day(moment: datetime | date, before: bool = False) -> date:
+    """The venue's calendar day of an instant (of the instant just before it, for an end)."""
+    if not isinstance(moment, datetime):
+        return moment - timedelta(days=1) if before else moment
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=get_settings().tz)
+    if before:
+        moment -= timedelta(microseconds=1)
+    return moment.astimezone(get_settings().tz).date()
+
+
+@cache
+def _time_columns(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.c if isinstance(c.type, DateTime))
 
 
 def plain(data: Mapping[str, Any]) -> dict[str, Any]:

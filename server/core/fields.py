@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
@@ -22,3 +22,9 @@ Url = Annotated[
 Id = Annotated[int, Field(ge=1)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class Input(BaseModel):
+    """Base of request bodies: an unknown or misspelt field is an error, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, ConfigDict, create_model
 from sqlalchemy import BigInteger, DateTime, Integer, func
 from sqlmodel import Field, SQLModel
 
@@ -51,13 +51,18 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def partial_model(model: type[BaseModel], name: str | None = None) -> type[BaseModel]:
+def partial_model(
+    model: type[BaseModel], name: str | None = None, exclude: frozenset[str] = frozenset()
+) -> type[BaseModel]:
     """The PATCH body of ``model``: the same fields and rules, each optional."""
     fields: dict[str, Any] = {}
     for field_name, info in model.model_fields.items():
+        if field_name in exclude:
+            continue
         annotation = info.annotation
         copied = info._copy() if hasattr(info, "_copy") else info
         copied.default = None
         copied.default_factory = None
         fields[field_name] = (annotation | None, copied)
-    return create_model(name or f"{model.__name__}Patch", __base__=BaseModel, **fields)
+    config = ConfigDict(extra="forbid")
+    return create_model(name or f"{model.__name__}Patch", __config__=config, **fields)

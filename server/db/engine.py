@@ -14,19 +14,23 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from server.db.embedded import to_async_url
+from server.settings import get_settings
 
 
 class Database:
     """Holds the engine and hands out sessions; services receive sessions, never the engine."""
 
-    def __init__(self, url: str, pool_size: int = 10) -> None:
+    def __init__(self, url: str, pool_size: int = 10, timezone: str | None = None) -> None:
+        timezone = timezone or get_settings().timezone
         self.url = to_async_url(url)
         self.engine: AsyncEngine = create_async_engine(
             self.url,
             pool_size=pool_size,
             max_overflow=pool_size * 2,
             pool_pre_ping=True,
-            connect_args={"server_settings": {"application_name": "saison"}},
+            # The session time zone only shapes text PostgreSQL formats itself (JSON built in
+            # SQL, such as the timeline); drivers always exchange instants.
+            connect_args={"server_settings": {"application_name": "saison", "timezone": timezone}},
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # Called after each commit with the committed changes (live updates hook in here).

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from server.accounts.permissions import Workspace
 from server.core.entities import EntityService, Filter
-from server.core.fields import Email, Id, LongText, Name, Phone
+from server.core.fields import Email, Id, Input, LongText, Name, Phone
 from server.core.records import RecordRead
 from server.directory.models import Contact, ContactRole, Organisation
 
 
-class ContactIn(BaseModel):
+class ContactIn(Input):
     first_name: Name
     last_name: Name
     emails: list[Email] = Field(default_factory=list, max_length=10)
@@ -32,7 +32,7 @@ class ContactService(EntityService):
     order_by = ("last_name", "first_name", "id")
 
 
-class ContactRoleIn(BaseModel):
+class ContactRoleIn(Input):
     contact_id: Id
     organisation_id: Id
     role: Name

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from server.accounts.permissions import Workspace
 from server.core.entities import EntityService, Filter
-from server.core.fields import Email, LongText, Name, Phone, Short, Url
+from server.core.fields import Email, Input, LongText, Name, Phone, Short, Url
 from server.core.records import RecordRead
 from server.directory.models import Organisation, OrganisationKind
 
 
-class OrganisationIn(BaseModel):
+class OrganisationIn(Input):
     name: Name
     kind: OrganisationKind = OrganisationKind.COMPANY
     email: Email | None = None

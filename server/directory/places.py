@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 
 from server.accounts.permissions import Workspace
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid
-from server.core.fields import Id, LongText, Name, Short
+from server.core.fields import Id, Input, LongText, Name, Short
 from server.core.records import RecordRead
 from server.directory.models import Place
 from server.technical.models import Venue
@@ -18,7 +17,7 @@ from server.technical.models import Venue
 LINKED_FIELDS = ("name", "address", "postcode", "city", "country")
 
 
-class PlaceIn(BaseModel):
+class PlaceIn(Input):
     name: Name | None = None
     address: LongText | None = None
     postcode: Short | None = None

@@ -9,14 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 
 from server.accounts.models import Team
 from server.accounts.permissions import Workspace
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid, PermissionDenied
-from server.core.fields import Id, LongText, Name, Short
+from server.core.fields import Id, Input, LongText, Name, Short
 from server.core.records import RecordRead
 from server.planning.bookings import double_booking, is_double_booking
 from server.planning.models import Activity, ActivityKind, ActivityStatus
@@ -25,7 +24,7 @@ from server.settings import get_settings
 from server.technical.models import Room
 
 
-class ActivityIn(BaseModel):
+class ActivityIn(Input):
     kind: ActivityKind
     title: Name
     room_id: Id | None = None
@@ -127,7 +126,7 @@ class ActivityService(EntityService):
         return row.scalar_one_or_none()
 
 
-class PerformanceIn(BaseModel):
+class PerformanceIn(Input):
     engagement_id: Id | None = None
     show_id: Id | None = None
     room_id: Id | None = None

@@ -30,6 +30,7 @@ class Slot:
     status: str = "confirmed"
     title: str = ""
     ref: Any = None  # the caller's handle for this proposal (e.g. its index)
+    holder: int | None = None  # its engagement: activities of one engagement may overlap
 
 
 async def blocking_kinds(session: AsyncSession) -> set[str]:
@@ -65,6 +66,7 @@ CONFLICTS_SQL = text(
     WHERE b.lock_key = ANY(:keys)
       AND b.during && tstzrange(:starts, :ends, '[)')
       AND NOT (b.activity_id = ANY(:exclude))
+      AND b.holder IS DISTINCT FROM CAST(:holder AS bigint)
     ORDER BY a.starts_at, a.id
     LIMIT 10
     """
@@ -91,14 +93,22 @@ async def conflicts_for(
     excluded = list(exclude)
     found: list[dict[str, Any]] = []
     keys_cache: dict[int, list[str]] = {}
-    live = [s for s in slots if s.room_id is not None and s.status == "confirmed" and s.kind in blocking]
+    live = [
+        s for s in slots if s.room_id is not None and s.status == "confirmed" and s.kind in blocking
+    ]
     for slot in live:
         assert slot.room_id is not None
         if slot.room_id not in keys_cache:
             keys_cache[slot.room_id] = await lock_keys(session, slot.room_id)
         rows = await session.execute(
             CONFLICTS_SQL,
-            {"keys": keys_cache[slot.room_id], "starts": slot.starts_at, "ends": slot.ends_at, "exclude": excluded},
+            {
+                "keys": keys_cache[slot.room_id],
+                "starts": slot.starts_at,
+                "ends": slot.ends_at,
+                "exclude": excluded,
+                "holder": slot.holder,
+            },
         )
         for row in rows.mappings():
             found.append({"proposal": slot.ref, "with": describe(row)})
@@ -107,12 +117,23 @@ async def conflicts_for(
         assert a.room_id is not None
         near = {a.room_id} | await linked_rooms(session, a.room_id)
         for b in live[i + 1 :]:
-            if b.room_id in near and a.starts_at < b.ends_at and b.starts_at < a.ends_at:
+            same_holder = a.holder is not None and a.holder == b.holder
+            if (
+                b.room_id in near
+                and not same_holder
+                and a.starts_at < b.ends_at
+                and b.starts_at < a.ends_at
+            ):
                 found.append(
                     {
                         "proposal": b.ref,
-                        "with": {"proposal": a.ref, "title": a.title, "room_id": a.room_id,
-                                 "starts_at": a.starts_at.isoformat(), "ends_at": a.ends_at.isoformat()},
+                        "with": {
+                            "proposal": a.ref,
+                            "title": a.title,
+                            "room_id": a.room_id,
+                            "starts_at": a.starts_at.isoformat(),
+                            "ends_at": a.ends_at.isoformat(),
+                        },
                     }
                 )
     return found
@@ -127,18 +148,38 @@ async def double_booking(
     session: AsyncSession, values: dict[str, Any], exclude: Iterable[int] = ()
 ) -> Conflict:
     """The 409 for a refused write, naming what already holds the room."""
-    slot = Slot(values["room_id"], values["starts_at"], values["ends_at"], values["kind"],
-                values.get("status", "confirmed"), values.get("title", ""))
+    slot = Slot(
+        values["room_id"],
+        values["starts_at"],
+        values["ends_at"],
+        values["kind"],
+        values.get("status", "confirmed"),
+        values.get("title", ""),
+    )
     keys = await lock_keys(session, values["room_id"])
+    holder = values.get("engagement_id")
+    if holder is None and values.get("performance_id") is not None:
+        holder = (
+            await session.execute(
+                text("SELECT engagement_id FROM activities WHERE id = :id"),
+                {"id": values["performance_id"]},
+            )
+        ).scalar()
     rows = await session.execute(
         CONFLICTS_SQL,
-        {"keys": keys, "starts": slot.starts_at, "ends": slot.ends_at, "exclude": list(exclude)},
+        {
+            "keys": keys,
+            "starts": slot.starts_at,
+            "ends": slot.ends_at,
+            "exclude": list(exclude),
+            "holder": holder,
+        },
     )
     holders = [describe(r) for r in rows.mappings()]
     if holders:
         first = holders[0]
         detail = (
-            f"{first['room'] or 'the room'} is already booked by \"{first['title']}\" "
+            f'{first["room"] or "the room"} is already booked by "{first["title"]}" '
             f"from {first['starts_at']} to {first['ends_at']}"
         )
     else:

@@ -122,8 +122,13 @@ class RoomBooking(SQLModel, table=True):
     __tablename__ = "room_bookings"
     __table_args__ = (
         ExcludeConstraint(
-            (Column("lock_key"), "="), (Column("during"), "&&"),
-            name="room_bookings_no_overlap", using="gist",
+            (Column("lock_key"), "="),
+            (Column("during"), "&&"),
+            (Column("holder"), "<>"),
+            name="room_bookings_no_overlap",
+            using="gist",
+            deferrable=True,
+            initially="IMMEDIATE",
         ),
     )
 
@@ -138,6 +143,8 @@ class RoomBooking(SQLModel, table=True):
         sa_column=Column(BigInteger, ForeignKey("room_links.id", ondelete="CASCADE"), index=True),
     )
     lock_key: str = Field(sa_type=Text)
+    # The engagement using the room (or minus the activity's id): one holder may overlap itself.
+    holder: int = Field(sa_type=BigInteger)
     during: Any = Field(sa_column=Column(TSTZRANGE, nullable=False))
 
 
@@ -155,8 +162,9 @@ class ActivityTemplate(Record, table=True):
     name: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     kind: str = Field(sa_type=Text)
     anchor: str = Field(sa_type=Text)
-    # For before_first / after_last: days before the first (after the last) performance day and
-    # wall-clock times. For each_performance: minutes relative to the performance start/end.
+    # before_first / after_last: days before the first (after the last) performance day, and
+    # wall-clock times (an end before the start ends the next day). each_performance:
+    # start_minutes from the performance's start, end_minutes from its end (negative = before).
     day_offset: int = Field(default=0, sa_type=Integer)
     start_time: time | None = Field(default=None, sa_type=Time)
     end_time: time | None = Field(default=None, sa_type=Time)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from server.accounts.permissions import Workspace
 from server.core.entities import EntityService, Filter
-from server.core.fields import Id, LongText, Name, Short, Url
+from server.core.fields import Id, Input, LongText, Name, Short, Url
 from server.core.records import RecordRead
 from server.directory.models import Organisation
 from server.programming.models import Show
 
 
-class ShowIn(BaseModel):
+class ShowIn(Input):
     title: Name
     company_id: Id | None = None
     producer_id: Id | None = None

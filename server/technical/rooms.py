@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError
 
 from server.accounts.permissions import Workspace
 from server.core.entities import EntityService, Filter
-from server.core.fields import Colour, Count, Id, LongText, Name
+from server.core.errors import Conflict, Invalid
+from server.core.fields import Colour, Count, Id, Input, LongText, Name
 from server.core.records import RecordRead
-from server.technical.models import Room, RoomConfiguration, Venue
+from server.planning.bookings import is_double_booking
+from server.technical.models import Room, RoomConfiguration, RoomLink, Venue
 
 
-class RoomIn(BaseModel):
+class RoomIn(Input):
     venue_id: Id
     name: Name
     capacity: Count | None = None
@@ -36,7 +40,7 @@ class RoomService(EntityService):
     log_refs = {"venue_id": "venue"}
 
 
-class RoomConfigurationIn(BaseModel):
+class RoomConfigurationIn(Input):
     room_id: Id
     name: Name
     capacity: Count | None = None
@@ -57,3 +61,42 @@ class RoomConfigurationService(EntityService):
     search_columns = ("name",)
     order_by = ("room_id", "name", "id")
     log_refs = {"room_id": "room"}
+
+
+class RoomLinkIn(Input):
+    room_id: Id
+    other_room_id: Id
+    reason: LongText | None = None
+
+
+class RoomLinkOut(RoomLinkIn, RecordRead):
+    pass
+
+
+class RoomLinkService(EntityService):
+    """Rooms that cannot be used at the same time; the booking constraint covers them too."""
+
+    model = RoomLink
+    entity = "room_link"
+    label = "room link"
+    workspace = Workspace.TECHNICAL
+    references = {"room_id": (Room, "room"), "other_room_id": (Room, "room")}
+    filters = {"room_id": Filter("room_id", int), "other_room_id": Filter("other_room_id", int)}
+    log_refs = {"room_id": "room", "other_room_id": "room"}
+
+    async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
+        if values["room_id"] == values["other_room_id"]:
+            raise Invalid({"other_room_id": "a room cannot be linked to itself"})
+        if values["room_id"] > values["other_room_id"]:  # stored once, in order
+            values["room_id"], values["other_room_id"] = values["other_room_id"], values["room_id"]
+
+    async def explain(
+        self, error: DBAPIError, values: dict[str, Any], current: dict[str, Any] | None
+    ) -> Exception:
+        if is_double_booking(error):
+            return Conflict(
+                "these rooms are already used at the same time; move one of the activities "
+                "before linking them",
+                kind="double-booking",
+            )
+        return await super().explain(error, values, current)

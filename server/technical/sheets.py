@@ -5,19 +5,18 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import Select, select
 
 from server.accounts.permissions import Level, Workspace
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid
-from server.core.fields import Id, LongText, Name
+from server.core.fields import Id, Input, LongText, Name
 from server.core.records import RecordRead
 from server.programming.models import Show
 from server.technical.models import Attachment, Room, TechnicalSheet
 
 
-class TechnicalSheetIn(BaseModel):
+class TechnicalSheetIn(Input):
     room_id: Id | None = None
     show_id: Id | None = None
     title: Name

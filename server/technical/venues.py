@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from server.accounts.permissions import Workspace
 from server.core.entities import EntityService, Filter
-from server.core.fields import LongText, Name, Phone, Short
+from server.core.fields import Input, LongText, Name, Phone, Short
 from server.core.records import RecordRead
 from server.technical.models import Venue
 
 
-class VenueIn(BaseModel):
+class VenueIn(Input):
     name: Name
     address: LongText | None = None
     postcode: Short | None = None

@@ -15,15 +15,22 @@ async def rooms(admin):
 
 
 def slot(room, start, end, kind="get_in", title="Montage", **extra):
-    return {"kind": kind, "title": title, "room_id": room["id"],
-            "starts_at": f"2026-10-05T{start}:00+02:00", "ends_at": f"2026-10-05T{end}:00+02:00",
-            **extra}
+    return {
+        "kind": kind,
+        "title": title,
+        "room_id": room["id"],
+        "starts_at": f"2026-10-05T{start}:00+02:00",
+        "ends_at": f"2026-10-05T{end}:00+02:00",
+        **extra,
+    }
 
 
 async def test_overlap_in_same_room_is_refused_with_the_holder(admin, rooms):
     grande, _, _ = rooms
     await admin.create("/activities", slot(grande, "09:00", "13:00", title="Montage Phèdre"))
-    r = await admin.post("/activities", slot(grande, "12:00", "14:00", kind="rehearsal", title="Filage"))
+    r = await admin.post(
+        "/activities", slot(grande, "12:00", "14:00", kind="rehearsal", title="Filage")
+    )
     assert r.status_code == 409
     body = r.json()
     assert r.headers["content-type"].startswith("application/problem+json")
@@ -38,7 +45,9 @@ async def test_back_to_back_tentative_and_non_blocking_are_allowed(admin, rooms)
     await admin.create("/activities", slot(grande, "09:00", "13:00"))
     await admin.create("/activities", slot(grande, "13:00", "15:00", kind="rehearsal"))
     await admin.create("/activities", slot(grande, "10:00", "11:00", status="tentative"))
-    await admin.create("/activities", slot(grande, "10:00", "11:00", kind="meeting", title="Réunion"))
+    await admin.create(
+        "/activities", slot(grande, "10:00", "11:00", kind="meeting", title="Réunion")
+    )
     await admin.create("/activities", slot(studio, "09:00", "13:00"))
 
 
@@ -46,8 +55,11 @@ async def test_moving_into_a_busy_slot_is_refused_and_changes_nothing(admin, roo
     grande, _, _ = rooms
     await admin.create("/activities", slot(grande, "09:00", "13:00", title="Montage"))
     other = await admin.create("/activities", slot(grande, "14:00", "16:00", kind="rehearsal"))
-    r = await admin.patch(f"/activities/{other['id']}", {"starts_at": "2026-10-05T12:00:00+02:00"},
-                          version=other["version"])
+    r = await admin.patch(
+        f"/activities/{other['id']}",
+        {"starts_at": "2026-10-05T12:00:00+02:00"},
+        version=other["version"],
+    )
     assert r.status_code == 409
     again = (await admin.get(f"/activities/{other['id']}")).json()
     assert again["starts_at"] == other["starts_at"] and again["version"] == other["version"]
@@ -56,9 +68,12 @@ async def test_moving_into_a_busy_slot_is_refused_and_changes_nothing(admin, roo
 async def test_confirming_a_tentative_activity_checks_the_room(admin, rooms):
     grande, _, _ = rooms
     await admin.create("/activities", slot(grande, "09:00", "13:00"))
-    tentative = await admin.create("/activities", slot(grande, "10:00", "11:00", status="tentative"))
-    r = await admin.patch(f"/activities/{tentative['id']}", {"status": "confirmed"},
-                          version=tentative["version"])
+    tentative = await admin.create(
+        "/activities", slot(grande, "10:00", "11:00", status="tentative")
+    )
+    r = await admin.patch(
+        f"/activities/{tentative['id']}", {"status": "confirmed"}, version=tentative["version"]
+    )
     assert r.status_code == 409
 
 

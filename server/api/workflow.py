@@ -1,0 +1,360 @@
+"""The programming workflow over HTTP: options, confirmation, series, templates, moves,
+availability and the timeline. Thin: every rule is in the services."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from litestar import Request, Response, Router, get, patch, post
+from litestar.params import Parameter
+from pydantic import BaseModel, Field
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from server.accounts.permissions import Level, Workspace
+from server.api.crud import crud_router, record_response, resolve_version
+from server.api.guards import access
+from server.core.changelog import Change
+from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from server.core.fields import Input
+from server.core.localtime import day_of
+from server.core.unit_of_work import UnitOfWork
+from server.planning.activities import localise
+from server.planning.availability import AvailabilityFinder, AvailabilityQuery
+from server.planning.moves import EngagementMove, Mover, PerformanceMove
+from server.planning.templates import (
+    ApplyIn,
+    TechnicalPlanner,
+    TemplateIn,
+    TemplateOut,
+    TemplateService,
+)
+from server.planning.timeline import Timeline
+from server.programming.engagements import EngagementOut
+from server.programming.options import OptionDesk
+from server.programming.performances import PerformanceService
+from server.programming.series import SeriesIn, SeriesPlanner
+from server.technical.rooms import RoomLinkIn, RoomLinkOut, RoomLinkService
+
+PROGRAMMING_READ = access(Workspace.PROGRAMMING, Level.READ)
+PROGRAMMING_WRITE = access(Workspace.PROGRAMMING, Level.WRITE)
+PLANNING_READ = access(Workspace.PLANNING, Level.READ)
+
+
+class DuplicateTarget(Input):
+    room_id: int | None = Field(default=None, ge=1)
+    first_day: date | None = None
+    last_day: date | None = None
+    option_expires_on: date | None = None
+
+
+class DuplicateIn(Input):
+    targets: list[DuplicateTarget] = Field(min_length=1, max_length=50)
+
+
+class VersionIn(Input):
+    version: int | None = None
+
+
+async def _version(
+    request: Request[Any, Any, Any], desk: OptionDesk, engagement_id: int, body: VersionIn | None
+) -> int | None:
+    current = await desk.get(engagement_id)
+    return resolve_version(request, body.version if body else None, current["version"])
+
+
+# -- options ---------------------------------------------------------------------------------
+@get(
+    "/competing",
+    opt=PROGRAMMING_READ,
+    summary="Options competing for a room and period, best rank first",
+)
+async def competing(
+    uow: UnitOfWork, room_id: int, first_day: date, last_day: date
+) -> list[EngagementOut]:
+    if last_day < first_day:
+        raise Invalid({"last_day": "must be on or after first_day"})
+    return await OptionDesk(uow).competing(room_id, first_day, last_day)  # type: ignore[return-value]
+
+
+@get("/expiring", opt=PROGRAMMING_READ, summary="Expired options and those expiring soon")
+async def expiring(
+    uow: UnitOfWork, within_days: Annotated[int, Parameter(ge=0, le=365)] = 14
+) -> list[dict[str, Any]]:
+    return await OptionDesk(uow).expiring(within_days, day_of(datetime.now().astimezone()))
+
+
+@post(
+    "/{engagement_id:int}/duplicate",
+    opt=PROGRAMMING_WRITE,
+    summary="Duplicate an option to other dates or rooms",
+    status_code=201,
+)
+async def duplicate(uow: UnitOfWork, engagement_id: int, data: DuplicateIn) -> list[EngagementOut]:
+    targets = [t.model_dump() for t in data.targets]
+    return await OptionDesk(uow).duplicate(engagement_id, targets)  # type: ignore[return-value]
+
+
+@get(
+    "/{engagement_id:int}/confirmation",
+    opt=PROGRAMMING_READ,
+    summary="Preview a confirmation: options released, ranks moved, conflicts",
+)
+async def confirmation_preview(uow: UnitOfWork, engagement_id: int) -> dict[str, Any]:
+    return await OptionDesk(uow).preview(engagement_id)
+
+
+@post(
+    "/{engagement_id:int}/confirm",
+    opt=PROGRAMMING_WRITE,
+    summary="Confirm an option (send If-Match)",
+    status_code=200,
+)
+async def confirm(
+    request: Request[Any, Any, Any],
+    uow: UnitOfWork,
+    engagement_id: int,
+    data: VersionIn | None = None,
+) -> EngagementOut:
+    desk = OptionDesk(uow)
+    row = await desk.confirm(engagement_id, await _version(request, desk, engagement_id, data))
+    return record_response(row)  # type: ignore[return-value]
+
+
+@post(
+    "/{engagement_id:int}/release",
+    opt=PROGRAMMING_WRITE,
+    summary="Release an option (those behind move up)",
+    status_code=200,
+)
+async def release(
+    request: Request[Any, Any, Any],
+    uow: UnitOfWork,
+    engagement_id: int,
+    data: VersionIn | None = None,
+) -> EngagementOut:
+    desk = OptionDesk(uow)
+    row = await desk.release(engagement_id, await _version(request, desk, engagement_id, data))
+    return record_response(row)  # type: ignore[return-value]
+
+
+@post(
+    "/{engagement_id:int}/cancel",
+    opt=PROGRAMMING_WRITE,
+    summary="Cancel an engagement and its activities",
+    status_code=200,
+)
+async def cancel(
+    request: Request[Any, Any, Any],
+    uow: UnitOfWork,
+    engagement_id: int,
+    data: VersionIn | None = None,
+) -> EngagementOut:
+    desk = OptionDesk(uow)
+    row = await desk.cancel(engagement_id, await _version(request, desk, engagement_id, data))
+    return record_response(row)  # type: ignore[return-value]
+
+
+@post(
+    "/{engagement_id:int}/performances",
+    opt=PROGRAMMING_READ,
+    summary="Generate performances (dry_run previews; false creates all or none)",
+    status_code=200,
+)
+async def generate(uow: UnitOfWork, engagement_id: int, data: SeriesIn) -> dict[str, Any]:
+    return await SeriesPlanner(uow).generate(engagement_id, data)
+
+
+@post(
+    "/{engagement_id:int}/technical-activities",
+    opt=PLANNING_READ,
+    summary="Place technical activities from templates (dry_run previews)",
+    status_code=200,
+)
+async def technical_activities(
+    uow: UnitOfWork, engagement_id: int, data: ApplyIn
+) -> dict[str, Any]:
+    return await TechnicalPlanner(uow).apply(engagement_id, data)
+
+
+@post(
+    "/{engagement_id:int}/move",
+    opt=PROGRAMMING_READ,
+    summary="Move an engagement with its performances and activities (dry_run previews)",
+    status_code=200,
+)
+async def move_engagement(
+    request: Request[Any, Any, Any], uow: UnitOfWork, engagement_id: int, data: EngagementMove
+) -> dict[str, Any]:
+    version = None
+    if not data.dry_run:
+        current = await OptionDesk(uow).get(engagement_id)
+        version = resolve_version(request, None, current["version"])
+    return await Mover(uow).move_engagement(engagement_id, data, version)
+
+
+@post(
+    "/{performance_id:int}/move",
+    opt=PROGRAMMING_READ,
+    summary="Move a performance with its attached activities (dry_run previews)",
+    status_code=200,
+)
+async def move_performance(
+    request: Request[Any, Any, Any], uow: UnitOfWork, performance_id: int, data: PerformanceMove
+) -> dict[str, Any]:
+    version = None
+    if not data.dry_run:
+        current = await PerformanceService(uow).get(performance_id)
+        version = resolve_version(request, None, current["version"])
+    return await Mover(uow).move_performance(performance_id, data, version)
+
+
+# -- planning ----------------------------------------------------------------------------------
+@post(
+    "/availability",
+    opt=PLANNING_READ,
+    summary="Find rooms free for a run of days (with a get-in before)",
+    status_code=200,
+)
+async def availability(uow: UnitOfWork, data: AvailabilityQuery) -> list[dict[str, Any]]:
+    return await AvailabilityFinder(uow).find(data)
+
+
+@get("/timeline", opt=PLANNING_READ, summary="Rooms and every activity in a range (ETag, 304)")
+async def timeline(
+    request: Request[Any, Any, Any],
+    uow: UnitOfWork,
+    start: datetime,
+    end: datetime,
+    room_id: Annotated[list[int] | None, Parameter(description="Repeat to pick rooms")] = None,
+    kind: Annotated[list[str] | None, Parameter(description="Repeat to pick kinds")] = None,
+    include_cancelled: bool = False,
+) -> Response[bytes]:
+    tl = Timeline(uow)
+    tl.require()
+    start, end = localise(start), localise(end)
+    await tl.check(start, end)
+    seq = await tl.last_seq()
+    tag = tl.etag(
+        seq,
+        {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "rooms": room_id,
+            "kinds": kind,
+            "cancelled": include_cancelled,
+        },
+    )
+    if tag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        return Response(b"", status_code=304, headers={"ETag": tag})
+    body = await tl.build(start, end, room_id, kind, include_cancelled, seq)
+    return Response(
+        body.encode(),
+        media_type="application/json",
+        headers={"ETag": tag, "Cache-Control": "private, no-cache"},
+    )
+
+
+class ActivityKindOut(BaseModel):
+    kind: str
+    blocks_room: bool
+    label_fr: str
+    label_en: str
+
+
+class ActivityKindPatch(Input):
+    blocks_room: bool
+
+
+@get(
+    "/activity-kinds",
+    opt=PLANNING_READ,
+    summary="Kinds of activity and whether they block their room",
+)
+async def activity_kinds(uow: UnitOfWork) -> list[ActivityKindOut]:
+    rows = await uow.session.execute(
+        text("SELECT kind, blocks_room, label_fr, label_en FROM activity_kinds ORDER BY kind")
+    )
+    return [dict(r) for r in rows.mappings()]  # type: ignore[misc]
+
+
+@patch(
+    "/activity-kinds/{kind:str}",
+    opt=access(Workspace.PLANNING, Level.MANAGE),
+    summary="Choose whether a kind blocks its room",
+)
+async def set_activity_kind(uow: UnitOfWork, kind: str, data: ActivityKindPatch) -> ActivityKindOut:
+    if not uow.actor.can(Workspace.PLANNING, Level.MANAGE):
+        raise PermissionDenied("manage access to planning is needed")
+    row = (
+        (
+            await uow.session.execute(
+                text("SELECT * FROM activity_kinds WHERE kind = :k FOR UPDATE"), {"k": kind}
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"activity kind {kind} does not exist")
+    try:
+        await uow.session.execute(
+            text("UPDATE activity_kinds SET blocks_room = :b WHERE kind = :k"),
+            {"b": data.blocks_room, "k": kind},
+        )
+    except IntegrityError as error:
+        raise Conflict(
+            f"{kind} activities already overlap in some rooms; they cannot block rooms until moved",
+            kind="double-booking",
+        ) from error
+    uow.record(
+        Change(
+            workspace="planning",
+            entity="activity_kind",
+            entity_id=None,
+            action="activity_kind.updated",
+            before={"kind": kind, "blocks_room": row["blocks_room"]},
+            after={"kind": kind, "blocks_room": data.blocks_room},
+        )
+    )
+    await uow.commit()
+    return {**dict(row), "blocks_room": data.blocks_room}  # type: ignore[return-value]
+
+
+def workflow_routers() -> list[Router]:
+    return [
+        Router(
+            path="/engagements",
+            route_handlers=[
+                competing,
+                expiring,
+                duplicate,
+                confirmation_preview,
+                confirm,
+                release,
+                cancel,
+                generate,
+                technical_activities,
+                move_engagement,
+            ],
+            tags=["Programming"],
+        ),
+        Router(path="/performances", route_handlers=[move_performance], tags=["Programming"]),
+        Router(
+            path="/",
+            route_handlers=[availability, timeline, activity_kinds, set_activity_kind],
+            tags=["General planning"],
+        ),
+        crud_router(
+            "/activity-templates", TemplateService, TemplateIn, TemplateOut, tag="General planning"
+        ),
+        crud_router(
+            "/room-links",
+            RoomLinkService,
+            RoomLinkIn,
+            RoomLinkOut,
+            tag="Technical",
+            updatable=False,
+        ),
+    ]

@@ -1,0 +1,238 @@
+"""Moving and rescheduling: an engagement or a performance moves with everything attached.
+
+Conflicts are listed before anything changes; the move itself runs in one transaction with
+the room constraint checked at commit, so activities can pass over each other on the way
+(a series moved by one day) while the end state must still be free of double bookings.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import Field, model_validator
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+
+from server.accounts.permissions import Level
+from server.core.errors import Conflict, Invalid
+from server.core.fields import Input
+from server.core.localtime import shift_days
+from server.planning.activities import ActivityService, localise
+from server.planning.bookings import Slot, conflicts_for
+from server.planning.models import Activity
+from server.programming.engagements import EngagementService
+from server.programming.performances import PerformanceService
+from server.technical.models import Room
+
+
+class EngagementMove(Input):
+    days: int = Field(
+        default=0, ge=-366, le=366, description="Shift by this many days (wall-clock times kept)"
+    )
+    room_id: int | None = Field(
+        default=None, ge=1, description="New room for the engagement and its activities"
+    )
+    dry_run: bool = True
+
+    @model_validator(mode="after")
+    def something(self) -> EngagementMove:
+        if self.days == 0 and self.room_id is None:
+            raise ValueError("give days, room_id or both")
+        return self
+
+
+class PerformanceMove(Input):
+    starts_at: datetime = Field(description="New start; attached activities keep their offsets")
+    room_id: int | None = Field(default=None, ge=1)
+    dry_run: bool = True
+
+
+def _activities() -> Any:
+    return Activity.__table__  # type: ignore[attr-defined]
+
+
+class _Movable(EngagementService):
+    moves_attached = True
+
+
+class Mover(ActivityService):
+    async def _room_exists(self, room_id: int) -> None:
+        r: Any = Room.__table__  # type: ignore[attr-defined]
+        if (await self.session.execute(select(r.c.id).where(r.c.id == room_id))).first() is None:
+            raise Invalid({"room_id": f"unknown room {room_id}"})
+
+    async def _plan(self, rows: list[dict[str, Any]], move: Any) -> list[dict[str, Any]]:
+        return [{**row, **move(row)} for row in rows]
+
+    async def _apply(self, planned: list[dict[str, Any]], dry_run: bool) -> dict[str, Any]:
+        ids = [p["id"] for p in planned]
+        slots = [
+            Slot(
+                p["room_id"],
+                p["starts_at"],
+                p["ends_at"],
+                p["kind"],
+                p["status"],
+                p["title"],
+                p["id"],
+                p.get("engagement_id"),
+            )
+            for p in planned
+        ]
+        conflicts = await conflicts_for(self.session, slots, exclude=ids)
+        moved = [
+            self.visible(
+                {
+                    k: p[k]
+                    for k in ("id", "kind", "title", "room_id", "starts_at", "ends_at", "status")
+                }
+            )
+            for p in planned
+        ]
+        result: dict[str, Any] = {"activities": moved, "conflicts": conflicts, "moved": False}
+        if dry_run:
+            return result
+        if conflicts:
+            raise Conflict(
+                f"{len(conflicts)} activit(ies) would collide after the move; nothing was moved",
+                conflicts=conflicts,
+                kind="double-booking",
+            )
+        await self.session.execute(text("SET CONSTRAINTS room_bookings_no_overlap DEFERRED"))
+        performances = PerformanceService(self.uow)
+        activities = ActivityService(self.uow)
+        for p in planned:
+            service = performances if p["kind"] == "performance" else activities
+            await service.update_row(
+                p["id"],
+                {"room_id": p["room_id"], "starts_at": p["starts_at"], "ends_at": p["ends_at"]},
+                None,
+                action="moved",
+            )
+        return result
+
+    async def _commit(self, planned: list[dict[str, Any]]) -> None:
+        try:
+            await self.uow.commit()
+        except IntegrityError as error:  # someone booked the room meanwhile
+            await self.uow.rollback()
+            slots = [
+                Slot(
+                    p["room_id"],
+                    p["starts_at"],
+                    p["ends_at"],
+                    p["kind"],
+                    p["status"],
+                    p["title"],
+                    p["id"],
+                    p.get("engagement_id"),
+                )
+                for p in planned
+            ]
+            conflicts = await conflicts_for(self.session, slots, exclude=[p["id"] for p in planned])
+            raise Conflict(
+                "the room was booked meanwhile; nothing was moved",
+                conflicts=conflicts,
+                kind="double-booking",
+            ) from error
+
+    async def move_engagement(
+        self, engagement_id: int, spec: EngagementMove, expected_version: int | None
+    ) -> dict[str, Any]:
+        engagements = _Movable(self.uow)
+        engagements.require(Level.READ if spec.dry_run else Level.WRITE)
+        engagement = await engagements.get(engagement_id, for_update=not spec.dry_run)
+        if spec.room_id is not None:
+            await self._room_exists(spec.room_id)
+        a = _activities()
+        rows = [
+            dict(r)
+            for r in (
+                await self.session.execute(
+                    select(a)
+                    .where(a.c.engagement_id == engagement_id, a.c.status != "cancelled")
+                    .order_by(a.c.starts_at)
+                    .with_for_update(skip_locked=False)
+                )
+            ).mappings()
+        ]
+        old_room = engagement["room_id"]
+
+        def move(row: dict[str, Any]) -> dict[str, Any]:
+            room = (
+                spec.room_id
+                if spec.room_id is not None and row["room_id"] == old_room
+                else row["room_id"]
+            )
+            return {
+                "room_id": room,
+                "starts_at": shift_days(row["starts_at"], spec.days),
+                "ends_at": shift_days(row["ends_at"], spec.days),
+            }
+
+        planned = await self._plan(rows, move)
+        result = await self._apply(planned, spec.dry_run)
+        new_period = {
+            "first_day": engagement["first_day"] + timedelta(days=spec.days),
+            "last_day": engagement["last_day"] + timedelta(days=spec.days),
+            "room_id": spec.room_id or old_room,
+        }
+        result["engagement"] = {**engagements.visible(engagement), **new_period}
+        if spec.dry_run:
+            return result
+        row = await engagements.update_row(
+            engagement_id, new_period, expected_version, action="moved"
+        )
+        await self._commit(planned)
+        result.update(engagement=engagements.visible(row), moved=True)
+        return result
+
+    async def move_performance(
+        self, performance_id: int, spec: PerformanceMove, expected_version: int | None
+    ) -> dict[str, Any]:
+        performances = PerformanceService(self.uow)
+        performances.require(Level.READ if spec.dry_run else Level.WRITE)
+        performance = await performances.get(performance_id, for_update=not spec.dry_run)
+        if (
+            expected_version is not None
+            and performance["version"] != expected_version
+            and not spec.dry_run
+        ):
+            await performances.update_row(
+                performance_id, {}, expected_version
+            )  # raises StaleVersion
+        if spec.room_id is not None:
+            await self._room_exists(spec.room_id)
+        delta = localise(spec.starts_at) - performance["starts_at"]
+        a = _activities()
+        attached = [
+            dict(r)
+            for r in (
+                await self.session.execute(
+                    select(a)
+                    .where(a.c.performance_id == performance_id, a.c.status != "cancelled")
+                    .order_by(a.c.starts_at)
+                )
+            ).mappings()
+        ]
+        old_room = performance["room_id"]
+
+        def move(row: dict[str, Any]) -> dict[str, Any]:
+            room = (
+                spec.room_id
+                if spec.room_id is not None and row["room_id"] == old_room
+                else row["room_id"]
+            )
+            return {
+                "room_id": room,
+                "starts_at": row["starts_at"] + delta,
+                "ends_at": row["ends_at"] + delta,
+            }
+
+        planned = await self._plan([performance, *attached], move)
+        result = await self._apply(planned, spec.dry_run)
+        if not spec.dry_run:
+            await self._commit(planned)
+            result["moved"] = True
+        return result

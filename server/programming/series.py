@@ -1,0 +1,134 @@
+"""Generating the performances of an engagement: days, times, days off, extra dates.
+
+A preview lists what would be created and any room conflict; the commit creates all of them
+or none.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy import select
+
+from server.accounts.permissions import Level
+from server.core.errors import Conflict, Invalid
+from server.core.fields import Input
+from server.core.localtime import at
+from server.planning.bookings import Slot, conflicts_for
+from server.programming.engagements import EngagementService
+from server.programming.models import Show
+from server.programming.performances import PerformanceService
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ExtraDate(Input):
+    day: date
+    time: time
+
+
+class SeriesIn(Input):
+    first_day: date | None = Field(default=None, description="Default: the engagement's first day")
+    last_day: date | None = Field(default=None, description="Default: the engagement's last day")
+    weekdays: list[str] = Field(default_factory=lambda: list(WEEKDAYS), description="mon … sun")
+    times: dict[str, list[time]] = Field(
+        default_factory=dict,
+        description="Start times per weekday, e.g. {'sun': ['16:00']}; others use default_time",
+    )
+    default_time: time = time(20, 0)
+    duration_minutes: int | None = Field(
+        default=None, ge=5, le=24 * 60, description="Default: the show's"
+    )
+    days_off: list[date] = Field(default_factory=list, description="Relâches")
+    extra: list[ExtraDate] = Field(
+        default_factory=list, description="One-off dates outside the pattern"
+    )
+    dry_run: bool = True
+
+
+class SeriesPlanner(EngagementService):
+    async def plan(self, engagement: dict[str, Any], spec: SeriesIn) -> list[dict[str, Any]]:
+        problems: dict[str, str] = {}
+        unknown = [d for d in [*spec.weekdays, *spec.times] if d not in WEEKDAYS]
+        if unknown:
+            problems["weekdays"] = f"unknown day(s) {', '.join(unknown)}; use {', '.join(WEEKDAYS)}"
+        first = spec.first_day or engagement["first_day"]
+        last = spec.last_day or engagement["last_day"]
+        if last < first:
+            problems["last_day"] = "must be on or after first_day"
+        elif (last - first).days > 366:
+            problems["last_day"] = "a series spans at most a year"
+        if problems:
+            raise Invalid(problems)
+        show: Any = Show.__table__  # type: ignore[attr-defined]
+        duration = (
+            spec.duration_minutes
+            or (
+                await self.session.execute(
+                    select(show.c.duration_minutes).where(show.c.id == engagement["show_id"])
+                )
+            ).scalar_one()
+            or 90
+        )
+        starts = []
+        day = first
+        while day <= last:
+            name = WEEKDAYS[day.weekday()]
+            if name in spec.weekdays and day not in spec.days_off:
+                starts.extend(at(day, t) for t in (spec.times.get(name) or [spec.default_time]))
+            day += timedelta(days=1)
+        starts.extend(at(extra.day, extra.time) for extra in spec.extra)
+        status = {"option": "tentative", "confirmed": "confirmed"}.get(
+            engagement["status"], "cancelled"
+        )
+        return [
+            {
+                "engagement_id": engagement["id"],
+                "show_id": engagement["show_id"],
+                "room_id": engagement["room_id"],
+                "starts_at": start,
+                "ends_at": start + timedelta(minutes=duration),
+                "status": status,
+            }
+            for start in sorted(set(starts))
+        ]
+
+    async def generate(self, engagement_id: int, spec: SeriesIn) -> dict[str, Any]:
+        self.require(Level.READ if spec.dry_run else Level.WRITE)
+        engagement = await self.get(engagement_id, for_update=not spec.dry_run)
+        if engagement["status"] == "cancelled":
+            raise Conflict(f"engagement {engagement_id} is cancelled")
+        planned = await self.plan(engagement, spec)
+        if not planned:
+            raise Invalid({"weekdays": "no performance falls in this pattern"})
+        slots = [
+            Slot(
+                p["room_id"],
+                p["starts_at"],
+                p["ends_at"],
+                "performance",
+                p["status"],
+                "",
+                i,
+                engagement_id,
+            )
+            for i, p in enumerate(planned)
+        ]
+        conflicts = await conflicts_for(self.session, slots)
+        result: dict[str, Any] = {"performances": planned, "conflicts": conflicts, "created": False}
+        if spec.dry_run:
+            return result
+        if conflicts:
+            raise Conflict(
+                f"{len(conflicts)} performance(s) would collide with the room's bookings; "
+                "nothing was created",
+                conflicts=conflicts,
+                kind="double-booking",
+            )
+        service = PerformanceService(self.uow)
+        created = [await service.insert_row(dict(p), action="generated") for p in planned]
+        await self.uow.commit()
+        result.update(performances=[await service.present(r) for r in created], created=True)
+        return result

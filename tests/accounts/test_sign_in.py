@@ -1,0 +1,202 @@
+"""Signing in with a password: the session cookie, CSRF protection, sign-out, throttling."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from email.utils import parsedate_to_datetime
+from http.cookies import SimpleCookie
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.factories import PASSWORD
+
+
+@pytest.fixture
+async def browser(server_url: str, people) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that keeps cookies, like a browser, and is not signed in yet."""
+    async with httpx.AsyncClient(base_url=server_url + "/api/v1", timeout=30) as client:
+        yield client
+
+
+async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> Any:
+    return await client.post("/auth/sign-in", json={"email": email, "password": password})
+
+
+def session_cookie(response: httpx.Response) -> Any:
+    jar = SimpleCookie()
+    for header in response.headers.get_list("set-cookie"):
+        jar.load(header)
+    return jar["saison_session"]
+
+
+async def test_signing_in_sets_a_protected_session_cookie(browser):
+    r = await sign_in(browser, "technique@test.saison")
+    assert r.status_code == 200
+    me = r.json()
+    assert me["email"] == "technique@test.saison" and me["is_admin"] is False
+    assert me["levels"]["technical"] == "manage" and me["levels"]["contracts"] == "none"
+    assert me["csrf_token"]
+
+    cookie = session_cookie(r)
+    assert cookie.value and cookie.value not in r.text  # the secret is only in the cookie
+    assert cookie["httponly"] is True
+    assert cookie["samesite"].lower() in {"lax", "strict"}
+    assert cookie["path"] == "/"
+    assert not cookie["secure"]  # plain HTTP in tests; SAISON_SECURE_COOKIES turns it on
+
+    again = await browser.get("/auth/me")
+    assert again.status_code == 200
+    assert again.json()["user_id"] == me["user_id"]
+    assert again.json()["csrf_token"] == me["csrf_token"]
+
+
+async def test_the_cookie_lasts_as_long_as_the_session(browser):
+    r = await sign_in(browser, "technique@test.saison")
+    cookie = session_cookie(r)
+    date = parsedate_to_datetime(r.headers["date"])
+    if cookie["max-age"]:
+        lifetime = int(cookie["max-age"])
+    else:
+        lifetime = (parsedate_to_datetime(cookie["expires"]) - date).total_seconds()
+    days = lifetime / 86400
+    assert 13.9 < days <= 14.01  # SAISON_SESSION_DAYS, 14 by default
+
+
+async def test_email_is_not_case_sensitive(browser):
+    assert (await sign_in(browser, "  Technique@TEST.saison ")).status_code == 200
+
+
+async def test_writes_with_the_cookie_need_the_csrf_token(browser, admin, season):
+    me = (await sign_in(browser, "technique@test.saison")).json()
+    room = {"venue_id": season["venue"]["id"], "name": "Foyer"}
+
+    for headers in ({}, {"X-CSRF-Token": "devine"}, {"X-CSRF-Token": ""}):
+        refused = await browser.post("/rooms", json=room, headers=headers)
+        assert refused.status_code == 403
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert "CSRF" in refused.json()["detail"]
+    assert (await admin.get("/rooms", params={"q": "Foyer"})).json()["total"] == 0
+
+    made = await browser.post("/rooms", json=room, headers={"X-CSRF-Token": me["csrf_token"]})
+    assert made.status_code == 201
+    history = (await admin.get(f"/changes/room/{made.json()['id']}")).json()["items"]
+    assert history[0]["actor_id"] == me["user_id"]
+
+    # Reads need no token.
+    assert (await browser.get("/rooms")).status_code == 200
+
+
+async def test_signing_out_ends_the_session(browser, server_url):
+    r = await sign_in(browser, "technique@test.saison")
+    secret, csrf = session_cookie(r).value, r.json()["csrf_token"]
+
+    assert (await browser.post("/auth/sign-out")).status_code == 403  # CSRF applies here too
+    out = await browser.post("/auth/sign-out", headers={"X-CSRF-Token": csrf})
+    assert out.status_code == 204
+    assert session_cookie(out).value == ""
+    assert (await browser.get("/auth/me")).status_code == 401
+
+    # The old cookie, replayed by someone who kept it, is dead too.
+    async with httpx.AsyncClient(base_url=server_url + "/api/v1") as thief:
+        replay = await thief.get("/auth/me", cookies={"saison_session": secret})
+        assert replay.status_code == 401
+        assert replay.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_forged_cookie_is_not_a_session(server_url, people):
+    async with httpx.AsyncClient(base_url=server_url + "/api/v1") as client:
+        r = await client.get("/organisations", cookies={"saison_session": "n-importe-quoi"})
+        assert r.status_code == 401
+
+
+async def test_wrong_password_and_unknown_email_get_the_same_answer(browser):
+    wrong = await sign_in(browser, "technique@test.saison", "pas-le-bon-mot-de-passe")
+    unknown = await sign_in(browser, "personne@test.saison", "pas-le-bon-mot-de-passe")
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.headers["content-type"].startswith("application/problem+json")
+    assert wrong.json() == unknown.json()
+    assert "saison_session" not in wrong.headers.get("set-cookie", "")
+
+
+async def test_a_deactivated_person_cannot_sign_in_nor_keep_their_session(browser, admin):
+    signed = await sign_in(browser, "rp@test.saison")
+    assert signed.status_code == 200
+    rp = (await admin.get("/users", params={"q": "rp@test.saison"})).json()["items"][0]
+    r = await admin.patch(f"/users/{rp['id']}", {"is_active": False}, version=rp["version"])
+    assert r.status_code == 200
+
+    assert (await browser.get("/auth/me")).status_code == 401
+    again = await sign_in(browser, "rp@test.saison")
+    assert again.status_code == 401
+    assert again.json()["detail"] == (await sign_in(browser, "x@test.saison", "y")).json()["detail"]
+
+
+async def test_failed_sign_ins_are_throttled_per_email(browser):
+    for _ in range(5):  # SAISON_SIGN_IN_ATTEMPTS
+        failed = await sign_in(browser, "technique@test.saison", "essai-au-hasard")
+        assert failed.status_code == 401
+
+    blocked = await sign_in(browser, "technique@test.saison")  # even the right password
+    assert blocked.status_code == 429
+    assert blocked.headers["content-type"].startswith("application/problem+json")
+    body = blocked.json()
+    assert body["status"] == 429 and body["detail"]
+    assert "saison_session" not in blocked.headers.get("set-cookie", "")
+
+    # Someone else, from the same place, is not locked out.
+    assert (await sign_in(browser, "communication@test.saison")).status_code == 200
+
+
+async def test_unknown_emails_are_throttled_like_known_ones(browser):
+    """Otherwise the 429 would tell which emails have an account."""
+    for _ in range(5):
+        await sign_in(browser, "inconnu@test.saison", "essai-au-hasard")
+    assert (await sign_in(browser, "inconnu@test.saison", "essai")).status_code == 429
+
+
+async def test_changing_my_password(browser, server_url):
+    me = (await sign_in(browser, "technique@test.saison")).json()
+    csrf = {"X-CSRF-Token": me["csrf_token"]}
+
+    wrong = await browser.post(
+        "/auth/password",
+        json={"current_password": "pas-le-bon", "new_password": "un-nouveau-mot-de-passe"},
+        headers=csrf,
+    )
+    assert wrong.status_code == 422
+    assert [e["field"] for e in wrong.json()["errors"]] == ["current_password"]
+
+    short = await browser.post(
+        "/auth/password",
+        json={"current_password": PASSWORD, "new_password": "court"},
+        headers=csrf,
+    )
+    assert short.status_code == 422
+    assert "new_password" in [e["field"] for e in short.json()["errors"]]
+
+    no_csrf = await browser.post(
+        "/auth/password",
+        json={"current_password": PASSWORD, "new_password": "un-nouveau-mot-de-passe"},
+    )
+    assert no_csrf.status_code == 403
+
+    done = await browser.post(
+        "/auth/password",
+        json={"current_password": PASSWORD, "new_password": "un-nouveau-mot-de-passe"},
+        headers=csrf,
+    )
+    assert done.status_code == 204
+    assert (await browser.get("/auth/me")).status_code == 200  # this session goes on
+
+    async with httpx.AsyncClient(base_url=server_url + "/api/v1") as elsewhere:
+        assert (await sign_in(elsewhere, "technique@test.saison")).status_code == 401
+        new = await sign_in(elsewhere, "technique@test.saison", "un-nouveau-mot-de-passe")
+        assert new.status_code == 200
+
+
+async def test_sign_in_input_is_checked(browser):
+    r = await browser.post("/auth/sign-in", json={"email": "technique@test.saison"})
+    assert r.status_code == 422
+    assert "password" in [e["field"] for e in r.json()["errors"]]

@@ -1,0 +1,200 @@
+"""Lists: pagination with a total, text search, date-range overlap and per-record filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import paris
+
+
+def ids(page):
+    return [item["id"] for item in page["items"]]
+
+
+async def test_pages_cover_everything_once_with_the_total(admin):
+    made = [
+        await admin.create("/organisations", {"name": f"Compagnie {i:02d}"}) for i in range(23)
+    ]
+    seen = []
+    for offset in (0, 10, 20):
+        page = (await admin.get("/organisations", params={"limit": 10, "offset": offset})).json()
+        assert page["total"] == 23
+        assert page["limit"] == 10 and page["offset"] == offset
+        seen += ids(page)
+    assert len(seen) == 23
+    assert sorted(seen) == sorted(o["id"] for o in made)
+    names = [o["name"] for o in made]
+    everything = (await admin.get("/organisations")).json()
+    assert [o["name"] for o in everything["items"]] == sorted(names)  # ordered by name
+    past_the_end = (await admin.get("/organisations", params={"offset": 50})).json()
+    assert past_the_end["items"] == [] and past_the_end["total"] == 23
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 10_001}, "limit"),
+        ({"limit": "dix"}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"start": "hier"}, "start"),
+        ({"end": "2026-02-30T10:00:00"}, "end"),
+        ({"room_id": "grande-salle"}, "room_id"),
+        ({"kind": "apéro"}, "kind"),
+        ({"start": "2026-10-06T00:00:00+02:00", "end": "2026-10-05T00:00:00+02:00"}, "end"),
+    ],
+)
+async def test_bad_list_parameters_are_422(admin, params, field):
+    r = await admin.get("/activities", params=params)
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert field in [e["field"] for e in r.json()["errors"]]
+
+
+async def test_the_largest_page_is_allowed(admin):
+    assert (await admin.get("/activities", params={"limit": 10_000})).status_code == 200
+
+
+async def test_text_search_ignores_case_and_accents_of_wildcards(admin):
+    await admin.create("/organisations", {"name": "Compagnie Éclat", "city": "Grenoble"})
+    await admin.create("/organisations", {"name": "Les Tréteaux", "city": "Lyon"})
+    await admin.create("/organisations", {"name": "100% Danse", "city": "Lille"})
+
+    def names(page):
+        return sorted(o["name"] for o in page["items"])
+
+    found = (await admin.get("/organisations", params={"q": "éclat"})).json()
+    assert names(found) == ["Compagnie Éclat"]
+    by_city = (await admin.get("/organisations", params={"q": "LYON"})).json()
+    assert names(by_city) == ["Les Tréteaux"]
+    percent = (await admin.get("/organisations", params={"q": "%"})).json()
+    assert names(percent) == ["100% Danse"]  # a literal %, not "anything"
+    underscore = (await admin.get("/organisations", params={"q": "_"})).json()
+    assert underscore["total"] == 0
+    too_long = await admin.get("/organisations", params={"q": "x" * 201})
+    assert too_long.status_code == 422
+
+
+@pytest.fixture
+async def day(admin, season):
+    """Four activities on 12 October around the afternoon, in two rooms."""
+    room, studio = season["room"], season["studio"]
+
+    async def make(kind, title, room_id, start, end, **extra):
+        return await admin.create(
+            "/activities",
+            {
+                "kind": kind,
+                "title": title,
+                "room_id": room_id,
+                "starts_at": paris("2026-10-12", start),
+                "ends_at": paris("2026-10-12", end),
+                **extra,
+            },
+        )
+
+    return {
+        "morning": await make("get_in", "Montage", room["id"], "08:00", "12:00"),
+        "across": await make("rehearsal", "Répétition", room["id"], "13:00", "16:00"),
+        "studio": await make(
+            "meeting", "Réunion", studio["id"], "14:30", "15:00", status="tentative"
+        ),
+        "evening": await make(
+            "technical_service", "Service", studio["id"], "18:00", "23:00",
+            show_id=season["show"]["id"],
+        ),
+    }
+
+
+async def test_date_range_returns_what_overlaps_it(admin, day):
+    window = {"start": paris("2026-10-12", "14:00"), "end": paris("2026-10-12", "18:00")}
+    page = (await admin.get("/activities", params=window)).json()
+    assert sorted(ids(page)) == sorted([day["across"]["id"], day["studio"]["id"]])
+    assert page["total"] == 2
+
+
+async def test_date_range_is_half_open(admin, day):
+    """Something ending exactly when the window starts is not in it, nor one starting at its end."""
+    window = {"start": paris("2026-10-12", "12:00"), "end": paris("2026-10-12", "13:00")}
+    assert (await admin.get("/activities", params=window)).json()["items"] == []
+
+
+async def test_date_range_with_one_bound(admin, day, season):
+    after = (await admin.get("/activities", params={"start": paris("2026-10-12", "17:00")})).json()
+    assert ids(after) == [day["evening"]["id"]]
+    before = (await admin.get("/activities", params={"end": paris("2026-10-12", "09:00")})).json()
+    assert ids(before) == [season["activity"]["id"], season["performance"]["id"],
+                           day["morning"]["id"]]
+
+
+async def test_times_without_offset_are_the_venue_s_local_time(admin, day):
+    page = (
+        await admin.get(
+            "/activities", params={"start": "2026-10-12T14:00:00", "end": "2026-10-12T18:00:00"}
+        )
+    ).json()
+    assert page["total"] == 2
+    mixed = await admin.get(
+        "/activities",
+        params={"start": "2026-10-12T14:00:00", "end": paris("2026-10-12", "18:00")},
+    )
+    assert mixed.status_code == 200 and mixed.json()["total"] == 2
+
+
+async def test_filters_by_room_kind_status_and_show(admin, season, day):
+    async def listed(**params):
+        return sorted(ids((await admin.get("/activities", params=params)).json()))
+
+    window = {"start": paris("2026-10-12", "00:00"), "end": paris("2026-10-13", "00:00")}
+    assert await listed(room_id=season["studio"]["id"], **window) == sorted(
+        [day["studio"]["id"], day["evening"]["id"]]
+    )
+    assert await listed(kind="rehearsal") == [day["across"]["id"]]
+    assert await listed(status="tentative") == [day["studio"]["id"]]
+    assert await listed(show_id=season["show"]["id"], **window) == [day["evening"]["id"]]
+    assert await listed(kind="performance") == [season["performance"]["id"]]
+    assert await listed(room_id=season["room"]["id"], kind="get_in") == sorted(
+        [season["activity"]["id"], day["morning"]["id"]]
+    )
+    assert await listed(q="répét") == [day["across"]["id"]]
+    assert await listed(room_id=987654) == []
+
+
+async def test_engagements_filter_by_status_show_and_room(admin, season):
+    option = await admin.create(
+        "/engagements",
+        {
+            "show_id": season["show"]["id"],
+            "room_id": season["studio"]["id"],
+            "first_day": "2026-12-01",
+            "last_day": "2026-12-03",
+        },
+    )
+
+    async def listed(**params):
+        return sorted(ids((await admin.get("/engagements", params=params)).json()))
+
+    assert await listed(status="option") == [option["id"]]
+    assert await listed(status="confirmed") == [season["engagement"]["id"]]
+    assert await listed(room_id=season["studio"]["id"]) == [option["id"]]
+    assert await listed(show_id=season["show"]["id"]) == sorted(
+        [option["id"], season["engagement"]["id"]]
+    )
+
+
+async def test_engagements_in_a_date_range(admin, season):
+    """The season's engagement runs 6–8 October (whole days)."""
+
+    async def total(start, end):
+        params = {"start": paris(*start), "end": paris(*end)}
+        return (await admin.get("/engagements", params=params)).json()["total"]
+
+    assert await total(("2026-10-01", "00:00"), ("2026-10-06", "00:00")) == 0
+    assert await total(("2026-10-07", "00:00"), ("2026-10-08", "00:00")) == 1
+    assert await total(("2026-10-09", "00:00"), ("2026-10-10", "00:00")) == 0
+
+
+async def test_an_engagement_is_in_a_window_that_starts_during_its_last_day(admin, season):
+    params = {"start": paris("2026-10-08", "12:00"), "end": paris("2026-10-09", "00:00")}
+    page = (await admin.get("/engagements", params=params)).json()
+    assert ids(page) == [season["engagement"]["id"]]
