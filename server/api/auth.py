@@ -45,7 +45,7 @@ async def _resolve(db: Database, kind: str, secret: str) -> tuple[Principal, str
             principal = await credentials.principal_for(session, row["user_id"], via="session")
             csrf: str | None = row["csrf_token"]
         else:
-            token = await credentials.find_token(session, secret)
+            token = await credentials.find_token(session, secret, kind="api")
             if token is None:
                 return None
             principal = await credentials.principal_for(

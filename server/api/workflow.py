@@ -18,9 +18,8 @@ from server.api.guards import access
 from server.core.changelog import Change
 from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from server.core.fields import Input
-from server.core.localtime import day_of
+from server.core.localtime import day_of, parse_instant
 from server.core.unit_of_work import UnitOfWork
-from server.planning.activities import localise
 from server.planning.availability import AvailabilityFinder, AvailabilityQuery
 from server.planning.moves import EngagementMove, Mover, PerformanceMove
 from server.planning.templates import (
@@ -225,22 +224,22 @@ async def availability(uow: UnitOfWork, data: AvailabilityQuery) -> list[dict[st
 async def timeline(
     request: Request[Any, Any, Any],
     uow: UnitOfWork,
-    start: datetime,
-    end: datetime,
+    start: Annotated[str, Parameter(description="ISO 8601 instant, or a day (its midnight)")],
+    end: Annotated[str, Parameter(description="ISO 8601 instant, or a day (its midnight)")],
     room_id: Annotated[list[int] | None, Parameter(description="Repeat to pick rooms")] = None,
     kind: Annotated[list[str] | None, Parameter(description="Repeat to pick kinds")] = None,
     include_cancelled: bool = False,
 ) -> Response[bytes]:
     tl = Timeline(uow)
     tl.require()
-    start, end = localise(start), localise(end)
-    await tl.check(start, end)
+    start_at, end_at = parse_instant(start, "start"), parse_instant(end, "end")
+    await tl.check(start_at, end_at)
     seq = await tl.last_seq()
     tag = tl.etag(
         seq,
         {
-            "start": start.isoformat(),
-            "end": end.isoformat(),
+            "start": start_at.isoformat(),
+            "end": end_at.isoformat(),
             "rooms": room_id,
             "kinds": kind,
             "cancelled": include_cancelled,
@@ -248,7 +247,7 @@ async def timeline(
     )
     if tag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
         return Response(b"", status_code=304, headers={"ETag": tag})
-    body = await tl.build(start, end, room_id, kind, include_cancelled, seq)
+    body = await tl.build(start_at, end_at, room_id, kind, include_cancelled, seq)
     return Response(
         body.encode(),
         media_type="application/json",
