@@ -51,6 +51,7 @@ async def _forget_on_account_change(changes: list[Any]) -> None:
 
 
 def api_router(extra: list[Any] | None = None) -> Router:
+    from realtime.live import live
     from server.api.accounts import account_routers
     from server.api.workflow import workflow_routers
 
@@ -60,6 +61,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
             *record_routers(),
             *workflow_routers(),
             changes_router,
+            live,
             *account_routers(),
             *(extra or []),
         ],
@@ -89,6 +91,11 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             upgrade(url)
         app.state.db = Database(url, pool_size=settings.db_pool_size)
         app.state.db.listeners.append(_forget_on_account_change)
+        from realtime.hub import Hub
+
+        app.state.hub = Hub(app.state.db, settings.redis_url)
+        await app.state.hub.start()
+        app.state.db.listeners.append(app.state.hub.on_commit)
         app.state.settings = settings
         for hook in app.state.get("startup_hooks", []):
             await hook(app)
@@ -97,6 +104,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         finally:
             for hook in app.state.get("shutdown_hooks", []):
                 await hook(app)
+            await app.state.hub.stop()
             await app.state.db.dispose()
 
     app = Litestar(

@@ -238,7 +238,7 @@ class EntityService:
                 action=f"{self.entity}.{action}",
                 before=jsonable(before) if before is not None else None,
                 after=jsonable(after) if after is not None else None,
-                refs=refs,
+                refs=jsonable(refs) if refs else None,
             )
         )
 

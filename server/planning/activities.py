@@ -87,11 +87,18 @@ class ActivityService(EntityService):
     search_columns = ("title", "notes")
     period = ("starts_at", "ends_at")
     order_by = ("starts_at", "room_id", "id")
+    # Where and when, on every change: live timelines and calendars place an event without
+    # reading the activity back.
     log_refs = {
         "room_id": "room",
         "engagement_id": "engagement",
         "show_id": "show",
         "performance_id": "activity",
+        "team_id": "team",
+        "kind": "kind",
+        "status": "status",
+        "starts_at": "time",
+        "ends_at": "time",
     }
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:

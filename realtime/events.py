@@ -1,0 +1,143 @@
+"""What a screen receives: change-log rows turned into events, and the topics they match.
+
+Visibility is not decided here: ``server.audit.history.visible_change`` is the one rule for
+every outlet (changes feed, live updates, calendars), applied before an event is encoded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from server.accounts.permissions import Principal, Workspace
+from server.audit.history import visible_change
+
+encode = msgspec.json.Encoder().encode
+decode = msgspec.json.decode
+
+
+def event_of(change: dict[str, Any]) -> dict[str, Any]:
+    """The wire form of a (visible) change."""
+    at = change.get("at")
+    return {
+        "type": "event",
+        "seq": change["seq"],
+        "at": at.isoformat() if isinstance(at, datetime) else at,
+        "workspace": change["workspace"],
+        "entity": change["entity"],
+        "id": change["entity_id"],
+        "action": change["action"],
+        "actor": change["actor"],
+        "actor_id": change["actor_id"],
+        "before": change.get("before"),
+        "after": change.get("after"),
+    }
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What a client asked to follow: a timeline window, one record, or a workspace."""
+
+    kind: str  # "timeline" | "record" | "workspace"
+    workspace: str | None = None
+    entity: str | None = None
+    record_id: int | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    rooms: frozenset[int] | None = None
+
+    @classmethod
+    def parse(cls, spec: Any) -> Topic:
+        """Read a client's topic; ValueError names what is wrong."""
+        if not isinstance(spec, dict) or len(spec) != 1:
+            raise ValueError("a topic is one of {timeline: …}, {record: …}, {workspace: …}")
+        ((kind, body),) = spec.items()
+        if kind == "workspace":
+            if body not in {w.value for w in Workspace}:
+                raise ValueError(f"unknown workspace {body!r}")
+            return cls("workspace", workspace=body)
+        if kind == "record":
+            if (
+                not isinstance(body, dict)
+                or not isinstance(body.get("entity"), str)
+                or not isinstance(body.get("id"), int)
+            ):
+                raise ValueError("record topic needs entity (text) and id (number)")
+            return cls("record", entity=body["entity"], record_id=body["id"])
+        if kind == "timeline":
+            if not isinstance(body, dict):
+                raise ValueError("timeline topic needs start and end")
+            try:
+                start = datetime.fromisoformat(body["start"])
+                end = datetime.fromisoformat(body["end"])
+            except (KeyError, TypeError, ValueError):
+                raise ValueError(
+                    "timeline topic needs ISO 8601 start and end with offsets"
+                ) from None
+            if start.tzinfo is None or end.tzinfo is None or end <= start:
+                raise ValueError("timeline start and end need offsets, and end after start")
+            rooms = body.get("rooms")
+            if rooms is not None and not (
+                isinstance(rooms, list) and all(isinstance(r, int) for r in rooms)
+            ):
+                raise ValueError("timeline rooms is a list of room ids")
+            return cls("timeline", start=start, end=end, rooms=frozenset(rooms) if rooms else None)
+        raise ValueError(f"unknown topic {kind!r}")
+
+    def area(self) -> Workspace:
+        """The workspace one must read to follow this topic."""
+        if self.kind == "workspace":
+            return Workspace(self.workspace)
+        if self.kind == "timeline":
+            return Workspace.PLANNING
+        from server.registry import SERVICES
+
+        service = SERVICES.get(self.entity or "")
+        return service.workspace if service else Workspace.ADMINISTRATION
+
+    def matches(self, change: dict[str, Any]) -> bool:
+        if self.kind == "workspace":
+            return bool(change["workspace"] == self.workspace)
+        if self.kind == "record":
+            if change["entity_id"] != self.record_id:
+                return False
+            same = change["entity"] == self.entity
+            # A performance is an activity: follow it under either name.
+            pair = {change["entity"], self.entity} == {"performance", "activity"}
+            return same or pair
+        return self._on_timeline(change)
+
+    def _on_timeline(self, change: dict[str, Any]) -> bool:
+        if change["entity"] == "room":  # a row of the timeline itself
+            return self._room_ok(change["entity_id"])
+        if change["entity"] not in ("activity", "performance"):
+            return False
+        refs = change.get("refs") or {}
+        for side in (change.get("before") or {}, change.get("after") or {}, refs):
+            room = side.get("room_id", refs.get("room_id"))
+            starts = side.get("starts_at", refs.get("starts_at"))
+            ends = side.get("ends_at", refs.get("ends_at"))
+            if not self._room_ok(room):
+                continue
+            if starts is None or ends is None:
+                return True  # cannot tell: better one event too many than one missed
+            try:
+                if (
+                    datetime.fromisoformat(starts) < self.end
+                    and datetime.fromisoformat(ends) > self.start
+                ):  # type: ignore[operator]
+                    return True
+            except (TypeError, ValueError):
+                return True
+        return False
+
+    def _room_ok(self, room: Any) -> bool:
+        return self.rooms is None or room in self.rooms
+
+
+def visible_event(principal: Principal, change: dict[str, Any]) -> dict[str, Any] | None:
+    shown = visible_change(principal, change)
+    return event_of(shown) if shown is not None else None

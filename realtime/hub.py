@@ -1,0 +1,292 @@
+"""One hub per server process: it tails the change log and feeds the process's websockets.
+
+Why tail the log instead of forwarding payloads: the log is already in commit order with a
+gap-free sequence (see server/core/changelog.py), so every connection receives events in
+order, nothing published for a rolled-back transaction can exist, and a client that resumes
+from sequence N gets exactly what it missed. Each event is filtered by the one visibility rule
+and encoded once per kind of reader, not once per client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+
+from realtime.bus import CHANGES, PRESENCE, Bus
+from realtime.events import Topic, decode, encode, visible_event
+from server.accounts.permissions import Level, Principal, Workspace
+from server.core.changelog import Change
+from server.db.engine import Database
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 1.0
+BATCH = 2_000
+MAX_REPLAY = 20_000
+QUEUE_LIMIT = 5_000
+PRESENCE_TTL = 45.0
+
+FETCH = text(
+    "SELECT seq, at, actor_id, actor, workspace, entity, entity_id, action, before, after, refs "
+    "FROM change_log WHERE seq > :after AND seq <= :upto ORDER BY seq LIMIT :limit"
+)
+
+
+@dataclass(eq=False)
+class Connection:
+    principal: Principal
+    queue: asyncio.Queue[bytes | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
+    topics: dict[str, Topic] = field(default_factory=dict)
+    cursor: int = 0
+    replaying: bool = True
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    presence: dict[str, Any] | None = None
+    overflowed: bool = False
+
+    def push(self, payload: bytes) -> None:
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait(payload)
+        except asyncio.QueueFull:  # a client too slow to keep up reloads instead of lagging
+            self.overflowed = True
+            self.queue = asyncio.Queue(2)
+            self.queue.put_nowait(encode({"type": "reload", "reason": "too far behind"}))
+            self.queue.put_nowait(None)
+
+
+def reader_key(principal: Principal) -> tuple[Any, ...]:
+    """Readers who see the same thing share one encoding of each event."""
+    return (tuple(sorted((a.value, int(lv)) for a, lv in principal.levels.items())),)
+
+
+class Hub:
+    def __init__(self, db: Database, redis_url: str | None) -> None:
+        self.db = db
+        self.bus = Bus(redis_url)
+        self.connections: set[Connection] = set()
+        self.last_seq = 0
+        self.process = f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.presence: dict[str, dict[str, Any]] = {}  # conn id -> entry (all processes)
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._pending: set[asyncio.Task[Any]] = set()
+
+    # -- life ---------------------------------------------------------------------------
+    async def start(self) -> None:
+        self.last_seq = await self._max_seq()
+        await self.bus.start(self._on_bus)
+        self._tasks.append(asyncio.create_task(self._tail(), name="saison-tail"))
+        self._tasks.append(asyncio.create_task(self._presence_keeper(), name="saison-presence"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self.bus.stop()
+        for conn in list(self.connections):
+            conn.push(encode({"type": "reload", "reason": "server restarting"}))
+
+    async def _max_seq(self) -> int:
+        async with self.db.sessions() as session:
+            return int(
+                (
+                    await session.execute(text("SELECT coalesce(max(seq), 0) FROM change_log"))
+                ).scalar_one()
+            )
+
+    # -- writes in this process, and wake-ups from others --------------------------------------
+    async def on_commit(self, changes: list[Change]) -> None:
+        """Database commit listener: wake our tailer now and tell the other processes."""
+        self._wake.set()
+        last = max(c.seq or 0 for c in changes)
+        # Not awaited: a slow or absent Redis must never slow down a write.
+        task = asyncio.create_task(self.bus.publish(CHANGES, str(last).encode()))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _on_bus(self, channel: str, payload: bytes) -> None:
+        if channel == CHANGES:
+            self._wake.set()
+        elif channel == PRESENCE:
+            self._on_presence(decode(payload))
+
+    # -- the tailer -------------------------------------------------------------------------
+    async def _tail(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=POLL_SECONDS)
+            self._wake.clear()
+            try:
+                await self._catch_up()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("live tailer failed; retrying")
+                await asyncio.sleep(POLL_SECONDS)
+
+    async def _catch_up(self) -> None:
+        while True:
+            rows = await self.fetch(self.last_seq, None, BATCH)
+            if not rows:
+                return
+            self.dispatch(rows)
+            self.last_seq = rows[-1]["seq"]
+            if len(rows) < BATCH:
+                return
+
+    async def fetch(self, after: int, upto: int | None, limit: int) -> list[dict[str, Any]]:
+        async with self.db.sessions() as session:
+            result = await session.execute(
+                FETCH, {"after": after, "upto": upto if upto is not None else 2**62, "limit": limit}
+            )
+            return [dict(r) for r in result.mappings()]
+
+    def dispatch(self, rows: list[dict[str, Any]]) -> None:
+        """Send each row to the live connections following it (synchronous: no event slips by)."""
+        live = [c for c in self.connections if not c.replaying]
+        for row in rows:
+            encoded: dict[tuple[Any, ...], bytes | None] = {}
+            for conn in live:
+                if row["seq"] <= conn.cursor:
+                    continue
+                conn.cursor = row["seq"]
+                names = [name for name, topic in conn.topics.items() if topic.matches(row)]
+                if not names:
+                    continue
+                key = reader_key(conn.principal)
+                if key not in encoded:
+                    event = visible_event(conn.principal, row)
+                    encoded[key] = encode(event) if event is not None else None
+                body = encoded[key]
+                if body is not None:
+                    conn.push(b'{"topics":' + encode(names) + b"," + body[1:])
+        for conn in live:
+            conn.cursor = max(conn.cursor, rows[-1]["seq"])
+
+    # -- connections --------------------------------------------------------------------------
+    def attach(self, principal: Principal) -> Connection:
+        conn = Connection(principal=principal, cursor=self.last_seq, replaying=False)
+        self.connections.add(conn)
+        return conn
+
+    async def detach(self, conn: Connection) -> None:
+        self.connections.discard(conn)
+        if conn.presence is not None:
+            await self.set_presence(conn, None)
+
+    async def resume(self, conn: Connection, since: int) -> bool:
+        """Replay what ``conn`` missed after ``since``, then hand it to live dispatch.
+
+        Returns False when the gap is too large (the client should reload instead).
+        """
+        conn.replaying = True
+        try:
+            if since > self.last_seq or self.last_seq - since > MAX_REPLAY:
+                return False
+            cursor = since
+            while cursor < self.last_seq:
+                target = self.last_seq
+                rows = await self.fetch(cursor, target, BATCH)
+                if not rows:
+                    cursor = target
+                    continue
+                for row in rows:
+                    names = [n for n, t in conn.topics.items() if t.matches(row)]
+                    event = visible_event(conn.principal, row) if names else None
+                    if event is not None:
+                        conn.push(encode({"topics": names, **event}))
+                cursor = rows[-1]["seq"]
+            conn.cursor = cursor  # checked and set with no await in between: nothing slips
+            return True
+        finally:
+            conn.replaying = False
+
+    # -- presence --------------------------------------------------------------------------------
+    async def set_presence(self, conn: Connection, where: dict[str, Any] | None) -> None:
+        entry = {
+            "conn": f"{self.process}:{conn.id}",
+            "user_id": conn.principal.user_id,
+            "name": conn.principal.name,
+            "where": where.get("where") if where else None,
+            "state": where.get("state", "viewing") if where else None,
+            "area": where.get("area") if where else None,
+            "left": where is None,
+            "expires": time.time() + PRESENCE_TTL,
+        }
+        conn.presence = entry if where else None
+        self._on_presence(entry)
+        await self.bus.publish(PRESENCE, encode(entry))
+
+    def _on_presence(self, entry: dict[str, Any]) -> None:
+        key = entry["conn"]
+        known = self.presence.get(key)
+        if entry.get("left"):
+            if known is None:
+                return
+            self.presence.pop(key, None)
+            self._announce({**known, "left": True})
+            return
+        self.presence[key] = entry
+        if known is None or (known["where"], known["state"]) != (entry["where"], entry["state"]):
+            self._announce(entry)
+
+    def _announce(self, entry: dict[str, Any]) -> None:
+        message = encode({"type": "presence", **{k: v for k, v in entry.items() if k != "expires"}})
+        for conn in self.connections:
+            if self.presence_visible(conn, entry):
+                conn.push(message)
+
+    def presence_visible(self, conn: Connection, entry: dict[str, Any]) -> bool:
+        if entry["conn"].endswith(conn.id):
+            return False
+        area = entry.get("area")
+        if area and not conn.principal.can(Workspace(area), Level.READ):
+            return False
+        return any(_topic_covers(t, entry.get("where")) for t in conn.topics.values())
+
+    def present_for(self, conn: Connection) -> list[dict[str, Any]]:
+        now = time.time()
+        return [
+            {"type": "presence", **{k: v for k, v in e.items() if k != "expires"}}
+            for e in self.presence.values()
+            if e["expires"] > now and self.presence_visible(conn, e)
+        ]
+
+    async def _presence_keeper(self) -> None:
+        """Refresh our entries for the other processes; expire entries of vanished ones."""
+        while True:
+            await asyncio.sleep(PRESENCE_TTL / 3)
+            for conn in list(self.connections):
+                if conn.presence is not None:
+                    conn.presence["expires"] = time.time() + PRESENCE_TTL
+                    await self.bus.publish(PRESENCE, encode(conn.presence))
+            now = time.time()
+            for entry in list(self.presence.values()):
+                if entry["expires"] < now:
+                    self._on_presence({**entry, "left": True})
+
+
+def _topic_covers(topic: Topic, where: Any) -> bool:
+    if where == "timeline":
+        return topic.kind == "timeline"
+    if isinstance(where, dict):
+        return (
+            topic.kind == "record"
+            and topic.record_id == where.get("id")
+            and (
+                topic.entity == where.get("entity")
+                or {topic.entity, where.get("entity")} == {"activity", "performance"}
+            )
+        )
+    return False

@@ -1,0 +1,267 @@
+"""Live updates over real websockets, across two real server processes joined by real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+import redis
+import websockets
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from tests.conftest import Api, free_port, start_server
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="module")
+def two_servers(database_url: str) -> Iterator[tuple[str, str]]:
+    """Two processes sharing the database and Redis, as in a deployment."""
+    prefix = f"redis://127.0.0.1:6379/{1 + uuid.uuid4().int % 14}"  # keep tests apart
+    env = {"REDIS_URL": os.environ.get("TEST_REDIS_URL", prefix)}
+    ports = (free_port(), free_port())
+    processes = [start_server(database_url, port, env) for port in ports]
+    yield tuple(f"http://127.0.0.1:{port}" for port in ports)  # type: ignore[misc]
+    for process in processes:
+        process.terminate()
+        process.wait(10)
+
+
+class Live:
+    """A websocket client the way a screen uses it."""
+
+    def __init__(self, socket: Any) -> None:
+        self.socket = socket
+        self.seen: list[dict[str, Any]] = []
+
+    @classmethod
+    async def open(cls, base: str, token: str, origin: str | None = None) -> Live:
+        headers = {"Authorization": f"Bearer {token}"}
+        if origin:
+            headers["Origin"] = origin
+        socket = await websockets.connect(
+            base.replace("http", "ws") + "/api/v1/live", additional_headers=headers
+        )
+        live = cls(socket)
+        hello = await live.next("hello")
+        live.hello = hello
+        return live
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.socket.send(json.dumps(message))
+
+    async def next(self, kind: str | None = None, wait: float = 5.0) -> dict[str, Any]:
+        while True:
+            message = json.loads(await asyncio.wait_for(self.socket.recv(), wait))
+            if message["type"] == "ping":
+                continue
+            if kind is None or message["type"] == kind:
+                return message
+
+    async def events(self, count: int, wait: float = 10.0) -> list[dict[str, Any]]:
+        out = []
+        while len(out) < count:
+            out.append(await self.next("event", wait))
+        return out
+
+    async def quiet(self, seconds: float = 1.0) -> list[dict[str, Any]]:
+        """Whatever events arrive within ``seconds`` (to prove that nothing does)."""
+        got = []
+        try:
+            while True:
+                got.append(await self.next("event", seconds))
+        except TimeoutError:
+            return got
+
+    async def subscribe(self, ref: str, topic: dict[str, Any]) -> dict[str, Any]:
+        await self.send({"type": "subscribe", "id": ref, "topic": topic})
+        return await self.next()
+
+    async def close(self) -> None:
+        await self.socket.close()
+
+
+@pytest.fixture
+async def clients(
+    people: dict[str, Api], two_servers: tuple[str, str], db: Any
+) -> AsyncIterator[dict[str, Any]]:
+    a, b = two_servers
+    from tests.conftest import token_for
+
+    tokens = {}
+    for role in ("admin", "programmation", "technique", "communication", "nobody"):
+        tokens[role] = await token_for(db, people[role].user["id"])
+    yield {
+        "a": a,
+        "b": b,
+        "tokens": tokens,
+        "api_a": Api(a, tokens["admin"]),
+        "api_b": Api(b, tokens["admin"]),
+    }
+
+
+async def _season(api: Api) -> dict[str, Any]:
+    venue = await api.create("/venues", {"name": "Théâtre de la Halle"})
+    room = await api.create("/rooms", {"venue_id": venue["id"], "name": "Grande salle"})
+    show = await api.create("/shows", {"title": "Phèdre"})
+    return {"room": room, "show": show}
+
+
+TIMELINE = {"timeline": {"start": "2026-09-01T00:00:00+02:00", "end": "2027-07-01T00:00:00+02:00"}}
+
+
+def activity(room: dict[str, Any], day: int, title: str = "Montage") -> dict[str, Any]:
+    return {
+        "kind": "get_in",
+        "title": title,
+        "room_id": room["id"],
+        "starts_at": f"2026-10-{day:02d}T09:00:00+02:00",
+        "ends_at": f"2026-10-{day:02d}T18:00:00+02:00",
+    }
+
+
+async def test_a_change_made_through_one_process_reaches_a_screen_on_the_other(clients):
+    s = await _season(clients["api_a"])
+    screen = await Live.open(clients["b"], clients["tokens"]["technique"])
+    assert (await screen.subscribe("t", TIMELINE))["type"] == "subscribed"
+    created = await clients["api_a"].create("/activities", activity(s["room"], 5))
+    (event,) = await screen.events(1)
+    assert event["topics"] == ["t"] and event["action"] == "activity.created"
+    assert event["id"] == created["id"] and event["actor"] == "Admin"
+    assert event["after"]["title"] == "Montage" and event["seq"] > 0
+    await screen.close()
+
+
+async def test_each_screen_sees_only_what_its_permissions_allow(clients):
+    s = await _season(clients["api_a"])
+    prog = await Live.open(clients["a"], clients["tokens"]["programmation"])
+    comm = await Live.open(clients["b"], clients["tokens"]["communication"])
+    for screen in (prog, comm):
+        assert (await screen.subscribe("w", {"workspace": "programming"}))["type"] == "subscribed"
+    nobody = await Live.open(clients["a"], clients["tokens"]["nobody"])
+    refused = await nobody.subscribe("w", {"workspace": "programming"})
+    assert refused["type"] == "error"
+    await clients["api_b"].create(
+        "/engagements",
+        {
+            "show_id": s["show"]["id"],
+            "room_id": s["room"]["id"],
+            "first_day": "2026-10-06",
+            "last_day": "2026-10-08",
+            "fee": "8500.00",
+            "contract_terms": "Cession, 3 représentations",
+        },
+    )
+    (for_prog,) = await prog.events(1)
+    (for_comm,) = await comm.events(1)
+    assert for_prog["after"]["fee"] == "8500.00" and "contract_terms" in for_prog["after"]
+    assert "fee" not in for_comm["after"] and "contract_terms" not in for_comm["after"]
+    assert for_comm["after"]["first_day"] == "2026-10-06"
+    assert await nobody.quiet(0.5) == []
+    for screen in (prog, comm, nobody):
+        await screen.close()
+
+
+async def test_nothing_is_sent_for_a_refused_write(clients):
+    s = await _season(clients["api_a"])
+    screen = await Live.open(clients["a"], clients["tokens"]["technique"])
+    await screen.subscribe("t", TIMELINE)
+    await clients["api_a"].create("/activities", activity(s["room"], 5))
+    await screen.events(1)
+    refused = await clients["api_b"].post("/activities", activity(s["room"], 5, "Doublon"))
+    assert refused.status_code == 409  # rolled back by the database
+    assert await screen.quiet(1.5) == []
+    await screen.close()
+
+
+async def test_resume_after_a_dropped_connection_during_a_burst(clients):
+    s = await _season(clients["api_a"])
+    screen = await Live.open(clients["b"], clients["tokens"]["technique"])
+    await screen.subscribe("t", TIMELINE)
+    first = await clients["api_a"].create("/activities", activity(s["room"], 1))
+    (seen,) = await screen.events(1)
+    assert seen["id"] == first["id"]
+    last = seen["seq"]
+
+    async def burst(start: int) -> None:
+        for day in range(start, start + 10):
+            await clients["api_a"].create("/activities", activity(s["room"], day))
+
+    writer = asyncio.create_task(burst(2))
+    await asyncio.sleep(0.05)
+    await screen.close()  # the phone goes through a tunnel mid-burst
+    await writer
+    await burst(12)
+    again = await Live.open(clients["a"], clients["tokens"]["technique"])
+    await again.subscribe("t", TIMELINE)
+    await again.send({"type": "resume", "since": last})
+    missed = await again.events(20)
+    resumed = await again.next("resumed")
+    days = [e["after"]["starts_at"][:10] for e in missed]
+    assert days == [f"2026-10-{d:02d}" for d in range(2, 22)]  # in order, none twice
+    assert [e["seq"] for e in missed] == sorted({e["seq"] for e in missed})
+    await clients["api_b"].create("/activities", activity(s["room"], 25))
+    (live,) = await again.events(1)
+    assert live["seq"] > resumed["seq"] >= missed[-1]["seq"]
+    # A cursor the server cannot replay from (another database, or far too old): reload.
+    await again.send({"type": "resume", "since": live["seq"] + 1_000_000})
+    answer = await again.next("reload")
+    assert answer["seq"] >= live["seq"]
+    await again.close()
+
+
+async def test_presence_is_shared_and_cleared_on_leave(clients):
+    s = await _season(clients["api_a"])
+    created = await clients["api_a"].create("/activities", activity(s["room"], 3))
+    claire = await Live.open(clients["a"], clients["tokens"]["programmation"])
+    tech = await Live.open(clients["b"], clients["tokens"]["technique"])
+    record = {"record": {"entity": "activity", "id": created["id"]}}
+    await tech.subscribe("r", record)
+    await claire.subscribe("r", record)
+    await claire.send(
+        {
+            "type": "presence",
+            "where": {"entity": "activity", "id": created["id"]},
+            "state": "editing",
+        }
+    )
+    seen = await tech.next("presence")
+    assert seen["name"] == "Programmation" and seen["state"] == "editing" and not seen["left"]
+    await claire.close()  # dropping the connection clears it
+    gone = await tech.next("presence")
+    assert gone["left"] is True
+    await tech.close()
+
+
+async def test_a_foreign_origin_is_refused(clients):
+    with pytest.raises((InvalidStatus, ConnectionClosed)):
+        screen = await Live.open(
+            clients["a"], clients["tokens"]["technique"], origin="https://evil.example"
+        )
+        await screen.next("event", 2)
+
+
+async def test_redis_restart_degrades_then_recovers(clients):
+    s = await _season(clients["api_a"])
+    screen = await Live.open(clients["b"], clients["tokens"]["technique"])
+    await screen.subscribe("t", TIMELINE)
+    client = redis.Redis.from_url(REDIS_URL)
+    # Kill every client connection of the two servers: what a Redis restart does to them.
+    client.client_kill_filter(_type="pubsub")
+    client.client_kill_filter(_type="normal", skipme=True)
+    # Writes keep working, and the screen still gets them (by the log poll), then by pub/sub.
+    for day in (7, 8):
+        created = await clients["api_a"].create("/activities", activity(s["room"], day))
+        (event,) = await screen.events(1, wait=10)
+        assert event["id"] == created["id"]
+    await asyncio.sleep(2)
+    started = asyncio.get_running_loop().time()
+    await clients["api_a"].create("/activities", activity(s["room"], 9))
+    await screen.events(1)
+    assert asyncio.get_running_loop().time() - started < 5
+    await screen.close()
