@@ -115,7 +115,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         middleware=[DefineMiddleware(AuthMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,
         compression_config=CompressionConfig(
-            backend="gzip", minimum_size=2048, gzip_compress_level=5
+            backend="gzip", minimum_size=2048, gzip_compress_level=1
         ),
         openapi_config=OpenAPIConfig(
             title="Saison",

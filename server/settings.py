@@ -27,7 +27,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     sign_in_attempts: int = 5
     sign_in_window_seconds: int = 900
-    db_pool_size: int = 10
+    db_pool_size: int = 20
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -49,7 +49,7 @@ class Settings:
             public_url=os.environ.get("SAISON_PUBLIC_URL", "http://127.0.0.1:8000"),
             sign_in_attempts=_int("SAISON_SIGN_IN_ATTEMPTS", 5),
             sign_in_window_seconds=_int("SAISON_SIGN_IN_WINDOW", 900),
-            db_pool_size=_int("SAISON_DB_POOL_SIZE", 10),
+            db_pool_size=_int("SAISON_DB_POOL_SIZE", 20),
         )
 
 

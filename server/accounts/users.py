@@ -47,10 +47,7 @@ class UserService(EntityService):
     filters = {"is_active": Filter("is_active", bool)}
     search_columns = ("name", "email")
     order_by = ("name", "id")
-    SECRET = frozenset({"password_hash"})
-
-    def visible(self, row: Any) -> dict[str, Any]:
-        return {k: v for k, v in dict(row).items() if k not in self.SECRET}
+    secret = frozenset({"password_hash"})
 
     def log(
         self, action: str, record_id: int | None, before: Any, after: Any, refs: Any = None

@@ -27,7 +27,7 @@ PUBLIC: dict[str, Any] = {"public": True}
 SIGNED_IN: dict[str, Any] = {"area": None, "level": None, "signed_in": True}
 
 
-def permission_guard(
+async def permission_guard(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
     opt = handler.opt

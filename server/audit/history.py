@@ -21,12 +21,23 @@ CONFIDENTIAL_FIELDS: dict[str, frozenset[str]] = {}
 MAX_CHANGES = 5_000
 
 
+def confidential_fields(entity: str) -> frozenset[str]:
+    """The fields of ``entity`` only readable with the CONTRACTS level.
+
+    The registry fills the table when imported; importing it here (a no-op after the first
+    time) makes sure no outlet can read the log before that happened and leak a fee.
+    """
+    import server.registry  # noqa: F401
+
+    return CONFIDENTIAL_FIELDS.get(entity, frozenset())
+
+
 def visible_change(principal: Principal, change: dict[str, Any]) -> dict[str, Any] | None:
     """The change as ``principal`` may see it, or None if they may not see it at all."""
     area = Workspace(change["workspace"])
     if not principal.can(area, Level.READ):
         return None
-    hidden = CONFIDENTIAL_FIELDS.get(change["entity"], frozenset())
+    hidden = confidential_fields(change["entity"])
     if not hidden or principal.can_read_fees:
         return change
     shown = dict(change)

@@ -7,14 +7,38 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import insert, text
+import msgspec
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts.permissions import Principal
-from server.core.changelog import CHANGE_LOG_LOCK, Change, ChangeLogEntry
+from server.core.changelog import CHANGE_LOG_LOCK, Change
 from server.db.engine import Database
 
 log = logging.getLogger(__name__)
+
+# Taken last and held to commit, the advisory lock makes sequence order commit order (see
+# changelog.py). Rows get their sequence numbers in the order given.
+APPEND = text(
+    """
+    WITH locked AS (SELECT pg_advisory_xact_lock(:key))
+    INSERT INTO change_log
+        (actor_id, actor, workspace, entity, entity_id, action, before, after, refs)
+    SELECT r.actor_id, r.actor, r.workspace, r.entity, r.entity_id, r.action,
+           r.before, r.after, r.refs
+    FROM locked, jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
+        ord int, actor_id bigint, actor text, workspace text, entity text, entity_id bigint,
+        action text, before jsonb, after jsonb, refs jsonb)
+    ORDER BY r.ord
+    RETURNING seq, at
+    """
+)
+_json = msgspec.json.Encoder().encode
+
+
+def _json_text(rows: list[dict[str, Any]]) -> str:
+    return _json(rows).decode()
+
 
 CommitListener = Callable[[list[Change]], Awaitable[None]]
 
@@ -37,13 +61,9 @@ class UnitOfWork:
         """Append the pending changes and commit; listeners hear of them only afterwards."""
         changes, self.pending = self.pending, []
         if changes:
-            # Taken last, held to commit: sequence order is commit order (see changelog.py).
-            await self.session.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOG_LOCK}
-            )
-            table: Any = ChangeLogEntry.__table__
             rows = [
                 {
+                    "ord": ord_,
                     "actor_id": self.actor.user_id,
                     "actor": self.actor.label,
                     "workspace": c.workspace,
@@ -54,13 +74,14 @@ class UnitOfWork:
                     "after": c.after,
                     "refs": c.refs,
                 }
-                for c in changes
+                for ord_, c in enumerate(changes)
             ]
+            # One statement takes the lock and appends: the lock is then held only for this
+            # statement and the commit, so writers queue for as little as possible.
             result = await self.session.execute(
-                insert(table).returning(table.c.seq, table.c.at, sort_by_parameter_order=True),
-                rows,
+                APPEND, {"key": CHANGE_LOG_LOCK, "rows": _json_text(rows)}
             )
-            for change, (seq, at) in zip(changes, result.all(), strict=True):
+            for change, (seq, at) in zip(changes, sorted(result.all()), strict=True):
                 change.seq, change.at = seq, at
                 change.actor_id, change.actor = self.actor.user_id, self.actor.label
         await self.session.commit()

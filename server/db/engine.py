@@ -27,7 +27,10 @@ class Database:
             self.url,
             pool_size=pool_size,
             max_overflow=pool_size * 2,
-            pool_pre_ping=True,
+            # No pre-ping (three round trips per request with asyncpg): a connection that died
+            # is invalidated on first use and replaced; recycling bounds their age.
+            pool_pre_ping=False,
+            pool_recycle=600,
             # The session time zone only shapes text PostgreSQL formats itself (JSON built in
             # SQL, such as the timeline); drivers always exchange instants.
             connect_args={"server_settings": {"application_name": "saison", "timezone": timezone}},

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from server.accounts.permissions import Workspace
+from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.fields import Email, Id, Input, LongText, Name, Phone
 from server.core.records import RecordRead
@@ -30,6 +33,10 @@ class ContactService(EntityService):
     workspace = Workspace.DIRECTORY
     search_columns = ("first_name", "last_name", "notes")
     order_by = ("last_name", "first_name", "id")
+
+    async def delete_row(self, record_id: int, expected_version: int | None) -> dict[str, Any]:
+        await delete_dependents(ContactRoleService(self.uow), "contact_id", record_id)
+        return await super().delete_row(record_id, expected_version)
 
 
 class ContactRoleIn(Input):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from server.accounts.permissions import Workspace
+from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.fields import Email, Input, LongText, Name, Phone, Short, Url
 from server.core.records import RecordRead
+from server.directory.contacts import ContactRoleService
 from server.directory.models import Organisation, OrganisationKind
 
 
@@ -38,3 +42,7 @@ class OrganisationService(EntityService):
     filters = {"kind": Filter("kind", OrganisationKind)}
     search_columns = ("name", "city", "email")
     order_by = ("name", "id")
+
+    async def delete_row(self, record_id: int, expected_version: int | None) -> dict[str, Any]:
+        await delete_dependents(ContactRoleService(self.uow), "organisation_id", record_id)
+        return await super().delete_row(record_id, expected_version)

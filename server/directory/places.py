@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from server.accounts.permissions import Workspace
-from server.core.entities import EntityService, Filter
+from server.core.entities import EntityService, Filter, ListQuery
 from server.core.errors import Invalid
 from server.core.fields import Id, Input, LongText, Name, Short
 from server.core.records import RecordRead
@@ -50,6 +51,25 @@ class PlaceService(EntityService):
         return select(*others, *linked).select_from(
             place.outerjoin(venue, venue.c.id == place.c.venue_id)
         )
+
+    def apply_filters(self, query: Select[Any], q: ListQuery) -> Select[Any]:
+        """Text search finds a linked place by what it shows: its venue's name and city."""
+        query = super().apply_filters(query, replace(q, text=None))
+        if q.text:
+            escaped = q.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            place = self.table
+            venue = Venue.__table__.alias("searched_venue")  # type: ignore[attr-defined]
+
+            def matches(table: Any) -> Any:
+                return or_(
+                    *(table.c[name].ilike(pattern, escape="\\") for name in self.search_columns)
+                )
+
+            query = query.where(
+                or_(matches(place), place.c.venue_id.in_(select(venue.c.id).where(matches(venue))))
+            )
+        return query
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         if values.get("venue_id") is None and not values.get("name"):

@@ -50,17 +50,11 @@ class PerformanceService(ActivityService):
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         values["kind"] = ActivityKind.PERFORMANCE.value
         if values.get("engagement_id") is not None:
-            engagement = (
-                (
-                    await self.session.execute(
-                        select(Engagement.__table__).where(
-                            Engagement.__table__.c.id == values["engagement_id"]
-                        )  # type: ignore[attr-defined]
-                    )
-                )
-                .mappings()
-                .one()
-            )
+            e: Any = Engagement.__table__  # type: ignore[attr-defined]
+            found = await self.session.execute(select(e).where(e.c.id == values["engagement_id"]))
+            engagement = found.mappings().first()
+            if engagement is None:
+                raise Invalid({"engagement_id": f"unknown engagement {values['engagement_id']}"})
             values["show_id"] = values.get("show_id") or engagement["show_id"]
             values["room_id"] = values.get("room_id") or engagement["room_id"]
             if values["show_id"] != engagement["show_id"]:
@@ -82,5 +76,8 @@ class PerformanceService(ActivityService):
             title = await self.session.execute(
                 select(show.c.title).where(show.c.id == values["show_id"])
             )
-            values["title"] = title.scalar_one()
+            found_title = title.scalar_one_or_none()
+            if found_title is None:
+                raise Invalid({"show_id": f"unknown show {values['show_id']}"})
+            values["title"] = found_title
         await super().check(values, current)

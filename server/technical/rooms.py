@@ -7,12 +7,14 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 
 from server.accounts.permissions import Workspace
+from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Colour, Count, Id, Input, LongText, Name
 from server.core.records import RecordRead
 from server.planning.bookings import is_double_booking
 from server.technical.models import Room, RoomConfiguration, RoomLink, Venue
+from server.technical.sheets import TechnicalSheetService
 
 
 class RoomIn(Input):
@@ -38,6 +40,13 @@ class RoomService(EntityService):
     search_columns = ("name",)
     order_by = ("venue_id", "position", "name", "id")
     log_refs = {"venue_id": "venue"}
+
+    async def delete_row(self, record_id: int, expected_version: int | None) -> dict[str, Any]:
+        await delete_dependents(RoomConfigurationService(self.uow), "room_id", record_id)
+        await delete_dependents(TechnicalSheetService(self.uow), "room_id", record_id)
+        for column in ("room_id", "other_room_id"):
+            await delete_dependents(RoomLinkService(self.uow), column, record_id)
+        return await super().delete_row(record_id, expected_version)
 
 
 class RoomConfigurationIn(Input):

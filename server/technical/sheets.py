@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from server.accounts.permissions import Level, Workspace
+from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid
 from server.core.fields import Id, Input, LongText, Name
@@ -41,6 +42,10 @@ class TechnicalSheetService(EntityService):
         if (values.get("room_id") is None) == (values.get("show_id") is None):
             message = "give exactly one of room_id (a room's sheet) or show_id (a show's rider)"
             raise Invalid({"room_id": message, "show_id": message})
+
+    async def delete_row(self, record_id: int, expected_version: int | None) -> dict[str, Any]:
+        await delete_dependents(AttachmentService(self.uow), "technical_sheet_id", record_id)
+        return await super().delete_row(record_id, expected_version)
 
 
 # What a technical sheet may carry, and how each kind of file begins.

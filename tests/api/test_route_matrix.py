@@ -1,0 +1,171 @@
+"""Every route of the live OpenAPI document, called anonymously and by someone with no team.
+
+The walk reads the document the server publishes, so a route added tomorrow is covered without
+touching this file: if it forgets its guard, the anonymous call will not get 401 or the call
+without a team will not get 403, and this fails. Nothing may answer 5xx, whoever calls.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.conftest import token_for
+from tests.factories import paris
+
+# Routes anyone may call.
+PUBLIC = {("GET", "/health"), ("POST", "/api/v1/auth/sign-in")}
+# Routes for anyone signed in, whatever their teams: about themselves, or filtered per reader.
+SIGNED_IN_ONLY = ("/api/v1/auth/", "/api/v1/changes")
+METHODS = ("get", "post", "put", "patch", "delete")
+
+PDF = b"%PDF-1.7\n%%EOF\n"
+
+
+@pytest.fixture
+async def world(db, admin, people, season) -> dict[str, Any]:
+    """Ids of existing records, by the collection that names them in paths."""
+    sheet = season["technical_sheet"]
+    upload = await admin.http.post(
+        f"/technical-sheets/{sheet['id']}/attachments",
+        files={"file": ("plan.pdf", PDF, "application/pdf")},
+    )
+    assert upload.status_code == 201
+    link = await admin.create(
+        "/room-links", {"room_id": season["room"]["id"], "other_room_id": season["studio"]["id"]}
+    )
+    teams = (await admin.get("/teams")).json()["items"]
+    permissions = (await admin.get("/permissions")).json()["items"]
+    # A spare token of their own, for the walk to revoke instead of the one it runs on.
+    await token_for(db, people["nobody"].user["id"], {})
+    spare = (await people["nobody"].get("/auth/tokens")).json()[-1]
+    return {
+        "organisations": season["organisation"]["id"],
+        "contacts": season["contact"]["id"],
+        "contact-roles": season["contact_role"]["id"],
+        "places": season["place"]["id"],
+        "venues": season["venue"]["id"],
+        "rooms": season["room"]["id"],
+        "room-configurations": season["room_configuration"]["id"],
+        "room-links": link["id"],
+        "technical-sheets": sheet["id"],
+        "attachments": upload.json()["id"],
+        "shows": season["show"]["id"],
+        "engagements": season["engagement"]["id"],
+        "performances": season["performance"]["id"],
+        "activities": season["activity"]["id"],
+        "users": people["technique"].user["id"],
+        "teams": teams[0]["id"],
+        "permissions": permissions[0]["id"],
+        "tokens": spare["id"],
+        "activity-kinds": "meeting",
+        "changes": "show",
+        "show": season["show"]["id"],
+    }
+
+
+def concrete(path: str, world: dict[str, Any]) -> str:
+    """The path with each {parameter} replaced by the record its collection names (or 1)."""
+    segments = path.split("/")
+    for i, segment in enumerate(segments):
+        if re.fullmatch(r"\{\w+\}", segment):
+            segments[i] = str(world.get(segments[i - 1], 1))
+    return "/".join(segments)
+
+
+def sample(parameter: dict[str, Any], world: dict[str, Any]) -> str:
+    """A plausible value for a required query parameter, from its schema."""
+    schema = parameter.get("schema", {})
+    for option in schema.get("oneOf", schema.get("anyOf", [schema])):
+        if option.get("format") == "date":
+            return "2026-10-06"
+        if option.get("format") == "date-time":
+            return paris("2026-10-06", "00:00")
+        if option.get("type") == "integer":
+            return str(world.get(parameter["name"].removesuffix("_id") + "s", 1))
+    return "1"
+
+
+def routes(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    found = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method in METHODS:
+                found.append((method.upper(), path, operation))
+    return found
+
+
+async def call(client, method, path, operation, world) -> Any:
+    url = concrete(path, world).removeprefix("/api/v1")
+    params = {
+        p["name"]: sample(p, world)
+        for p in operation.get("parameters", [])
+        if p["in"] == "query" and p.get("required")
+    }
+    if not path.startswith("/api/v1"):
+        return await client.http.request(method, str(client.http.base_url.join("/")) + path[1:])
+    if method in {"POST", "PUT", "PATCH"}:
+        return await client.http.request(method, url, params=params, json={})
+    return await client.http.request(method, url, params=params)
+
+
+@pytest.fixture
+async def document(server_url, admin) -> dict[str, Any]:
+    r = await admin.http.get(server_url + "/schema/openapi.json")
+    assert r.status_code == 200
+    document = r.json()
+    assert len(routes(document)) > 80  # the whole API, not a stub
+    return document
+
+
+def is_problem(response) -> bool:
+    return response.headers.get("content-type", "").startswith("application/problem+json")
+
+
+async def test_without_credentials_only_public_routes_answer(people, world, document):
+    wrong = []
+    for method, path, operation in routes(document):
+        r = await call(people["anonymous"], method, path, operation, world)
+        if r.status_code >= 500:
+            wrong.append(f"{method} {path}: {r.status_code}")
+        elif (method, path) in PUBLIC:
+            if r.status_code == 401:
+                wrong.append(f"{method} {path}: public, yet 401")
+        elif r.status_code != 401 or not is_problem(r):
+            wrong.append(f"{method} {path}: {r.status_code}, expected 401 problem")
+    assert not wrong, "\n".join(wrong)
+
+
+async def test_someone_with_no_team_is_refused_every_workspace(people, world, document, admin):
+    before = (await admin.get("/changes", params={"limit": 5000})).json()["next_since"]
+    wrong = []
+    for method, path, operation in routes(document):
+        r = await call(people["nobody"], method, path, operation, world)
+        if r.status_code >= 500:
+            wrong.append(f"{method} {path}: {r.status_code}")
+        elif (method, path) in PUBLIC or path.startswith(SIGNED_IN_ONLY):
+            if r.status_code == 401:
+                wrong.append(f"{method} {path}: signed in, yet 401")
+        elif r.status_code != 403 or not is_problem(r):
+            wrong.append(f"{method} {path}: {r.status_code}, expected 403 problem")
+    assert not wrong, "\n".join(wrong)
+    # Nothing of the season was touched (their own sign-out or token is theirs to change).
+    after = (await admin.get("/changes", params={"since": before})).json()["items"]
+    assert [c for c in after if c["workspace"] != "administration"] == []
+
+
+@pytest.mark.parametrize("role", ["communication", "admin"])
+async def test_no_route_fails_on_the_server_whoever_calls(people, world, document, role):
+    """Empty bodies, existing records, missing preconditions: a 4xx at worst, never a 5xx."""
+    wrong = []
+    for method, path, operation in routes(document):
+        if path in ("/api/v1/auth/sign-out", "/api/v1/auth/tokens/{token_id}"):
+            continue  # would end the session this walk runs on
+        r = await call(people[role], method, path, operation, world)
+        if r.status_code >= 500:
+            wrong.append(f"{method} {path}: {r.status_code} {r.text[:200]}")
+        elif r.status_code >= 400 and not is_problem(r):
+            wrong.append(f"{method} {path}: {r.status_code} without problem details")
+    assert not wrong, "\n".join(wrong)
