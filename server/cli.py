@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 import warnings
 from collections.abc import Callable
@@ -104,6 +105,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
     _run(_first_admin, url)
     os.environ["DATABASE_URL"] = url  # worker processes use the same server
     print(f"Saison is serving on http://{args.host}:{args.port} (API description at /schema)")
+    # uvicorn re-raises SIGTERM after its graceful shutdown; with a handler of ours that is a
+    # normal exit, so the embedded PostgreSQL is stopped too (systemd, containers).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         "server.app:create_app",
         factory=True,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from server.accounts import credentials
-from server.accounts.models import ApiToken, User
+from server.accounts.models import ApiToken, User, UserSession
 from server.accounts.permissions import Level, Principal, Workspace
 from server.core.changelog import Change, ChangeLogEntry
 from server.core.errors import (
@@ -79,7 +79,9 @@ async def sign_out(uow: UnitOfWork, token: str) -> None:
     await uow.commit()
 
 
-async def change_password(uow: UnitOfWork, current: str, new: str) -> None:
+async def change_password(
+    uow: UnitOfWork, current: str, new: str, keep_session: str | None = None
+) -> None:
     if uow.actor.user_id is None:
         raise NotAuthenticated("sign in first")
     u: Any = User.__table__  # type: ignore[attr-defined]
@@ -97,6 +99,12 @@ async def change_password(uow: UnitOfWork, current: str, new: str) -> None:
             updated_at=func.now(),
         )
     )
+    # Whoever knew the old password is signed out everywhere but here.
+    sessions: Any = UserSession.__table__  # type: ignore[attr-defined]
+    ended = sessions.delete().where(sessions.c.user_id == row["id"])
+    if keep_session:
+        ended = ended.where(sessions.c.token_hash != credentials.digest(keep_session))
+    await uow.session.execute(ended)
     _log(uow, "auth.password_changed", row["id"], {})
     await uow.commit()
 

@@ -134,8 +134,11 @@ async def me(request: Request[Any, Any, Any], uow: UnitOfWork) -> Me:
 
 
 @post("/password", opt=SIGNED_IN, summary="Change my password", status_code=204)
-async def password(uow: UnitOfWork, data: PasswordChange) -> None:
-    await signin.change_password(uow, data.current_password, data.new_password)
+async def password(request: Request[Any, Any, Any], uow: UnitOfWork, data: PasswordChange) -> None:
+    await signin.change_password(
+        uow, data.current_password, data.new_password, request.cookies.get(SESSION_COOKIE)
+    )
+    forget_principals()
 
 
 @get("/tokens", opt=SIGNED_IN, summary="My API tokens and app passwords")

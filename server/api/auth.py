@@ -82,7 +82,12 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
             if resolved is not None:
                 principal, csrf = resolved
                 method = connection.scope.get("method", "GET")
-                if method not in SAFE_METHODS and connection.scope["type"] == "http":
+                signing_in = connection.scope["path"].endswith("/auth/sign-in")
+                if (
+                    method not in SAFE_METHODS
+                    and connection.scope["type"] == "http"
+                    and not signing_in
+                ):
                     sent = connection.headers.get(CSRF_HEADER, "")
                     if not csrf or not hmac.compare_digest(sent, csrf):
                         raise PermissionDenied(

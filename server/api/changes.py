@@ -9,6 +9,7 @@ from litestar import Router, get
 from litestar.params import Parameter
 from pydantic import BaseModel
 
+from server.api.crud import local_time
 from server.api.guards import SIGNED_IN
 from server.audit.history import MAX_CHANGES, History
 from server.core.unit_of_work import UnitOfWork
@@ -58,8 +59,8 @@ async def list_changes(
         entity_id=entity_id,
         actor_id=actor_id,
         workspace=workspace,
-        start=start,
-        end=end,
+        start=local_time(start),
+        end=local_time(end),
     )
     return {"items": items, "next_since": cursor}  # type: ignore[return-value]
 
@@ -83,8 +84,8 @@ async def record_history(
         entity=entity,
         entity_id=entity_id,
         actor_id=actor_id,
-        start=start,
-        end=end,
+        start=local_time(start),
+        end=local_time(end),
         limit=MAX_CHANGES,
     )
     return {"items": items, "next_since": cursor}  # type: ignore[return-value]

@@ -28,8 +28,11 @@ Limit = Annotated[int, Parameter(ge=1, le=MAX_PAGE, description="Page size", req
 Offset = Annotated[int, Parameter(ge=0, description="Items to skip", required=False)]
 
 
-def etag(version: int) -> str:
-    return f'"v{version}"'
+def etag(row: dict[str, Any]) -> str:
+    """``"v<version>"``; a record that shows another's data (a place showing its venue) adds
+    that record's version, so a cached copy is refreshed when either changes."""
+    linked = row.get("linked_version")
+    return f'"v{row["version"]}-{linked}"' if linked is not None else f'"v{row["version"]}"'
 
 
 def parse_version_tag(value: str) -> int | None:
@@ -37,8 +40,9 @@ def parse_version_tag(value: str) -> int | None:
     if tag.startswith("W/"):
         tag = tag[2:]
     tag = tag.strip('"')
-    if tag.startswith("v") and tag[1:].isdigit():
-        return int(tag[1:])
+    own = tag.split("-", 1)[0]  # an If-Match names the record's own version
+    if own.startswith("v") and own[1:].isdigit():
+        return int(own[1:])
     return None
 
 
@@ -79,7 +83,7 @@ def local_time(moment: datetime | None) -> datetime | None:
 def record_response(
     row: dict[str, Any], status: int = HTTP_200_OK, location: str | None = None
 ) -> Response[Any]:
-    headers = {"ETag": etag(row["version"])}
+    headers = {"ETag": etag(row)}
     if location:
         headers["Location"] = location
     return Response(row, status_code=status, headers=headers)
@@ -191,8 +195,8 @@ def crud_router(
     async def read_record(request: Request[Any, Any, Any], uow: UnitOfWork, record_id: int) -> Any:
         row = await service(uow).read(record_id)
         tags = request.headers.get("if-none-match", "")
-        if tags and etag(row["version"]) in {t.strip().removeprefix("W/") for t in tags.split(",")}:
-            return Response(None, status_code=304, headers={"ETag": etag(row["version"])})
+        if tags and etag(row) in {t.strip().removeprefix("W/") for t in tags.split(",")}:
+            return Response(None, status_code=304, headers={"ETag": etag(row)})
         return record_response(row)
 
     _give_signature(

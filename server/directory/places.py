@@ -29,7 +29,7 @@ class PlaceIn(Input):
 
 
 class PlaceOut(PlaceIn, RecordRead):
-    pass
+    linked_version: int | None = None  # the linked venue's version
 
 
 class PlaceService(EntityService):
@@ -48,6 +48,8 @@ class PlaceService(EntityService):
         venue: Any = Venue.__table__
         linked = [func.coalesce(venue.c[f], place.c[f]).label(f) for f in LINKED_FIELDS]
         others = [c for c in place.c if c.name not in LINKED_FIELDS]
+        # The venue's version joins the place's in its ETag (see api/crud.py etag).
+        linked.append(venue.c.version.label("linked_version"))
         return select(*others, *linked).select_from(
             place.outerjoin(venue, venue.c.id == place.c.venue_id)
         )

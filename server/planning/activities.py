@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from server.accounts.models import Team
 from server.accounts.permissions import Workspace
+from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid, PermissionDenied
 from server.core.fields import Id, Input, LongText, Name, Short
@@ -115,6 +116,17 @@ class ActivityService(EntityService):
             parent = await self.get_kind(values["performance_id"])
             if parent != ActivityKind.PERFORMANCE.value:
                 raise Invalid({"performance_id": "must name a performance"})
+
+    async def delete_row(self, record_id: int, expected_version: int | None) -> dict[str, Any]:
+        if type(self) is ActivityService:
+            kind = await self.get_kind(record_id)
+            if kind == ActivityKind.PERFORMANCE.value:
+                raise PermissionDenied(
+                    "performances are managed in Programming (/api/v1/performances)"
+                )
+        # Services of a performance go with it, each with its own line in the history.
+        await delete_dependents(ActivityService(self.uow), "performance_id", record_id)
+        return await super().delete_row(record_id, expected_version)
 
     async def explain(
         self, error: DBAPIError, values: dict[str, Any], current: dict[str, Any] | None

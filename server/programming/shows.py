@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from server.accounts.permissions import Workspace
+from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.fields import Id, Input, LongText, Name, Short, Url
 from server.core.records import RecordRead
@@ -45,3 +48,10 @@ class ShowService(EntityService):
     }
     search_columns = ("title", "genre", "description")
     order_by = ("title", "id")
+
+    async def delete_row(self, record_id: int, expected_version: int | None) -> dict[str, Any]:
+        """A show's riders go with it, each deletion logged."""
+        from server.technical.sheets import TechnicalSheetService
+
+        await delete_dependents(TechnicalSheetService(self.uow), "show_id", record_id)
+        return await super().delete_row(record_id, expected_version)

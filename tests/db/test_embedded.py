@@ -154,13 +154,6 @@ def test_a_new_installation_runs_on_its_embedded_postgresql(data_dir: Path):
         again.stop(signal.SIGINT)
 
 
-@pytest.mark.xfail(
-    reason="server/cli.py cmd_serve: uvicorn re-raises SIGTERM after its graceful shutdown, so "
-    "the process dies without running atexit and the embedded PostgreSQL keeps running "
-    "(its pid also stays in .handle_pids.json, so later runs never stop it either); "
-    "install a SIGTERM handler that exits normally, or stop the server explicitly",
-    strict=True,
-)
 def test_stopping_the_service_stops_its_embedded_postgresql(data_dir: Path):
     """What systemd, Docker or a process manager does: SIGTERM."""
     assert migrate(data_dir).returncode == 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.factories import paris
 
 
@@ -62,12 +60,6 @@ async def test_performances_are_not_made_or_changed_from_the_planning(people, se
     assert (await admin.get(f"/performances/{performance['id']}")).json()["title"] == "Phèdre"
 
 
-@pytest.mark.xfail(
-    reason="planning/activities.py: ActivityService refuses to create or change performances "
-    "but not to delete them, so anyone who writes planning (Technique, RP) deletes a "
-    "performance through DELETE /activities/{id} without programming rights",
-    strict=True,
-)
 async def test_a_performance_cannot_be_deleted_from_the_planning(people, season):
     performance = season["performance"]
     r = await people["technique"].delete(
