@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import AsyncGenerator
@@ -99,6 +100,10 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         app.state.settings = settings
         for hook in app.state.get("startup_hooks", []):
             await hook(app)
+        # Everything loaded so far lives as long as the process: keep the collector off it
+        # (fewer, shorter pauses on the hot paths; measured on live fan-out).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -41,6 +41,7 @@ def migrate(url: str) -> None:
 def cmd_migrate(args: argparse.Namespace) -> None:
     url, _server = database_url()
     migrate(url)
+    _run(_first_admin, url)
     print("Database schema is up to date.")
 
 
@@ -123,13 +124,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
 async def _first_admin(db: Any) -> None:
     """On a brand-new installation, create the first administrator and say how to sign in."""
     from server.accounts.defaults import create_user, ensure_default_teams, user_count
+    from server.core.errors import Invalid
 
     await ensure_default_teams(db)
-    if await user_count(db) == 0:
+    if await user_count(db) == 0:  # another process may be doing the same: first one wins
         email = os.environ.get("SAISON_ADMIN_EMAIL", "admin@saison.local")
-        user, password = await create_user(
-            db, email, "Administrateur", os.environ.get("SAISON_ADMIN_PASSWORD"), admin=True
-        )
+        password = os.environ.get("SAISON_ADMIN_PASSWORD")
+        try:
+            user, password = await create_user(db, email, "Administrateur", password, admin=True)
+        except Invalid:
+            return
         print(
             f"First start: administrator {user['email']} created with password {password} "
             "(change it after signing in)."

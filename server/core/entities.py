@@ -261,7 +261,9 @@ class EntityService:
             result = await self.session.execute(
                 insert(self.table).values(**data).returning(self.table)
             )
-        except IntegrityError as error:
+        except DBAPIError as error:
+            if not _refusal(error):
+                raise
             await self.abort()
             raise await self.explain(error, data, None) from error
         row = dict(result.mappings().one())
@@ -309,7 +311,9 @@ class EntityService:
         )
         try:
             result = await self.session.execute(statement)
-        except IntegrityError as error:
+        except DBAPIError as error:
+            if not _refusal(error):
+                raise
             await self.abort()
             raise await self.explain(error, merged, current) from error
         row = dict(result.mappings().one())
@@ -400,6 +404,13 @@ def _local_day(moment: datetime | date, before: bool = False) -> date:
 @cache
 def _time_columns(table: Table) -> tuple[str, ...]:
     return tuple(c.name for c in table.c if isinstance(c.type, DateTime))
+
+
+def _refusal(error: DBAPIError) -> bool:
+    """A rule of the database said no (constraint, or a deadlock between two such checks)."""
+    cause = getattr(error.orig, "__cause__", None)
+    state = getattr(error.orig, "sqlstate", None) or getattr(cause, "sqlstate", None) or ""
+    return isinstance(error, IntegrityError) or state.startswith("23") or state == "40P01"
 
 
 def plain(data: Mapping[str, Any]) -> dict[str, Any]:

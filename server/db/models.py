@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from calendar_bridge.models import CalendarFeed, CalendarObject
 from server.accounts.models import ApiToken, Permission, Team, TeamMember, User, UserSession
 from server.core.changelog import ChangeLogEntry
 from server.directory.models import Contact, ContactRole, Organisation, Place
@@ -24,6 +25,8 @@ __all__ = [
     "ActivityTemplate",
     "ApiToken",
     "Attachment",
+    "CalendarFeed",
+    "CalendarObject",
     "ChangeLogEntry",
     "Contact",
     "ContactRole",

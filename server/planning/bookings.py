@@ -140,8 +140,12 @@ async def conflicts_for(
 
 
 def is_double_booking(error: DBAPIError) -> bool:
+    """The constraint refused, or (rarely, a move across rooms racing another) a deadlock."""
     orig = error.orig
-    return getattr(orig, "sqlstate", None) == "23P01" or "room_bookings_no_overlap" in str(orig)
+    state = getattr(orig, "sqlstate", None) or getattr(
+        getattr(orig, "__cause__", None), "sqlstate", None
+    )
+    return state in ("23P01", "40P01") or "room_bookings_no_overlap" in str(orig)
 
 
 async def double_booking(
@@ -183,5 +187,5 @@ async def double_booking(
             f"from {first['starts_at']} to {first['ends_at']}"
         )
     else:
-        detail = "the room is already booked at that time"
+        detail = "the room was being booked at the same moment by someone else; try again"
     return Conflict(detail, conflicts=holders, kind="double-booking")

@@ -83,6 +83,17 @@ BOOKINGS_SQL = [
                 (SELECT p.engagement_id FROM activities p WHERE p.id = NEW.performance_id),
                 -NEW.id
             );
+            -- Bookings of one room queue here until the earlier one commits, so the
+            -- constraint then refuses cleanly (23P01) instead of two writers deadlocking
+            -- on each other's uncommitted rows. Keys in order: no lock cycles.
+            PERFORM pg_advisory_xact_lock(hashtextextended(k, 0))
+            FROM (
+                SELECT 'room:' || NEW.room_id AS k
+                UNION
+                SELECT 'link:' || l.id FROM room_links l
+                WHERE NEW.room_id IN (l.room_id, l.other_room_id)
+            ) keys
+            ORDER BY k;
             INSERT INTO room_bookings (activity_id, link_id, lock_key, holder, during)
             SELECT NEW.id, NULL, 'room:' || NEW.room_id, holder,
                    tstzrange(NEW.starts_at, NEW.ends_at, '[)')
@@ -101,6 +112,10 @@ BOOKINGS_SQL = [
     # are already used at the same time, the link is refused by the same constraint.
     """CREATE FUNCTION book_room_link() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        PERFORM pg_advisory_xact_lock(hashtextextended(k, 0))
+        FROM (VALUES ('link:' || NEW.id), ('room:' || NEW.room_id), ('room:' || NEW.other_room_id))
+            AS keys(k)
+        ORDER BY k;
         INSERT INTO room_bookings (activity_id, link_id, lock_key, holder, during)
         SELECT b.activity_id, NEW.id, 'link:' || NEW.id, b.holder, b.during
         FROM room_bookings b
