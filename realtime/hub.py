@@ -74,6 +74,7 @@ class Hub:
         self.bus = Bus(redis_url)
         self.connections: set[Connection] = set()
         self.last_seq = 0
+        self.known_seq = 0  # highest seq we heard of (commits here, wake-ups from others)
         self.process = f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.presence: dict[str, dict[str, Any]] = {}  # conn id -> entry (all processes)
         self._wake = asyncio.Event()
@@ -108,8 +109,9 @@ class Hub:
     # -- writes in this process, and wake-ups from others --------------------------------------
     async def on_commit(self, changes: list[Change]) -> None:
         """Database commit listener: wake our tailer now and tell the other processes."""
-        self._wake.set()
         last = max(c.seq or 0 for c in changes)
+        self.known_seq = max(self.known_seq, last)
+        self._wake.set()
         # Not awaited: a slow or absent Redis must never slow down a write.
         task = asyncio.create_task(self.bus.publish(CHANGES, str(last).encode()))
         self._pending.add(task)
@@ -117,6 +119,7 @@ class Hub:
 
     async def _on_bus(self, channel: str, payload: bytes) -> None:
         if channel == CHANGES:
+            self.known_seq = max(self.known_seq, int(payload or 0))
             self._wake.set()
         elif channel == PRESENCE:
             self._on_presence(decode(payload))
@@ -136,6 +139,10 @@ class Hub:
                 await asyncio.sleep(POLL_SECONDS)
 
     async def _catch_up(self) -> None:
+        if not self.connections:
+            # Nobody to tell: skip reading the log (a busy writer process would pay for it).
+            self.last_seq = max(self.last_seq, self.known_seq)
+            return
         while True:
             rows = await self.fetch(self.last_seq, None, BATCH)
             if not rows:
