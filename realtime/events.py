@@ -90,7 +90,7 @@ class Topic:
     def area(self) -> Workspace:
         """The workspace one must read to follow this topic."""
         if self.kind == "workspace":
-            return Workspace(self.workspace)
+            return Workspace(self.workspace or "")
         if self.kind == "timeline":
             return Workspace.PLANNING
         from server.registry import SERVICES
@@ -124,11 +124,12 @@ class Topic:
                 continue
             if starts is None or ends is None:
                 return True  # cannot tell: better one event too many than one missed
+            assert self.start is not None and self.end is not None
             try:
                 if (
                     datetime.fromisoformat(starts) < self.end
                     and datetime.fromisoformat(ends) > self.start
-                ):  # type: ignore[operator]
+                ):
                     return True
             except (TypeError, ValueError):
                 return True

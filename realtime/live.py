@@ -100,7 +100,7 @@ async def handle(hub: Hub, conn: Connection, message: Any) -> None:
             conn.push(encode(entry))
         return
     if kind == "unsubscribe":
-        conn.topics.pop(ref, None)
+        conn.topics.pop(str(ref), None)
         conn.push(encode({"type": "unsubscribed", "id": ref}))
         return
     if kind == "resume":

@@ -72,7 +72,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
 def all_handlers(app: Litestar) -> list[Any]:
     handlers: list[Any] = []
     for route in app.routes:
-        handlers.extend(getattr(route, "route_handlers", None) or [route.route_handler])  # type: ignore[attr-defined]
+        handlers.extend(getattr(route, "route_handlers", None) or [route.route_handler])  # type: ignore[union-attr]
     return handlers
 
 

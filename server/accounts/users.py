@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from pydantic import Field
@@ -83,7 +84,7 @@ class UserService(EntityService):
             item["team_ids"] = teams[item["id"]]
         return page
 
-    async def set_teams(self, user_id: int, team_ids: list[int]) -> None:
+    async def set_teams(self, user_id: int, team_ids: builtins.list[int]) -> None:
         m: Any = TeamMember.__table__  # type: ignore[attr-defined]
         before = (await self.team_ids([user_id]))[user_id]
         wanted = sorted(set(team_ids))
@@ -97,7 +98,7 @@ class UserService(EntityService):
             )
         self.log("teams_changed", user_id, {"team_ids": before}, {"team_ids": wanted})
 
-    async def check_team_ids(self, team_ids: list[int]) -> None:
+    async def check_team_ids(self, team_ids: builtins.list[int]) -> None:
         t: Any = Team.__table__  # type: ignore[attr-defined]
         found = set(
             (await self.session.execute(select(t.c.id).where(t.c.id.in_(team_ids)))).scalars()
@@ -153,13 +154,10 @@ class TeamOut(TeamIn, RecordRead):
     pass
 
 
-class TeamService(EntityService):
-    model = Team
-    entity = "team"
-    label = "team"
+class ManagedService(EntityService):
+    """Records only administrators change (teams, permissions); everyone with read sees them."""
+
     workspace = Workspace.ADMINISTRATION
-    search_columns = ("name",)
-    order_by = ("name", "id")
 
     async def create(self, data: dict[str, Any]) -> dict[str, Any]:
         self.require(Level.MANAGE)
@@ -176,6 +174,14 @@ class TeamService(EntityService):
         await super().delete(record_id, expected_version)
 
 
+class TeamService(ManagedService):
+    model = Team
+    entity = "team"
+    label = "team"
+    search_columns = ("name",)
+    order_by = ("name", "id")
+
+
 class PermissionIn(Input):
     area: Workspace
     level: str = Field(pattern="^(none|read|write|manage)$")
@@ -187,7 +193,7 @@ class PermissionOut(PermissionIn, RecordRead):
     pass
 
 
-class PermissionService(TeamService):
+class PermissionService(ManagedService):
     model = Permission
     entity = "permission"
     label = "permission"

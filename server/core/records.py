@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, create_model
 from sqlalchemy import BigInteger, DateTime, Integer, func
@@ -29,7 +29,7 @@ class Record(SQLModel):
     )
 
 
-class RecordRead(SQLModel):
+class RecordRead(BaseModel):
     id: int
     version: int
     created_at: datetime
@@ -63,6 +63,6 @@ def partial_model(
         copied = info._copy() if hasattr(info, "_copy") else info
         copied.default = None
         copied.default_factory = None
-        fields[field_name] = (annotation | None, copied)
+        fields[field_name] = (cast(Any, annotation) | None, copied)
     config = ConfigDict(extra="forbid")
     return create_model(name or f"{model.__name__}Patch", __config__=config, **fields)

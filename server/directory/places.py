@@ -45,7 +45,7 @@ class PlaceService(EntityService):
     def base_query(self) -> Select[Any]:
         """A linked place shows its venue's name and address, read live from Technical."""
         place = self.table
-        venue: Any = Venue.__table__
+        venue: Any = Venue.__table__  # type: ignore[attr-defined]
         linked = [func.coalesce(venue.c[f], place.c[f]).label(f) for f in LINKED_FIELDS]
         others = [c for c in place.c if c.name not in LINKED_FIELDS]
         # The venue's version joins the place's in its ETag (see api/crud.py etag).

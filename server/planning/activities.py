@@ -6,8 +6,9 @@ create or change them, so that only those who may write Programming do.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy.exc import DBAPIError
 
@@ -85,7 +86,7 @@ class ActivityService(EntityService):
         "engagement_id": Filter("engagement_id", int),
         "team_id": Filter("team_id", int),
     }
-    search_columns = ("title", "notes")
+    search_columns: ClassVar[Sequence[str]] = ("title", "notes")
     period = ("starts_at", "ends_at")
     order_by = ("starts_at", "room_id", "id")
     # Where and when, on every change: live timelines and calendars place an event without

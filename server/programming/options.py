@@ -47,7 +47,7 @@ class OptionDesk(EngagementService):
             )
             .order_by(e.option_rank, e.first_day, e.id)
         )
-        return [self.visible(r) for r in rows.mappings()]
+        return [self.visible(dict(r)) for r in rows.mappings()]
 
     async def expiring(self, within_days: int, today: date) -> list[dict[str, Any]]:
         """Expired options and those expiring within ``within_days``, soonest first."""
@@ -63,7 +63,8 @@ class OptionDesk(EngagementService):
             .order_by(e.option_expires_on, e.id)
         )
         return [
-            {**self.visible(r), "expired": r["option_expires_on"] < today} for r in rows.mappings()
+            {**self.visible(dict(r)), "expired": r["option_expires_on"] < today}
+            for r in rows.mappings()
         ]
 
     async def duplicate(

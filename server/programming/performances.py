@@ -72,7 +72,7 @@ class PerformanceService(ActivityService):
         if values.get("status") is None:
             values["status"] = ActivityStatus.CONFIRMED.value
         if not values.get("title"):
-            show: Any = Show.__table__
+            show: Any = Show.__table__  # type: ignore[attr-defined]
             title = await self.session.execute(
                 select(show.c.title).where(show.c.id == values["show_id"])
             )

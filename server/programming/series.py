@@ -6,7 +6,7 @@ or none.
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import Field
@@ -72,7 +72,7 @@ class SeriesPlanner(EngagementService):
             ).scalar_one()
             or 90
         )
-        starts = []
+        starts: list[datetime] = []
         day = first
         while day <= last:
             name = WEEKDAYS[day.weekday()]
