@@ -113,30 +113,46 @@ class Topic:
     def _on_timeline(self, change: dict[str, Any]) -> bool:
         if change["entity"] == "room":  # a row of the timeline itself
             return self._room_ok(change["entity_id"])
-        if change["entity"] not in ("activity", "performance"):
-            return False
-        refs = change.get("refs") or {}
-        for side in (change.get("before") or {}, change.get("after") or {}, refs):
-            room = side.get("room_id", refs.get("room_id"))
-            starts = side.get("starts_at", refs.get("starts_at"))
-            ends = side.get("ends_at", refs.get("ends_at"))
+        places = change.get("_places")
+        if places is None:
+            places = placements(change)
+        for room, starts, ends in places:
             if not self._room_ok(room):
                 continue
             if starts is None or ends is None:
                 return True  # cannot tell: better one event too many than one missed
             assert self.start is not None and self.end is not None
-            try:
-                if (
-                    datetime.fromisoformat(starts) < self.end
-                    and datetime.fromisoformat(ends) > self.start
-                ):
-                    return True
-            except (TypeError, ValueError):
+            if starts < self.end and ends > self.start:
                 return True
         return False
 
     def _room_ok(self, room: Any) -> bool:
         return self.rooms is None or room in self.rooms
+
+
+def placements(change: dict[str, Any]) -> list[tuple[Any, datetime | None, datetime | None]]:
+    """Where and when an activity change happens (before and after), parsed once per change."""
+    if change.get("entity") not in ("activity", "performance"):
+        return []
+    refs = change.get("refs") or {}
+    out = []
+    for side in (change.get("before") or {}, change.get("after") or {}, refs):
+        room = side.get("room_id", refs.get("room_id"))
+        out.append(
+            (
+                room,
+                _instant(side.get("starts_at", refs.get("starts_at"))),
+                _instant(side.get("ends_at", refs.get("ends_at"))),
+            )
+        )
+    return out
+
+
+def _instant(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def visible_event(principal: Principal, change: dict[str, Any]) -> dict[str, Any] | None:

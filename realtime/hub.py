@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import text
 
 from realtime.bus import CHANGES, PRESENCE, Bus
-from realtime.events import Topic, decode, encode, visible_event
+from realtime.events import Topic, decode, encode, placements, visible_event
 from server.accounts.permissions import Level, Principal, Workspace
 from server.core.changelog import Change
 from server.db.engine import Database
@@ -43,23 +43,27 @@ FETCH = text(
 @dataclass(eq=False)
 class Connection:
     principal: Principal
-    queue: asyncio.Queue[bytes | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
+    queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
     topics: dict[str, Topic] = field(default_factory=dict)
     cursor: int = 0
     replaying: bool = True
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     presence: dict[str, Any] | None = None
     overflowed: bool = False
+    reader: tuple[Any, ...] = ()
 
-    def push(self, payload: bytes) -> None:
+    def __post_init__(self) -> None:
+        self.reader = reader_key(self.principal)
+
+    def push(self, payload: bytes | str) -> None:
         if self.overflowed:
             return
         try:
-            self.queue.put_nowait(payload)
+            self.queue.put_nowait(payload if isinstance(payload, str) else payload.decode())
         except asyncio.QueueFull:  # a client too slow to keep up reloads instead of lagging
             self.overflowed = True
             self.queue = asyncio.Queue(2)
-            self.queue.put_nowait(encode({"type": "reload", "reason": "too far behind"}))
+            self.queue.put_nowait(encode({"type": "reload", "reason": "too far behind"}).decode())
             self.queue.put_nowait(None)
 
 
@@ -160,24 +164,35 @@ class Hub:
             return [dict(r) for r in result.mappings()]
 
     def dispatch(self, rows: list[dict[str, Any]]) -> None:
-        """Send each row to the live connections following it (synchronous: no event slips by)."""
+        """Send each row to the live connections following it (synchronous: no event slips by).
+
+        The hot loop of live updates: per row, visibility and encoding are done once per kind
+        of reader and where-and-when is parsed once; per connection only topics are matched.
+        """
         live = [c for c in self.connections if not c.replaying]
         for row in rows:
-            encoded: dict[tuple[Any, ...], bytes | None] = {}
+            row["_places"] = placements(row)
+            encoded: dict[tuple[Any, ...], str | None] = {}
+            prefixes: dict[tuple[str, ...], str] = {}
+            seq = row["seq"]
             for conn in live:
-                if row["seq"] <= conn.cursor:
+                if seq <= conn.cursor:
                     continue
-                conn.cursor = row["seq"]
-                names = [name for name, topic in conn.topics.items() if topic.matches(row)]
+                conn.cursor = seq
+                names = tuple(name for name, topic in conn.topics.items() if topic.matches(row))
                 if not names:
                     continue
-                key = reader_key(conn.principal)
+                key = conn.reader
                 if key not in encoded:
                     event = visible_event(conn.principal, row)
-                    encoded[key] = encode(event) if event is not None else None
+                    encoded[key] = encode(event).decode() if event is not None else None
                 body = encoded[key]
-                if body is not None:
-                    conn.push(b'{"topics":' + encode(names) + b"," + body[1:])
+                if body is None:
+                    continue
+                prefix = prefixes.get(names)
+                if prefix is None:
+                    prefix = prefixes[names] = '{"topics":' + encode(list(names)).decode() + ","
+                conn.push(prefix + body[1:])
         for conn in live:
             conn.cursor = max(conn.cursor, rows[-1]["seq"])
 

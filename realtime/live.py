@@ -53,7 +53,7 @@ async def _sender(socket: WebSocket[Any, Any, Any], conn: Connection) -> None:
         if payload is None:
             await socket.close(code=4001, reason="reload")
             return
-        await socket.send_text(payload.decode())
+        await socket.send_text(payload)
 
 
 async def _pinger(

@@ -117,6 +117,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         workers=args.processes if args.processes > 1 else None,
         log_level=args.log_level,
         proxy_headers=True,
+        # Live events are small and go to many screens: compressing each copy per screen cost
+        # more CPU than anything else in the fan-out (measured, bench/live.py).
+        ws_per_message_deflate=False,
     )
     del server  # keeps the embedded server alive until here
 

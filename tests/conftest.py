@@ -92,6 +92,8 @@ def start_server(
             str(port),
             "--log-level",
             "warning",
+            "--ws-per-message-deflate",
+            "false",
         ],
         cwd=ROOT,
         env=env,

@@ -6,6 +6,7 @@ permissions made in this process clears the cache, other processes follow within
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import time
 from typing import Any
@@ -24,6 +25,7 @@ CSRF_HEADER = "x-csrf-token"
 CACHE_SECONDS = 5.0
 
 _cache: dict[str, tuple[float, Principal, str | None]] = {}
+_inflight: dict[str, asyncio.Future[tuple[Principal, str | None] | None]] = {}
 
 
 def forget_principals() -> None:
@@ -37,6 +39,19 @@ async def _resolve(db: Database, kind: str, secret: str) -> tuple[Principal, str
     now = time.monotonic()
     if hit and hit[0] > now:
         return hit[1], hit[2]
+    # Many requests with the same credentials at once (screens reconnecting after a restart)
+    # share one lookup instead of each taking a database connection.
+    pending = _inflight.get(key)
+    if pending is None:
+        pending = asyncio.ensure_future(_lookup(db, kind, secret, key, now))
+        _inflight[key] = pending
+        pending.add_done_callback(lambda _: _inflight.pop(key, None))
+    return await asyncio.shield(pending)
+
+
+async def _lookup(
+    db: Database, kind: str, secret: str, key: str, now: float
+) -> tuple[Principal, str | None] | None:
     async with db.sessions() as session:
         if kind == "cookie":
             row = await credentials.find_session(session, secret)
@@ -70,6 +85,9 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
         header = connection.headers.get("authorization", "")
         if header:
             scheme, _, secret = header.partition(" ")
+            if scheme.lower() == "basic":
+                # Calendar apps (app passwords): the CalDAV mount authenticates them itself.
+                return AuthenticationResult(user=None, auth=None)
             if scheme.lower() != "bearer" or not secret.strip():
                 raise NotAuthenticated("use 'Authorization: Bearer <token>'")
             resolved = await _resolve(db, "token", secret.strip())

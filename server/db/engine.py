@@ -26,7 +26,9 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(
             self.url,
             pool_size=pool_size,
-            max_overflow=pool_size * 2,
+            # Several processes share PostgreSQL's max_connections (100 by default): beyond
+            # the pool, requests wait for a connection rather than being refused.
+            max_overflow=pool_size // 2,
             # No pre-ping (three round trips per request with asyncpg): a connection that died
             # is invalidated on first use and replaced; recycling bounds their age.
             pool_pre_ping=False,

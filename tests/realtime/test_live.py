@@ -24,8 +24,12 @@ def two_servers(database_url: str) -> Iterator[tuple[str, str]]:
     """Two processes sharing the database and Redis, as in a deployment."""
     prefix = f"redis://127.0.0.1:6379/{1 + uuid.uuid4().int % 14}"  # keep tests apart
     env = {"REDIS_URL": os.environ.get("TEST_REDIS_URL", prefix)}
-    ports = (free_port(), free_port())
-    processes = [start_server(database_url, port, env) for port in ports]
+    ports: list[int] = []
+    processes = []
+    for _ in range(2):  # one port at a time: two free_port() calls may return the same one
+        ports.append(free_port())
+        processes.append(start_server(database_url, ports[-1], env))
+    assert ports[0] != ports[1]
     yield tuple(f"http://127.0.0.1:{port}" for port in ports)  # type: ignore[misc]
     for process in processes:
         process.terminate()
