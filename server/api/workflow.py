@@ -104,55 +104,33 @@ async def confirmation_preview(uow: UnitOfWork, engagement_id: int) -> dict[str,
     return await OptionDesk(uow).preview(engagement_id)
 
 
-@post(
-    "/{engagement_id:int}/confirm",
-    opt=PROGRAMMING_WRITE,
-    summary="Confirm an option (send If-Match)",
-    status_code=200,
-)
-async def confirm(
-    request: Request[Any, Any, Any],
-    uow: UnitOfWork,
-    engagement_id: int,
-    data: VersionIn | None = None,
-) -> EngagementOut:
-    desk = OptionDesk(uow)
-    row = await desk.confirm(engagement_id, await _version(request, desk, engagement_id, data))
-    return record_response(row)  # type: ignore[return-value]
+def _step(name: str, summary: str) -> Any:
+    """confirm / release / cancel: the same shape, each with its own route and rules."""
+
+    async def handler(
+        request: Request[Any, Any, Any],
+        uow: UnitOfWork,
+        engagement_id: int,
+        data: VersionIn | None = None,
+    ) -> EngagementOut:
+        desk = OptionDesk(uow)
+        version = await _version(request, desk, engagement_id, data)
+        row = await getattr(desk, name)(engagement_id, version)
+        return record_response(row)  # type: ignore[return-value]
+
+    handler.__name__ = name
+    return post(
+        f"/{{engagement_id:int}}/{name}",
+        opt=PROGRAMMING_WRITE,
+        summary=summary,
+        status_code=200,
+        operation_id=f"{name}_engagement",
+    )(handler)
 
 
-@post(
-    "/{engagement_id:int}/release",
-    opt=PROGRAMMING_WRITE,
-    summary="Release an option (those behind move up)",
-    status_code=200,
-)
-async def release(
-    request: Request[Any, Any, Any],
-    uow: UnitOfWork,
-    engagement_id: int,
-    data: VersionIn | None = None,
-) -> EngagementOut:
-    desk = OptionDesk(uow)
-    row = await desk.release(engagement_id, await _version(request, desk, engagement_id, data))
-    return record_response(row)  # type: ignore[return-value]
-
-
-@post(
-    "/{engagement_id:int}/cancel",
-    opt=PROGRAMMING_WRITE,
-    summary="Cancel an engagement and its activities",
-    status_code=200,
-)
-async def cancel(
-    request: Request[Any, Any, Any],
-    uow: UnitOfWork,
-    engagement_id: int,
-    data: VersionIn | None = None,
-) -> EngagementOut:
-    desk = OptionDesk(uow)
-    row = await desk.cancel(engagement_id, await _version(request, desk, engagement_id, data))
-    return record_response(row)  # type: ignore[return-value]
+confirm = _step("confirm", "Confirm an option (send If-Match)")
+release = _step("release", "Release an option (those behind move up)")
+cancel = _step("cancel", "Cancel an engagement and its activities")
 
 
 @post(
