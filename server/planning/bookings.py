@@ -7,7 +7,7 @@ would collide with, for dry runs and for the 409 a refused write gets.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +31,20 @@ class Slot:
     title: str = ""
     ref: Any = None  # the caller's handle for this proposal (e.g. its index)
     holder: int | None = None  # its engagement: activities of one engagement may overlap
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any], ref: Any = None, status: str | None = None) -> Slot:
+        """The slot an activity (stored or proposed) would take."""
+        return cls(
+            row["room_id"],
+            row["starts_at"],
+            row["ends_at"],
+            row["kind"],
+            status or row["status"],
+            row.get("title", ""),
+            row.get("id") if ref is None else ref,
+            row.get("engagement_id"),
+        )
 
 
 async def blocking_kinds(session: AsyncSession) -> set[str]:

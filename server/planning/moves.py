@@ -67,19 +67,7 @@ class Mover(ActivityService):
 
     async def _apply(self, planned: list[dict[str, Any]], dry_run: bool) -> dict[str, Any]:
         ids = [p["id"] for p in planned]
-        slots = [
-            Slot(
-                p["room_id"],
-                p["starts_at"],
-                p["ends_at"],
-                p["kind"],
-                p["status"],
-                p["title"],
-                p["id"],
-                p.get("engagement_id"),
-            )
-            for p in planned
-        ]
+        slots = [Slot.of(p) for p in planned]
         conflicts = await conflicts_for(self.session, slots, exclude=ids)
         moved = [
             self.visible(
@@ -117,19 +105,7 @@ class Mover(ActivityService):
             await self.uow.commit()
         except IntegrityError as error:  # someone booked the room meanwhile
             await self.uow.rollback()
-            slots = [
-                Slot(
-                    p["room_id"],
-                    p["starts_at"],
-                    p["ends_at"],
-                    p["kind"],
-                    p["status"],
-                    p["title"],
-                    p["id"],
-                    p.get("engagement_id"),
-                )
-                for p in planned
-            ]
+            slots = [Slot.of(p) for p in planned]
             conflicts = await conflicts_for(self.session, slots, exclude=[p["id"] for p in planned])
             raise Conflict(
                 "the room was booked meanwhile; nothing was moved",

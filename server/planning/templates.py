@@ -170,19 +170,7 @@ class TechnicalPlanner(ActivityService):
                     )
                 starts, ends = _span(day, template["start_time"], template["end_time"])
                 planned.append({**base, "starts_at": starts, "ends_at": ends})
-        slots = [
-            Slot(
-                p["room_id"],
-                p["starts_at"],
-                p["ends_at"],
-                p["kind"],
-                p["status"],
-                p["title"],
-                i,
-                engagement_id,
-            )
-            for i, p in enumerate(planned)
-        ]
+        slots = [Slot.of(p, ref=i) for i, p in enumerate(planned)]
         conflicts = await conflicts_for(self.session, slots)
         result: dict[str, Any] = {
             "activities": [self.visible(p) for p in planned],

@@ -162,19 +162,7 @@ class OptionDesk(EngagementService):
                 )
                 entry["to_rank"] -= 1
         becoming = await self._attached(engagement_id, ("tentative",))
-        slots = [
-            Slot(
-                a["room_id"],
-                a["starts_at"],
-                a["ends_at"],
-                a["kind"],
-                "confirmed",
-                a["title"],
-                a["id"],
-                engagement_id,
-            )
-            for a in becoming
-        ]
+        slots = [Slot.of(a, status="confirmed") for a in becoming]
         conflicts = await conflicts_for(self.session, slots, exclude=[a["id"] for a in becoming])
         return {
             "engagement": self.visible(engagement),
