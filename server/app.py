@@ -17,6 +17,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from sqlalchemy import text
 
+from calendar_bridge.routes import calendar_routes
 from server.accounts.permissions import Principal
 from server.api.auth import AuthMiddleware, forget_principals
 from server.api.changes import changes_router
@@ -52,6 +53,7 @@ async def _forget_on_account_change(changes: list[Any]) -> None:
 
 
 def api_router(extra: list[Any] | None = None) -> Router:
+    from calendar_bridge.routes import calendar_api_routers
     from realtime.live import live
     from server.api.accounts import account_routers
     from server.api.workflow import workflow_routers
@@ -64,6 +66,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
             changes_router,
             live,
             *account_routers(),
+            *calendar_api_routers(),
             *(extra or []),
         ],
     )
@@ -113,7 +116,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             await app.state.db.dispose()
 
     app = Litestar(
-        route_handlers=[health, api_router()],
+        route_handlers=[health, api_router(), *calendar_routes()],
         lifespan=[lifespan],
         dependencies={"uow": Provide(provide_uow)},
         guards=[permission_guard],

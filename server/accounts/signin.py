@@ -36,10 +36,13 @@ def _log(uow: UnitOfWork, action: str, user_id: int | None, after: dict[str, Any
     )
 
 
-async def recent_failures(uow: UnitOfWork, email: str, ip: str, window: int) -> tuple[int, int]:
+async def recent_failures(
+    uow: UnitOfWork, email: str, ip: str, window: int, action: str = "auth.sign_in_failed"
+) -> tuple[int, int]:
+    """Failures of ``action`` (sign-ins, or app passwords) by email and by address."""
     c: Any = ChangeLogEntry.__table__.c  # type: ignore[attr-defined]
     since = func.now() - timedelta(seconds=window)
-    base = select(func.count()).where(c.action == "auth.sign_in_failed", c.at > since)
+    base = select(func.count()).where(c.action == action, c.at > since)
     by_email = (
         await uow.session.execute(base.where(c.after["email"].astext == email))
     ).scalar_one()

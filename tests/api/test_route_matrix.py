@@ -16,9 +16,10 @@ from tests.conftest import token_for
 from tests.factories import paris
 
 # Routes anyone may call.
-PUBLIC = {("GET", "/health"), ("POST", "/api/v1/auth/sign-in")}
+# The ICS feed is public: the secret in its URL is the credential.
+PUBLIC = {("GET", "/health"), ("POST", "/api/v1/auth/sign-in"), ("GET", "/ics/{name}")}
 # Routes for anyone signed in, whatever their teams: about themselves, or filtered per reader.
-SIGNED_IN_ONLY = ("/api/v1/auth/", "/api/v1/changes")
+SIGNED_IN_ONLY = ("/api/v1/auth/", "/api/v1/changes", "/api/v1/calendar")
 METHODS = ("get", "post", "put", "patch", "delete")
 
 PDF = b"%PDF-1.7\n%%EOF\n"

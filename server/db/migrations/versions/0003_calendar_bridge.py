@@ -24,16 +24,25 @@ CALENDAR_ENTITIES = (
 def upgrade() -> None:
     op.create_table(
         "calendar_objects",
-        sa.Column("activity_id", sa.BigInteger(), nullable=False),
+        sa.Column("id", sa.BigInteger(), nullable=False),
+        sa.Column("activity_id", sa.BigInteger(), nullable=True),
+        sa.Column("origin_id", sa.BigInteger(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("uid", sa.Text(), nullable=False),
         sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
         ),
-        sa.ForeignKeyConstraint(["activity_id"], ["activities.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("activity_id"),
+        sa.ForeignKeyConstraint(["activity_id"], ["activities.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("activity_id"),
         sa.UniqueConstraint("name"),
         sa.UniqueConstraint("uid"),
+    )
+    op.create_index(
+        "ix_calendar_objects_origin_id", "calendar_objects", ["origin_id"], unique=False
     )
     op.create_table(
         "calendar_feeds",
@@ -44,7 +53,10 @@ def upgrade() -> None:
         sa.Column("prefix", sa.Text(), nullable=False),
         sa.Column("token_hash", sa.Text(), nullable=False),
         sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
         ),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
@@ -66,4 +78,5 @@ def downgrade() -> None:
     op.drop_index("ix_change_log_calendar", table_name="change_log")
     op.drop_index("ix_calendar_feeds_user_id", table_name="calendar_feeds")
     op.drop_table("calendar_feeds")
+    op.drop_index("ix_calendar_objects_origin_id", table_name="calendar_objects")
     op.drop_table("calendar_objects")

@@ -1,0 +1,214 @@
+"""Sync tokens from the change log (RFC 6578): what changed in a calendar since a point.
+
+A token names a sequence number of the one change log, plus a fingerprint of what the person
+may see. Changes since a token are read from the log (a partial index keeps to the rows that
+can touch a calendar), passed through ``visible_change``, and turned into activity ids using
+each row's ``refs``; only those activities are then read. The cost follows the number of
+changes, not the size of the calendar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from calendar_bridge.calendars import Access, Calendar
+from calendar_bridge.errors import InvalidSyncToken
+from calendar_bridge.events import Event, load_events
+from calendar_bridge.models import CALENDAR_ENTITIES_SQL
+from server.accounts.permissions import Principal
+from server.audit.history import visible_change
+
+TOKEN_PREFIX = "https://saison.dev/sync/"
+MAX_CHANGES = 20_000  # beyond that, a full reload is cheaper for everyone
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+LAST_SQL = text(
+    f"SELECT seq, at FROM change_log WHERE entity IN ({CALENDAR_ENTITIES_SQL}) "
+    "ORDER BY seq DESC LIMIT 1"
+)
+CHANGES_SQL = text(
+    f"""
+    SELECT seq, workspace, entity, entity_id, action, before, after, refs
+    FROM change_log
+    WHERE entity IN ({CALENDAR_ENTITIES_SQL}) AND seq > :since AND seq <= :upto
+    ORDER BY seq
+    LIMIT :limit
+    """
+)
+# Activities whose description shows one of these records (rooms, venues, shows, companies,
+# contacts, engagements); one index-backed branch per relation.
+RELATED_SQL = text(
+    """
+    WITH hit_orgs AS (
+        SELECT unnest(CAST(:orgs AS bigint[])) AS id
+        UNION SELECT organisation_id FROM contact_roles WHERE contact_id = ANY(:contacts)
+    ), hit_shows AS (
+        SELECT unnest(CAST(:shows AS bigint[])) AS id
+        UNION SELECT id FROM shows WHERE company_id IN (SELECT id FROM hit_orgs)
+    ), hit_rooms AS (
+        SELECT unnest(CAST(:rooms AS bigint[])) AS id
+        UNION SELECT id FROM rooms WHERE venue_id = ANY(:venues)
+    ), hit_engagements AS (
+        SELECT unnest(CAST(:engagements AS bigint[])) AS id
+        UNION SELECT id FROM engagements WHERE show_id IN (SELECT id FROM hit_shows)
+    )
+    SELECT id FROM activities WHERE room_id IN (SELECT id FROM hit_rooms)
+    UNION SELECT id FROM activities WHERE show_id IN (SELECT id FROM hit_shows)
+    UNION SELECT id FROM activities WHERE engagement_id IN (SELECT id FROM hit_engagements)
+    UNION SELECT id FROM activities WHERE performance_id IN (
+        SELECT id FROM activities WHERE show_id IN (SELECT id FROM hit_shows))
+    """
+)
+ORIGIN_NAMES_SQL = text("SELECT origin_id, name FROM calendar_objects WHERE origin_id = ANY(:ids)")
+
+
+def make_token(seq: int, access: Access) -> str:
+    return f"{TOKEN_PREFIX}{seq}-{access.fingerprint}"
+
+
+def parse_token(token: str, access: Access, upto: int) -> int:
+    """The sequence number of a token this server gave this person, or InvalidSyncToken."""
+    if not token.startswith(TOKEN_PREFIX):
+        raise InvalidSyncToken("this sync token was not issued by Saison")
+    seq_text, _, fingerprint = token[len(TOKEN_PREFIX) :].partition("-")
+    if not seq_text.isdigit() or len(seq_text) > 18:
+        raise InvalidSyncToken("this sync token is malformed")
+    if fingerprint != access.fingerprint:
+        raise InvalidSyncToken("your permissions or teams changed since this token: sync again")
+    seq = int(seq_text)
+    if seq > upto:
+        raise InvalidSyncToken("this sync token is from the future")
+    return seq
+
+
+async def last_change(session: AsyncSession) -> tuple[int, datetime]:
+    """The last change that can touch a calendar, and when it was made."""
+    row = (await session.execute(LAST_SQL)).first()
+    return (int(row.seq), row.at) if row else (0, EPOCH)
+
+
+@dataclass
+class SyncResult:
+    token: str
+    changed: list[Event]
+    removed: list[str] = field(default_factory=list)
+
+
+# What a description shows of each related record: other changes to them change no event.
+SHOWN_FIELDS: dict[str, frozenset[str]] = {
+    "show": frozenset({"title", "company_id"}),
+    "engagement": frozenset({"show_id"}),
+    "room": frozenset({"name", "venue_id"}),
+    "venue": frozenset({"name", "address", "city", "access_notes"}),
+    "organisation": frozenset({"name", "phone"}),
+    "contact": frozenset({"first_name", "last_name", "phones", "emails"}),
+    "contact_role": frozenset({"role", "organisation_id", "contact_id"}),
+}
+RELATED_KEY = {
+    "show": "shows",
+    "engagement": "engagements",
+    "room": "rooms",
+    "venue": "venues",
+    "organisation": "orgs",
+    "contact": "contacts",
+}
+
+
+def shows_differently(change: dict[str, Any]) -> bool:
+    """Whether a change to a related record alters what some event shows."""
+    before, after = change.get("before"), change.get("after")
+    if before is None:  # a new record: no event shows it yet, except a company's new contact
+        return change["entity"] == "contact_role"
+    if after is None:
+        return True
+    return bool(SHOWN_FIELDS[change["entity"]] & (set(before) | set(after)))
+
+
+@dataclass
+class _Touched:
+    activities: set[int] = field(default_factory=set)
+    maybe_held: set[int] = field(default_factory=set)
+    related: dict[str, set[int]] = field(default_factory=dict)
+
+    def relate(self, key: str, record_id: Any) -> None:
+        if isinstance(record_id, int):
+            self.related.setdefault(key, set()).add(record_id)
+
+
+def _read(
+    rows: Iterable[Any], calendar: Calendar, access: Access, principal: Principal
+) -> _Touched:
+    touched = _Touched()
+    for row in rows:
+        change = visible_change(principal, dict(row._mapping))
+        if change is None:
+            continue
+        entity, record_id = change["entity"], change["entity_id"]
+        if entity in ("activity", "performance"):
+            touched.activities.add(record_id)
+            refs = change.get("refs") or {}
+            earlier = {**refs, **(change.get("before") or {})}
+            if calendar.could_hold(refs, access) or calendar.could_hold(earlier, access):
+                touched.maybe_held.add(record_id)
+        elif not shows_differently(change):
+            continue
+        elif entity == "contact_role":
+            for side in (change.get("refs"), change.get("before"), change.get("after")):
+                touched.relate("orgs", (side or {}).get("organisation_id"))
+        else:
+            touched.relate(RELATED_KEY[entity], record_id)
+    return touched
+
+
+async def _related_activities(session: AsyncSession, related: dict[str, set[int]]) -> set[int]:
+    if not related:
+        return set()
+    params = {
+        key: sorted(related.get(key, ()))
+        for key in ("orgs", "contacts", "shows", "rooms", "venues", "engagements")
+    }
+    return set((await session.execute(RELATED_SQL, params)).scalars())
+
+
+async def names_of(session: AsyncSession, ids: Iterable[int]) -> list[str]:
+    """Resource names of activities, including deleted ones an app had named itself."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    rows = await session.execute(ORIGIN_NAMES_SQL, {"ids": wanted})
+    named: dict[int, str] = {origin: name for origin, name in rows}
+    return [named.get(i, f"activity-{i}.ics") for i in wanted]
+
+
+async def sync_calendar(
+    session: AsyncSession,
+    calendar: Calendar,
+    access: Access,
+    principal: Principal,
+    token: str | None,
+) -> SyncResult:
+    """Everything (no token) or what changed since ``token``, and the token to use next."""
+    upto, _ = await last_change(session)  # read first: a later change is sent again, not lost
+    new_token = make_token(upto, access)
+    if not token:
+        return SyncResult(new_token, await load_events(session, calendar, access))
+    since = parse_token(token, access, upto)
+    if since == upto:
+        return SyncResult(new_token, [])
+    rows = (
+        await session.execute(CHANGES_SQL, {"since": since, "upto": upto, "limit": MAX_CHANGES + 1})
+    ).all()
+    if len(rows) > MAX_CHANGES:
+        raise InvalidSyncToken("too much changed since this token: sync again from the start")
+    touched = _read(rows, calendar, access, principal)
+    candidates = touched.activities | await _related_activities(session, touched.related)
+    changed = await load_events(session, calendar, access, ids=candidates)
+    present = {event.id for event in changed}
+    removed = await names_of(session, touched.maybe_held - present)
+    return SyncResult(new_token, changed, removed)

@@ -1,0 +1,69 @@
+"""Calendar apps sign in with an app password over Basic; wrong ones are refused and throttled."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import token_for
+
+PROPFIND = '<d:propfind xmlns:d="DAV:"><d:prop><d:displayname/></d:prop></d:propfind>'
+
+
+async def test_no_credentials_get_a_basic_challenge(server_url):
+    async with httpx.AsyncClient(base_url=server_url) as http:
+        r = await http.request("PROPFIND", "/dav/", content=PROPFIND, headers={"Depth": "0"})
+    assert r.status_code == 401
+    assert r.headers["www-authenticate"].startswith('Basic realm="Saison"')
+
+
+async def test_wrong_passwords_are_refused_then_throttled(dav_for, server_url, admin):
+    app = await dav_for("technique")
+    async with httpx.AsyncClient(base_url=server_url) as http:
+        for _ in range(5):
+            r = await http.request(
+                "PROPFIND", "/dav/", content=PROPFIND, auth=(app.email, "sap_000000000000_guess")
+            )
+            assert r.status_code == 401 and "app password" in r.text
+        r = await http.request("PROPFIND", "/dav/", content=PROPFIND, auth=(app.email, "guess"))
+        assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+        # While throttled, even the right password waits (as sign-ins do) …
+        r = await http.request(
+            "PROPFIND", "/dav/", content=PROPFIND, auth=(app.email, app.password)
+        )
+        assert r.status_code == 429
+    # … and every attempt is in the history, for administrators to see.
+    changes = (await admin.get("/changes", params={"limit": 100})).json()["items"]
+    failed = [c for c in changes if c["action"] == "auth.app_password_failed"]
+    assert len(failed) == 5 and failed[0]["after"]["email"] == app.email
+
+
+async def test_only_app_passwords_of_this_person_open_calendars(dav_for, db, people, server_url):
+    app = await dav_for("technique")
+    other = await dav_for("rp")
+    api_token = await token_for(db, app.user_id)  # an API token is not an app password
+    async with httpx.AsyncClient(base_url=server_url) as http:
+        for email, secret in ((app.email, api_token), (app.email, other.password)):
+            r = await http.request("PROPFIND", "/dav/", content=PROPFIND, auth=(email, secret))
+            assert r.status_code == 401
+        r = await http.request(
+            "PROPFIND", "/dav/", content=PROPFIND, auth=(app.email.upper(), app.password)
+        )
+        assert r.status_code == 207  # emails are not case-sensitive
+
+
+async def test_a_revoked_app_password_stops_working(dav_for, people, server_url):
+    app = await dav_for("technique")
+    assert (await app.dav("PROPFIND", "/dav/", PROPFIND)).status_code == 207
+    me = people["technique"]
+    listed = (await me.get("/auth/tokens")).json()
+    [token] = [t for t in listed if t["kind"] == "app_password" and t["revoked_at"] is None]
+    assert token["last_used_at"] is not None
+    assert (await me.delete(f"/auth/tokens/{token['id']}")).status_code == 204
+    assert (await app.dav("PROPFIND", "/dav/", PROPFIND)).status_code == 401
+
+
+async def test_basic_credentials_elsewhere_are_a_clean_401(dav_for, server_url):
+    app = await dav_for("technique")
+    r = await app.http.get("/api/v1/activities")
+    assert r.status_code == 401
+    assert r.headers["content-type"].startswith("application/problem+json")
