@@ -90,7 +90,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     url, _server = database_url()
     migrate(url)
-    summary = _run(lambda db: load_demo(db, seed=args.seed, replace=args.force), url)
+    summary = _run(lambda db: load_demo(db, seed=args.seed, replace=False), url)
     print(summary)
 
 
@@ -168,9 +168,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="load a realistic demo season (September 2026 to June 2027)")
     demo.add_argument("--seed", type=int, default=1)
-    demo.add_argument(
-        "--force", action="store_true", help="load even if the database already has a season"
-    )
     demo.set_defaults(func=cmd_demo)
 
     cu = sub.add_parser("createuser", help="create a user (use --admin for an administrator)")
