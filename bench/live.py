@@ -21,7 +21,6 @@ import os
 import re
 import statistics
 import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
@@ -41,6 +40,7 @@ from season_api import (
 )
 
 from server.db.migrate import upgrade
+from server.processes import start_server
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TITLE = re.compile(r'"title":"(b\d+)"')
@@ -48,40 +48,7 @@ TIMELINE = {"timeline": {"start": "2026-01-01T00:00:00+01:00", "end": "2028-01-0
 
 
 def spawn(database_url: str, port: int, redis_url: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC": "0",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "server.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--ws-per-message-deflate",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("server did not start")
+    return start_server(database_url, port, {"REDIS_URL": redis_url})
 
 
 def rss_mb(pid: int) -> float:

@@ -10,9 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -31,6 +28,7 @@ from server.accounts.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
 from server.db.migrate import upgrade
+from server.processes import start_server
 
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -67,49 +65,6 @@ def database_url() -> Iterator[str]:
     asyncio.run(_run(url, "CREATE TABLE seed_activity_templates AS TABLE activity_templates"))
     yield url
     asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-
-
-def start_server(
-    database_url: str, port: int, extra_env: dict[str, str] | None = None
-) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC": "0",
-        **(extra_env or {}),
-    }
-    env.pop("REDIS_URL", None) if extra_env is None or "REDIS_URL" not in extra_env else None
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "server.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--ws-per-message-deflate",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError("the test server exited at start-up")
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the test server did not start")
 
 
 @pytest.fixture(scope="session")

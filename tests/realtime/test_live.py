@@ -14,7 +14,8 @@ import redis
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.conftest import Api, free_port, start_server
+from server.processes import start_server
+from tests.conftest import Api, free_port
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
