@@ -28,12 +28,12 @@ from server.settings import get_settings
 ROOM, TEAM, MINE, PERFORMANCES = "room", "team", "mine", "performances"
 # Bump when what an event shows changes (a new line in descriptions…): it is part of every
 # sync token and feed ETag, so apps reload instead of keeping the old rendering.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "mine": "Mon planning",
-        "mine_about": "Les activités confiées à mes équipes",
+        "mine_about": "Les activités qui me sont confiées, à moi ou à mes équipes",
         "performances": "Représentations",
         "performances_about": "Toutes les représentations de la saison",
         "team": "Équipe {name}",
@@ -42,7 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "mine": "My schedule",
-        "mine_about": "Activities assigned to my teams",
+        "mine_about": "Activities assigned to me or to my teams",
         "performances": "Performances",
         "performances_about": "Every performance of the season",
         "team": "Team {name}",
@@ -125,7 +125,8 @@ class Calendar:
             return f"a.room_id = :cal_ref{hide}", {"cal_ref": self.ref}
         if self.kind == TEAM:
             return f"a.team_id = :cal_ref{hide}", {"cal_ref": self.ref}
-        return f"a.team_id = ANY(:cal_teams){hide}", {"cal_teams": list(access.team_ids)}
+        mine = "(a.team_id = ANY(:cal_teams) OR a.assignee_ids @> ARRAY[CAST(:cal_user AS bigint)])"
+        return f"{mine}{hide}", {"cal_teams": list(access.team_ids), "cal_user": access.user_id}
 
     def could_hold(self, values: Mapping[str, Any], access: Access) -> bool:
         """Whether an activity with these values (from a log row's refs) belongs here."""
@@ -137,7 +138,9 @@ class Calendar:
             return values.get("room_id") == self.ref
         if self.kind == TEAM:
             return values.get("team_id") == self.ref
-        return values.get("team_id") in access.team_ids
+        return values.get("team_id") in access.team_ids or access.user_id in (
+            values.get("assignee_ids") or ()
+        )
 
 
 ROOMS_SQL = text(
@@ -204,8 +207,8 @@ async def calendars_for(session: AsyncSession, access: Access) -> list[Calendar]
     """Every calendar this person may subscribe to, in display order."""
     found: list[Calendar] = []
     if access.planning:
+        found.append(_mine(access))  # what is assigned to me, even without a team
         if access.team_ids:
-            found.append(_mine(access))
             teams = await session.execute(TEAMS_SQL, {"ids": list(access.team_ids)})
             found.extend(_team(row, access) for row in teams)
     if access.programming:
@@ -222,7 +225,7 @@ async def find_calendar(session: AsyncSession, access: Access, slug: str) -> Cal
     if not access.planning:
         return None
     if slug == MINE:
-        return _mine(access) if access.team_ids else None
+        return _mine(access)
     kind, _, number = slug.partition("-")
     if not number.isdigit() or len(number) > 18:
         return None

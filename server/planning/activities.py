@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
+from pydantic import Field
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from server.accounts.models import Team
+from server.accounts.models import Team, User
 from server.accounts.permissions import Workspace
 from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
@@ -37,6 +39,9 @@ class ActivityIn(Input):
     performance_id: Id | None = None
     show_id: Id | None = None
     team_id: Id | None = None
+    assignee_ids: list[Id] = Field(
+        default_factory=list, max_length=50, description="Users it is assigned to"
+    )
     notes: LongText | None = None
 
 
@@ -51,6 +56,7 @@ class ActivityOut(RecordRead):
     performance_id: int | None
     show_id: int | None
     team_id: int | None
+    assignee_ids: list[int]
     notes: str | None
     ticketing_ref: str | None
     audio_description: bool
@@ -97,6 +103,7 @@ class ActivityService(EntityService):
         "show_id": "show",
         "performance_id": "activity",
         "team_id": "team",
+        "assignee_ids": "users",
         "kind": "kind",
         "status": "status",
         "starts_at": "time",
@@ -113,6 +120,17 @@ class ActivityService(EntityService):
             values[key] = localise(values[key])
         if values["ends_at"] <= values["starts_at"]:
             raise Invalid({"ends_at": "must be after starts_at"})
+        if values.get("assignee_ids"):
+            values["assignee_ids"] = sorted(set(values["assignee_ids"]))
+            users: Any = User.__table__  # type: ignore[attr-defined]
+            found = await self.session.execute(
+                select(users.c.id).where(users.c.id.in_(values["assignee_ids"]))
+            )
+            missing = set(values["assignee_ids"]) - set(found.scalars())
+            if missing:
+                raise Invalid(
+                    {"assignee_ids": f"unknown user(s) {', '.join(map(str, sorted(missing)))}"}
+                )
         if values.get("performance_id") is not None:
             parent = await self.get_kind(values["performance_id"])
             if parent != ActivityKind.PERFORMANCE.value:

@@ -18,7 +18,7 @@ from sqlalchemy import (
     Text,
     Time,
 )
-from sqlalchemy.dialects.postgresql import TSTZRANGE, ExcludeConstraint
+from sqlalchemy.dialects.postgresql import ARRAY, TSTZRANGE, ExcludeConstraint
 from sqlmodel import Field, SQLModel
 
 from server.core.records import Record
@@ -57,6 +57,7 @@ class Activity(Record, table=True):
         Index("ix_activities_room_start", "room_id", "starts_at"),
         Index("ix_activities_start", "starts_at"),
         Index("ix_activities_engagement", "engagement_id"),
+        Index("ix_activities_assignees", "assignee_ids", postgresql_using="gin"),
     )
 
     kind: str = Field(sa_type=Text)
@@ -84,6 +85,11 @@ class Activity(Record, table=True):
         sa_column=Column(BigInteger, ForeignKey("teams.id", ondelete="SET NULL"), index=True),
     )
     notes: str | None = Field(default=None, sa_type=Text)
+    # People it is assigned to (besides its team): their "my schedule" calendar shows it.
+    assignee_ids: list[int] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(BigInteger), nullable=False, server_default="{}"),
+    )
     # Performance details (only meaningful when kind = performance).
     ticketing_ref: str | None = Field(default=None, sa_type=Text)
     audio_description: bool = Field(

@@ -199,3 +199,38 @@ def _calendar_data(xml: str) -> list[str]:
 
     root = ET.fromstring(xml)
     return [node.text or "" for node in root.iter("{urn:ietf:params:xml:ns:caldav}calendar-data")]
+
+
+async def test_my_schedule_holds_what_is_assigned_to_me_and_follows_reassignment(
+    dav_for, stage, people
+):
+    """ "Mon planning" is what my teams do plus what is assigned to me by name."""
+    comm = people["communication"]
+    app = await dav_for("communication")
+    mine = app.calendar("mine")
+    before = summaries(
+        mine.search(
+            start=datetime(2026, 9, 1, tzinfo=PARIS),
+            end=datetime(2027, 7, 1, tzinfo=PARIS),
+            event=True,
+        )
+    )
+    assert "Réunion de saison" not in before
+    meeting = stage["meeting"]
+    admin = people["admin"]
+    r = await admin.patch(
+        f"/activities/{meeting['id']}", {"assignee_ids": [comm.user["id"]]}, meeting["version"]
+    )
+    assert r.status_code == 200 and r.json()["assignee_ids"] == [comm.user["id"]]
+    after = summaries(
+        mine.search(
+            start=datetime(2026, 9, 1, tzinfo=PARIS),
+            end=datetime(2027, 7, 1, tzinfo=PARIS),
+            event=True,
+        )
+    )
+    assert "Réunion de saison" in after
+    unknown = await admin.patch(
+        f"/activities/{meeting['id']}", {"assignee_ids": [987654]}, r.json()["version"]
+    )
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "assignee_ids"
