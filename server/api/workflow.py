@@ -16,6 +16,7 @@ from server.accounts.permissions import Level, Workspace
 from server.api.crud import crud_router, record_response, resolve_version
 from server.api.guards import access
 from server.core.changelog import Change
+from server.core.entities import EntityService
 from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from server.core.fields import Input
 from server.core.localtime import day_of, parse_instant
@@ -57,10 +58,14 @@ class VersionIn(Input):
 
 
 async def _version(
-    request: Request[Any, Any, Any], desk: OptionDesk, engagement_id: int, body: VersionIn | None
+    request: Request[Any, Any, Any],
+    service: EntityService,
+    record_id: int,
+    body_version: int | None,
 ) -> int | None:
-    current = await desk.get(engagement_id)
-    return resolve_version(request, body.version if body else None, current["version"])
+    """The version the client based its change on (If-Match or body), checked for presence."""
+    current = await service.get(record_id)
+    return resolve_version(request, body_version, current["version"])
 
 
 # -- options ---------------------------------------------------------------------------------
@@ -114,7 +119,7 @@ def _step(name: str, summary: str) -> Any:
         data: VersionIn | None = None,
     ) -> EngagementOut:
         desk = OptionDesk(uow)
-        version = await _version(request, desk, engagement_id, data)
+        version = await _version(request, desk, engagement_id, data.version if data else None)
         row = await getattr(desk, name)(engagement_id, version)
         return record_response(row)  # type: ignore[return-value]
 
@@ -164,10 +169,9 @@ async def technical_activities(
 async def move_engagement(
     request: Request[Any, Any, Any], uow: UnitOfWork, engagement_id: int, data: EngagementMove
 ) -> dict[str, Any]:
-    version = None
-    if not data.dry_run:
-        current = await OptionDesk(uow).get(engagement_id)
-        version = resolve_version(request, None, current["version"])
+    version = (
+        None if data.dry_run else await _version(request, OptionDesk(uow), engagement_id, None)
+    )
     return await Mover(uow).move_engagement(engagement_id, data, version)
 
 
@@ -180,10 +184,8 @@ async def move_engagement(
 async def move_performance(
     request: Request[Any, Any, Any], uow: UnitOfWork, performance_id: int, data: PerformanceMove
 ) -> dict[str, Any]:
-    version = None
-    if not data.dry_run:
-        current = await PerformanceService(uow).get(performance_id)
-        version = resolve_version(request, None, current["version"])
+    performances = PerformanceService(uow)
+    version = None if data.dry_run else await _version(request, performances, performance_id, None)
     return await Mover(uow).move_performance(performance_id, data, version)
 
 

@@ -65,18 +65,3 @@ class Change:
     actor_id: int | None = None
     actor: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-
-    def as_event(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "at": self.at.isoformat() if self.at else None,
-            "actor_id": self.actor_id,
-            "actor": self.actor,
-            "workspace": self.workspace,
-            "entity": self.entity,
-            "entity_id": self.entity_id,
-            "action": self.action,
-            "before": self.before,
-            "after": self.after,
-            "refs": self.refs,
-        }

@@ -20,7 +20,6 @@ from sqlalchemy import (
     DateTime,
     Select,
     Table,
-    and_,
     delete,
     func,
     insert,
@@ -283,6 +282,15 @@ class EntityService:
         await self.uow.commit()
         return await self.present(row)
 
+    def check_version(self, current: Mapping[str, Any], expected: int | None) -> None:
+        """Refuse to act on a record someone changed since the client read it."""
+        if expected is not None and current["version"] != expected:
+            raise StaleVersion(
+                f"{self.label} {current['id']} was changed by someone else "
+                f"(version {current['version']}, yours {expected}); reload it",
+                current_version=current["version"],
+            )
+
     async def update_row(
         self,
         record_id: int,
@@ -291,12 +299,7 @@ class EntityService:
         action: str = "updated",
     ) -> dict[str, Any]:
         current = await self.get(record_id, for_update=True)
-        if expected_version is not None and current["version"] != expected_version:
-            raise StaleVersion(
-                f"{self.label} {record_id} was changed by someone else "
-                f"(version {current['version']}, yours {expected_version}); reload it",
-                current_version=current["version"],
-            )
+        self.check_version(current, expected_version)
         changes = plain({k: v for k, v in changes.items() if k not in BOOKKEEPING})
         merged = {**current, **changes}
         await self.check(merged, current)  # may complete the record (ranks, derived fields)
@@ -337,12 +340,7 @@ class EntityService:
 
     async def delete_row(self, record_id: int, expected_version: int | None) -> dict[str, Any]:
         current = await self.get(record_id, for_update=True)
-        if expected_version is not None and current["version"] != expected_version:
-            raise StaleVersion(
-                f"{self.label} {record_id} was changed by someone else "
-                f"(version {current['version']}, yours {expected_version}); reload it",
-                current_version=current["version"],
-            )
+        self.check_version(current, expected_version)
         try:
             await self.session.execute(delete(self.table).where(self.table.c.id == record_id))
         except IntegrityError as error:
@@ -424,7 +422,3 @@ def _escape_like(value: str) -> str:
 
 def _loggable(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in {"created_at", "updated_at"}}
-
-
-def overlapping(start_col: Any, end_col: Any, start: Any, end: Any) -> Any:
-    return and_(start_col < end, end_col > start)

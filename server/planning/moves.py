@@ -170,14 +170,8 @@ class Mover(ActivityService):
         performances = PerformanceService(self.uow)
         performances.require(Level.READ if spec.dry_run else Level.WRITE)
         performance = await performances.get(performance_id, for_update=not spec.dry_run)
-        if (
-            expected_version is not None
-            and performance["version"] != expected_version
-            and not spec.dry_run
-        ):
-            await performances.update_row(
-                performance_id, {}, expected_version
-            )  # raises StaleVersion
+        if not spec.dry_run:
+            performances.check_version(performance, expected_version)
         if spec.room_id is not None:
             await self._room_exists(spec.room_id)
         delta = localise(spec.starts_at) - performance["starts_at"]

@@ -204,8 +204,7 @@ class OptionDesk(EngagementService):
         engagement = await self.get(engagement_id, for_update=True)
         if engagement["status"] != "option":
             raise Conflict(f"engagement {engagement_id} is {engagement['status']}, not an option")
-        if expected_version is not None and engagement["version"] != expected_version:
-            await self.update_row(engagement_id, {}, expected_version)  # raises StaleVersion
+        self.check_version(engagement, expected_version)
         row = await self._leave(engagement, action="released", cause=None)
         await self.uow.commit()
         return self.visible(row)
@@ -216,8 +215,7 @@ class OptionDesk(EngagementService):
         engagement = await self.get(engagement_id, for_update=True)
         if engagement["status"] == "cancelled":
             raise Conflict(f"engagement {engagement_id} is already cancelled")
-        if expected_version is not None and engagement["version"] != expected_version:
-            await self.update_row(engagement_id, {}, expected_version)  # raises StaleVersion
+        self.check_version(engagement, expected_version)
         row = await self._leave(engagement, action="cancelled", cause=None)
         await self.uow.commit()
         return self.visible(row)
