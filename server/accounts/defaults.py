@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from server.accounts.models import Team, User
 from server.accounts.permissions import SYSTEM
@@ -53,6 +53,8 @@ DEFAULT_TEAMS: dict[str, tuple[str, dict[str, str]]] = {
 async def ensure_default_teams(db: Database) -> dict[str, int]:
     """Create the default teams and permissions if there are no teams yet; return name → id."""
     async with unit_of_work(db, SYSTEM) as uow:
+        # Several processes may start on a new database at once: one of them creates the teams.
+        await uow.session.execute(text("SELECT pg_advisory_xact_lock(7246853102)"))
         t: Any = Team.__table__  # type: ignore[attr-defined]
         existing = {
             name: id_ for id_, name in (await uow.session.execute(select(t.c.id, t.c.name))).all()
