@@ -15,6 +15,7 @@ from litestar.exceptions import (
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY, HTTP_500_INTERNAL_SERVER_ERROR
 
 from server.core.errors import DomainError, Invalid
+from server.core.i18n import N_, negotiate, render, translate, use_language
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +33,10 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> Response[dict[str, Any]]:
+    """A problem document; ``title`` is the English title, sent in the reader's language."""
     body: dict[str, Any] = {
         "type": TYPE_BASE + (kind or title.lower().replace(" ", "-")),
-        "title": title,
+        "title": translate(title),
         "status": status,
         "detail": detail,
     }
@@ -44,6 +46,11 @@ def problem(
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def speak_to(request: Request[Any, Any, Any]) -> None:
+    """Render what follows in the language the request asks for (``Accept-Language``)."""
+    use_language(negotiate(request.headers.get("accept-language")))
+
+
 def _field_of(key: Any) -> str:
     text = str(key or "")
     return text[2:] if text.startswith("$.") else text
@@ -51,9 +58,12 @@ def _field_of(key: Any) -> str:
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, DomainError)
+    speak_to(request)
     errors = None
     if isinstance(exc, Invalid):
-        errors = [{"field": name, "message": message} for name, message in exc.fields.items()]
+        errors = [
+            {"field": name, "message": render(message)} for name, message in exc.fields.items()
+        ]
     headers = {"WWW-Authenticate": 'Bearer realm="saison"'} if exc.status == 401 else None
     return problem(
         exc.status,
@@ -69,6 +79,7 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
 def validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Litestar's own input validation (body, query, path): 422 with one entry per field."""
     assert isinstance(exc, ValidationException)
+    speak_to(request)
     errors = []
     for item in exc.extra or []:
         if isinstance(item, dict):
@@ -82,34 +93,38 @@ def validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Respo
     if not errors:
         errors = [{"field": "", "message": exc.detail}]
     detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors)
-    return problem(HTTP_422_UNPROCESSABLE_ENTITY, "Invalid input", detail, errors=errors)
+    return problem(HTTP_422_UNPROCESSABLE_ENTITY, N_("Invalid input"), detail, errors=errors)
 
 
 def http_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, HTTPException)
+    speak_to(request)
     status = exc.status_code
     title = {
-        401: "Not authenticated",
-        403: "Forbidden",
-        404: "Not found",
-        405: "Method not allowed",
-        413: "Payload too large",
-        415: "Unsupported media type",
-    }.get(status, "Error")
+        401: N_("Not authenticated"),
+        403: N_("Forbidden"),
+        404: N_("Not found"),
+        405: N_("Method not allowed"),
+        413: N_("Payload too large"),
+        415: N_("Unsupported media type"),
+    }.get(status, N_("Error"))
     headers = dict(exc.headers or {})
     if isinstance(exc, NotAuthorizedException):
         headers.setdefault("WWW-Authenticate", 'Bearer realm="saison"')
     if isinstance(exc, PermissionDeniedException):
-        title = "Forbidden"
+        title = N_("Forbidden")
     return problem(status, title, exc.detail, headers=headers or None)
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    speak_to(request)
     return problem(
         HTTP_500_INTERNAL_SERVER_ERROR,
-        "Internal error",
-        "Something went wrong on the server; nothing was saved. The error has been logged.",
+        N_("Internal error"),
+        translate(
+            "Something went wrong on the server; nothing was saved. The error has been logged."
+        ),
     )
 
 

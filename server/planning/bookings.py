@@ -17,6 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.errors import Conflict
+from server.core.i18n import Message, Span, _
+from server.core.localtime import local
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,8 @@ def describe(row: Any) -> dict[str, Any]:
         "kind": row["kind"],
         "room_id": row["room_id"],
         "room": row["room"],
-        "starts_at": row["starts_at"].isoformat(),
-        "ends_at": row["ends_at"].isoformat(),
+        "starts_at": local(row["starts_at"]).isoformat(),
+        "ends_at": local(row["ends_at"]).isoformat(),
     }
 
 
@@ -193,13 +195,17 @@ async def double_booking(
             "holder": holder,
         },
     )
-    holders = [describe(r) for r in rows.mappings()]
-    if holders:
-        first = holders[0]
-        detail = (
-            f'{first["room"] or "the room"} is already booked by "{first["title"]}" '
-            f"from {first['starts_at']} to {first['ends_at']}"
+    found = list(rows.mappings())
+    holders = [describe(r) for r in found]
+    detail: Message
+    if found:
+        first = found[0]
+        detail = _(
+            "{room} is already taken by “{title}”, {when}.",
+            room=first["room"] or _("The room"),
+            title=first["title"],
+            when=Span(first["starts_at"], first["ends_at"]),
         )
     else:
-        detail = "the room was being booked at the same moment by someone else; try again"
+        detail = _("The room was being booked at the same moment by someone else; try again.")
     return Conflict(detail, conflicts=holders, kind="double-booking")

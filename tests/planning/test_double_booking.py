@@ -40,6 +40,24 @@ async def test_overlap_in_same_room_is_refused_with_the_holder(admin, rooms):
     assert listed["total"] == 1  # nothing half-written
 
 
+async def test_the_refusal_speaks_french_in_the_venues_time_or_english_on_request(admin, rooms):
+    grande, _, _ = rooms
+    await admin.create("/activities", slot(grande, "09:00", "13:00", title="Montage Phèdre"))
+    clash = slot(grande, "12:00", "14:00", kind="rehearsal", title="Filage")
+    body = (await admin.post("/activities", clash)).json()
+    assert body["title"] == "Conflit"
+    assert body["detail"] == (
+        "Grande salle : créneau déjà pris par « Montage Phèdre », "
+        "lun. 5 oct. 2026, 9 h 00 – 13 h 00."
+    )
+    assert body["conflicts"][0]["starts_at"] == "2026-10-05T09:00:00+02:00"
+    english = await admin.post("/activities", clash, headers={"Accept-Language": "en-GB,en"})
+    assert english.json()["title"] == "Conflict"
+    assert english.json()["detail"] == (
+        "Grande salle is already taken by “Montage Phèdre”, Mon 5 Oct 2026, 09:00 – 13:00."
+    )
+
+
 async def test_back_to_back_tentative_and_non_blocking_are_allowed(admin, rooms):
     grande, studio, _ = rooms
     await admin.create("/activities", slot(grande, "09:00", "13:00"))

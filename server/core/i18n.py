@@ -1,0 +1,207 @@
+"""Words of the venue: messages in French or English, times in the venue's zone.
+
+Services raise errors with ``_("English text with {placeholders}", name=value)``. The result is
+a lazy :class:`Message`: it is rendered only when a person reads it, in their language (the
+request's ``Accept-Language`` among the languages Saison speaks, else ``SAISON_LANGUAGE``), with
+dates and times formatted in the venue's zone ("mar. 14 janv. 2027, 20 h 30"). So a rule is
+written once and speaks to a French stage manager and an English integrator alike.
+
+Translations live in gettext catalogs (``server/locale/<lang>/LC_MESSAGES/messages.po``), read
+with Babel. To add a message: write it with ``_()`` in English, then add its French ``msgstr``
+to ``server/locale/fr/LC_MESSAGES/messages.po`` (``tests/core/test_i18n.py`` fails while one is
+missing). ``pybabel extract -k _ -k N_ -k translate -o /tmp/saison.pot server realtime
+calendar_bridge`` then ``pybabel update -i /tmp/saison.pot -d server/locale`` keep the books.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextvars import ContextVar
+from datetime import date, datetime, time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.pofile import read_po
+
+from server.settings import get_settings
+
+LANGUAGES = ("fr", "en")
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+_language: ContextVar[str | None] = ContextVar("saison_language", default=None)
+
+
+def current_language() -> str:
+    """The reader's language: the one chosen for this request, else the venue's."""
+    return _language.get() or default_language()
+
+
+def default_language() -> str:
+    language = get_settings().language
+    return language if language in LANGUAGES else "fr"
+
+
+def use_language(language: str | None) -> None:
+    """Choose the language of what is rendered from now on in this task (one request)."""
+    _language.set(language if language in LANGUAGES else None)
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The best of Saison's languages for an ``Accept-Language`` header, else the venue's."""
+    if not accept_language:
+        return default_language()
+    wanted: list[tuple[float, str]] = []
+    for part in accept_language.split(","):
+        tag, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag:
+            wanted.append((quality, tag.strip().lower()))
+    for quality, tag in sorted(wanted, key=lambda item: -item[0]):
+        if quality <= 0:
+            continue
+        if tag == "*":
+            return default_language()
+        primary = tag.split("-")[0]
+        if primary in LANGUAGES:
+            return primary
+    return default_language()
+
+
+@cache
+def _catalog(language: str) -> Mapping[str, str]:
+    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    return {
+        str(message.id): str(message.string)
+        for message in catalog
+        if message.id and message.string and not message.fuzzy
+    }
+
+
+def translate(msgid: str, language: str | None = None) -> str:
+    """``msgid`` in ``language``; English text is its own translation."""
+    language = language or current_language()
+    if language == "en":
+        return msgid
+    return _catalog(language).get(msgid, msgid)
+
+
+def format_day(day: date, language: str | None = None) -> str:
+    """'mar. 14 janv. 2027' / 'Tue 14 Jan 2027'."""
+    language = language or current_language()
+    return format_date(day, "EEE d MMM y", locale=Locale.parse(language))
+
+
+def format_clock(clock: time, language: str | None = None) -> str:
+    """'20 h 30' in French (as venues print it), '20:30' in English."""
+    language = language or current_language()
+    if language == "fr":
+        return f"{clock.hour} h {clock.minute:02d}"
+    return f"{clock.hour:02d}:{clock.minute:02d}"
+
+
+def format_moment(moment: datetime, language: str | None = None) -> str:
+    """A date and time in the venue's zone: 'mar. 14 janv. 2027, 20 h 30'."""
+    language = language or current_language()
+    wall = moment.astimezone(get_settings().tz) if moment.tzinfo else moment
+    return f"{format_day(wall.date(), language)}, {format_clock(wall.time(), language)}"
+
+
+class Span:
+    """A period as a person reads it: a single day is written once.
+
+    'mar. 14 janv. 2027, 14 h 00 – 18 h 00'
+    """
+
+    __slots__ = ("end", "start")
+
+    def __init__(self, start: datetime, end: datetime) -> None:
+        self.start = start
+        self.end = end
+
+    def render(self, language: str) -> str:
+        tz = get_settings().tz
+        start, end = self.start.astimezone(tz), self.end.astimezone(tz)
+        if start.date() == end.date():
+            return (
+                f"{format_day(start.date(), language)}, {format_clock(start.time(), language)}"
+                f" – {format_clock(end.time(), language)}"
+            )
+        return f"{format_moment(start, language)} – {format_moment(end, language)}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Span) and (self.start, self.end) == (other.start, other.end)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end))
+
+
+def _value(value: Any, language: str) -> Any:
+    if isinstance(value, Message | Span):
+        return value.render(language)
+    if isinstance(value, datetime):
+        return format_moment(value, language)
+    if isinstance(value, date):
+        return format_day(value, language)
+    if isinstance(value, time):
+        return format_clock(value, language)
+    return value
+
+
+class Message:
+    """A message waiting for its reader: English ``msgid`` with named values."""
+
+    __slots__ = ("msgid", "params")
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        self.msgid = msgid
+        self.params = params
+
+    def render(self, language: str | None = None) -> str:
+        language = language or current_language()
+        template = translate(self.msgid, language)
+        values = {name: _value(value, language) for name, value in self.params.items()}
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError, ValueError):
+            # A translation naming a value the code does not give: the English text still works.
+            return self.msgid.format(**values)
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __repr__(self) -> str:
+        return f"Message({self.msgid!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Message):
+            return self.msgid == other.msgid and self.params == other.params
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+
+def _(msgid: str, **params: Any) -> Message:
+    """Mark a message for translation; rendered lazily in the reader's language."""
+    return Message(msgid, **params)
+
+
+def N_(msgid: str) -> str:
+    """Mark a constant (a problem title) for the catalog; translate it where it is read."""
+    return msgid
+
+
+def render(value: str | Message, language: str | None = None) -> str:
+    return value.render(language) if isinstance(value, Message) else value
