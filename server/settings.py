@@ -14,6 +14,14 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    """One of ``allowed`` (the first by default); anything else stops the start-up, by name."""
+    raw = (os.environ.get(name) or allowed[0]).strip().lower()
+    if raw not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)} (not {raw!r})")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None = None
@@ -28,6 +36,11 @@ class Settings:
     sign_in_attempts: int = 5
     sign_in_window_seconds: int = 900
     db_pool_size: int = 20
+    # What confirming an option does to options of other shows on the same room and dates:
+    # "block" keeps them queued behind the confirmed engagement, "release" cancels them.
+    confirm_competitors: str = "block"
+    # How long an answer to a request with an Idempotency-Key is replayed to its retries.
+    idempotency_hours: int = 24
 
     @property
     def tz(self) -> ZoneInfo:
@@ -49,6 +62,8 @@ class Settings:
             sign_in_attempts=_int("SAISON_SIGN_IN_ATTEMPTS", 5),
             sign_in_window_seconds=_int("SAISON_SIGN_IN_WINDOW", 900),
             db_pool_size=_int("SAISON_DB_POOL_SIZE", 20),
+            confirm_competitors=_choice("SAISON_CONFIRM_COMPETITORS", ("block", "release")),
+            idempotency_hours=max(24, _int("SAISON_IDEMPOTENCY_HOURS", 24)),
         )
 
 

@@ -61,6 +61,35 @@ async def lock_keys(session: AsyncSession, room_id: int) -> list[str]:
     return [f"room:{room_id}", *(f"link:{link_id}" for (link_id,) in rows)]
 
 
+LOCK_ROOMS_SQL = text(
+    """
+    SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+    FROM (
+        SELECT k FROM (
+            SELECT 'room:' || r AS k FROM unnest(CAST(:rooms AS bigint[])) r
+            UNION
+            SELECT 'link:' || l.id FROM room_links l
+            WHERE l.room_id = ANY(CAST(:rooms AS bigint[]))
+               OR l.other_room_id = ANY(CAST(:rooms AS bigint[]))
+        ) keys
+        ORDER BY k
+    ) ordered
+    """
+)
+
+
+async def lock_rooms(session: AsyncSession, room_ids: Iterable[int | None]) -> None:
+    """Queue behind whoever is changing what happens in these rooms (or rooms linked to them).
+
+    The same keys, in the same order, as the booking and hold triggers take: taken before any
+    row is touched, writers of one room wait for each other instead of deadlocking, and rules
+    counted from the rows (ranks, holds) see the previous writer's result.
+    """
+    rooms = sorted({r for r in room_ids if r is not None})
+    if rooms:
+        await session.execute(LOCK_ROOMS_SQL, {"rooms": rooms})
+
+
 async def linked_rooms(session: AsyncSession, room_id: int) -> set[int]:
     rows = await session.execute(
         text(

@@ -118,6 +118,9 @@ class Mover(ActivityService):
     ) -> dict[str, Any]:
         engagements = _Movable(self.uow)
         engagements.require(Level.READ if spec.dry_run else Level.WRITE)
+        if not spec.dry_run:  # the rooms' locks before any row: see engagements.py
+            current = await engagements.get(engagement_id)
+            await engagements.lock_rooms(current["room_id"], spec.room_id)
         engagement = await engagements.get(engagement_id, for_update=not spec.dry_run)
         if spec.room_id is not None:
             await self._room_exists(spec.room_id)
@@ -160,6 +163,7 @@ class Mover(ActivityService):
         row = await engagements.update_row(
             engagement_id, new_period, expected_version, action="moved"
         )
+        await engagements.settle({old_room, row["room_id"]})
         await self._commit(planned)
         result.update(engagement=engagements.visible(row), moved=True)
         return result

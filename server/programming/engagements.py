@@ -1,23 +1,33 @@
 """Engagements: a show in a room over a period, pencilled as a ranked option, then confirmed.
 
 Fees and contract terms are confidential: only those who may read contracts see them.
+
+Options on a room are ranked 1st, 2nd, 3rd among those overlapping them; a confirmed
+engagement holds its room and dates (see holds.py) and options on them wait behind it. Every
+write that changes who is where takes the room's lock first (bookings.lock_rooms), then
+``settle`` closes up the ranks and keeps "blocked by" in step, so both stay right when many
+people write at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Set
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
-from server.accounts.permissions import Workspace
+from server.accounts.permissions import Level, Workspace
 from server.core.entities import EntityService, Filter
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Id, Input, LongText
 from server.core.records import RecordRead, partial_model
+from server.planning.bookings import linked_rooms, lock_rooms
 from server.planning.models import Activity
+from server.programming import holds
 from server.programming.models import Engagement, EngagementStatus, Show
 from server.technical.models import Room
 
@@ -39,6 +49,18 @@ class EngagementIn(Input):
 EngagementPatch = partial_model(EngagementIn, "EngagementPatch", exclude=frozenset({"status"}))
 
 
+class HolderOut(BaseModel):
+    """A confirmed engagement holding a room and dates."""
+
+    engagement_id: int
+    show_id: int
+    show: str
+    room_id: int
+    room: str
+    first_day: date
+    last_day: date
+
+
 class EngagementOut(RecordRead):
     show_id: int
     room_id: int
@@ -52,6 +74,37 @@ class EngagementOut(RecordRead):
         default=None, description="Only for those who may read contracts"
     )
     notes: str | None = None
+    blocked_by_id: int | None = Field(
+        default=None, description="The confirmed engagement this option waits behind"
+    )
+    behind: HolderOut | None = Field(
+        default=None, description="That engagement (in answers about one engagement)"
+    )
+
+
+def ranked(
+    options: list[dict[str, Any]], leaving: Set[int] = frozenset(), favour: int | None = None
+) -> dict[int, int]:
+    """The ranks of a room's options once ``leaving`` are gone, the queue closed up.
+
+    An option comes right behind the last of those ahead of it that overlap it: options on the
+    same dates are ranked 1, 2, 3…; ``favour`` goes first among equal ranks (a rank asked for).
+    """
+    new: dict[int, int] = {}
+    placed: dict[int, list[tuple[date, date, int]]] = {}
+    order = sorted(
+        (o for o in options if o["id"] not in leaving),
+        key=lambda o: (o["option_rank"] or 99, o["id"] != favour, o["id"]),
+    )
+    for o in order:
+        queue = placed.setdefault(o["room_id"], [])
+        rank = 1 + max(
+            (r for first, last, r in queue if first <= o["last_day"] and o["first_day"] <= last),
+            default=0,
+        )
+        queue.append((o["first_day"], o["last_day"], rank))
+        new[o["id"]] = rank
+    return new
 
 
 class EngagementService(EntityService):
@@ -86,10 +139,21 @@ class EngagementService(EntityService):
             problems["option_rank"] = "only options have a rank"
         if problems:
             raise Invalid(problems)
-        if status == "option" and values.get("option_rank") is None:
-            values["option_rank"] = await self.next_rank(values, current)
-        if status != "option":
-            values["option_rank"] = None
+        if status == "option":
+            if values.get("option_rank") is None:
+                values["option_rank"] = await self.next_rank(values, current)
+            holder = await holds.holder_of(self.session, values, self.ignoring)
+            values["blocked_by_id"] = holder["engagement_id"] if holder else None
+            return
+        values["option_rank"] = None
+        values["blocked_by_id"] = None
+        placed = ("status", "room_id", "first_day", "last_day", "show_id")
+        if status == "confirmed" and (
+            current is None or any(values.get(k) != current.get(k) for k in placed)
+        ):
+            holder = await holds.holder_of(self.session, values, self.ignoring)
+            if holder is not None:
+                raise holds.held(holder)
 
     async def check_transition(self, values: dict[str, Any], current: dict[str, Any]) -> None:
         if values.get("status") == "option" and current["status"] != "option":
@@ -111,7 +175,11 @@ class EngagementService(EntityService):
                 )
 
     async def next_rank(self, values: dict[str, Any], current: dict[str, Any] | None) -> int:
-        """The next free rank among options competing for this room and period."""
+        """The next free rank among options competing for this room and period.
+
+        Counted under the room's lock, so options created at the same moment queue one by one.
+        """
+        await lock_rooms(self.session, [values["room_id"]])
         t = self.table.c
         query = select(func.coalesce(func.max(t.option_rank), 0)).where(
             t.room_id == values["room_id"],
@@ -122,3 +190,96 @@ class EngagementService(EntityService):
         if current is not None:
             query = query.where(t.id != current["id"])
         return int((await self.session.execute(query)).scalar_one()) + 1
+
+    # -- who is where: locks first, then rows; ranks and blocks settled after each write -----
+    ignoring: frozenset[int] = frozenset()  # engagements about to go (deleted): hold nothing
+
+    async def lock_rooms(self, *room_ids: int | None) -> None:
+        await lock_rooms(self.session, room_ids)
+
+    async def settle(self, room_ids: set[int], favour: int | None = None) -> None:
+        """After options came, left or moved in these rooms: ranks closed up (``favour`` first
+        among equals), and every option's "blocked by" in step with what holds its dates."""
+        rooms = sorted(room_ids)
+        near = set(rooms)
+        for room in rooms:
+            near |= await linked_rooms(self.session, room)
+        for option_id, holder in await holds.blocks_to_change(self.session, near, self.ignoring):
+            await self.update_row(
+                option_id,
+                {"blocked_by_id": holder},
+                None,
+                action="blocked" if holder is not None else "unblocked",
+            )
+        e = self.table.c
+        rows = await self.session.execute(
+            select(e.id, e.room_id, e.first_day, e.last_day, e.option_rank).where(
+                e.room_id.in_(rooms), e.status == "option"
+            )
+        )
+        options = [dict(r) for r in rows.mappings()]
+        before = {o["id"]: o["option_rank"] for o in options}
+        for option_id, rank in sorted(ranked(options, favour=favour).items()):
+            if rank != before[option_id]:
+                action = "promoted" if rank < (before[option_id] or 99) else "reranked"
+                await self.update_row(option_id, {"option_rank": rank}, None, action=action)
+
+    async def behind(self, row: dict[str, Any]) -> dict[str, Any]:
+        """An engagement as answers about it show it: with what it waits behind, if anything."""
+        shown = self.visible(row)
+        if row.get("blocked_by_id") is not None:
+            shown["behind"] = await holds.describe(self.session, row["blocked_by_id"])
+        return shown
+
+    async def present(self, row: dict[str, Any]) -> dict[str, Any]:
+        return await self.behind(row)
+
+    async def read(self, record_id: int) -> dict[str, Any]:
+        self.require(Level.READ)
+        return await self.behind(await self.get(record_id))
+
+    async def create(self, data: dict[str, Any]) -> dict[str, Any]:
+        self.require(Level.WRITE)
+        self.guard_confidential({k: v for k, v in data.items() if v is not None})
+        await self.lock_rooms(data.get("room_id"))
+        row = await self.insert_row(data)
+        await self.settle({row["room_id"]}, favour=row["id"] if data.get("option_rank") else None)
+        await self.uow.commit()
+        return await self.present(row)
+
+    async def update(
+        self, record_id: int, changes: dict[str, Any], expected_version: int | None
+    ) -> dict[str, Any]:
+        self.require(Level.WRITE)
+        self.guard_confidential(changes)
+        current = await self.get(record_id)
+        await self.lock_rooms(current["room_id"], changes.get("room_id"))
+        row = await self.update_row(record_id, changes, expected_version)
+        favour = record_id if changes.get("option_rank") is not None else None
+        await self.settle({current["room_id"], row["room_id"]}, favour=favour)
+        await self.uow.commit()
+        return await self.present(row)
+
+    async def delete(self, record_id: int, expected_version: int | None) -> None:
+        self.require(Level.WRITE)
+        current = await self.get(record_id)
+        await self.lock_rooms(current["room_id"])
+        self.check_version(current, expected_version)
+        self.ignoring = frozenset({record_id})  # options behind it are unblocked, with history
+        await self.settle({current["room_id"]})
+        await self.delete_row(record_id, expected_version)
+        await self.uow.commit()
+
+    async def explain(
+        self, error: DBAPIError, values: dict[str, Any], current: dict[str, Any] | None
+    ) -> Exception:
+        """A refused write: who holds the room (a confirmation that raced ours), or try again."""
+        if "engagement_holds" in str(error.orig):
+            holder = await holds.holder_of(self.session, values)
+            if holder is not None:
+                return holds.held(holder)
+            return Conflict(
+                "the room was being confirmed for another show at the same moment; try again",
+                kind="room-held",
+            )
+        return await super().explain(error, values, current)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -17,7 +18,8 @@ from sqlalchemy import (
     Numeric,
     Text,
 )
-from sqlmodel import Field
+from sqlalchemy.dialects.postgresql import DATERANGE, ExcludeConstraint
+from sqlmodel import Field, SQLModel
 
 from server.core.records import Record
 
@@ -85,3 +87,44 @@ class Engagement(Record, table=True):
     fee: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2)))
     contract_terms: str | None = Field(default=None, sa_type=Text)
     notes: str | None = Field(default=None, sa_type=Text)
+    # An option placed on dates a confirmed engagement of another show holds: it waits behind it.
+    blocked_by_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("engagements.id", ondelete="SET NULL"), index=True),
+    )
+
+
+class EngagementHold(SQLModel, table=True):
+    """How the database refuses two shows confirmed in one room on the same days; kept by
+    triggers (migration 0005), never by hand.
+
+    A confirmed engagement holds one row for its room and one per link of that room, with its
+    days; the exclusion constraint forbids two shows on the same key with overlapping days.
+    """
+
+    __tablename__ = "engagement_holds"
+    __table_args__ = (
+        ExcludeConstraint(
+            (Column("lock_key"), "="),
+            (Column("during"), "&&"),
+            (Column("show_id"), "<>"),
+            name="engagement_holds_no_overlap",
+            using="gist",
+            deferrable=True,
+            initially="IMMEDIATE",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
+    engagement_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("engagements.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    link_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("room_links.id", ondelete="CASCADE"), index=True),
+    )
+    lock_key: str = Field(sa_type=Text)
+    show_id: int = Field(sa_type=BigInteger)
+    during: Any = Field(sa_column=Column(DATERANGE, nullable=False))

@@ -1,9 +1,15 @@
 """Options (holds): pencil, duplicate, compare, confirm, release.
 
-Several shows may hold ranked options on the same room and dates. Options never block a room;
-confirming one makes its performances and technical activities confirmed (then the database
-checks the room), releases the other options of the same show, and moves up the options that
-were ranked behind anything leaving the queue. A preview tells all of that before it happens.
+Several shows may hold ranked options on the same room and dates. Options never block a room
+for activities; confirming one makes its performances and technical activities confirmed (then
+the database checks the room), releases the other options of the same show, and makes the
+engagement hold its room and dates: options of other shows there are blocked behind it (or
+released, if the venue set ``SAISON_CONFIRM_COMPETITORS=release``), and confirming one of them
+is refused while it holds. Those ranked behind anything leaving the queue move up. A preview
+tells all of that before it happens.
+
+Each step takes the rooms' locks before touching a row (see engagements.py), so programmers
+confirming rival options at the same moment get one confirmation and clear refusals.
 """
 
 from __future__ import annotations
@@ -16,10 +22,12 @@ from sqlalchemy import select
 from server.accounts.permissions import Level
 from server.core.errors import Conflict
 from server.planning.activities import ActivityService
-from server.planning.bookings import Slot, conflicts_for
+from server.planning.bookings import Slot, conflicts_for, linked_rooms
 from server.planning.models import Activity
-from server.programming.engagements import EngagementService
+from server.programming import holds
+from server.programming.engagements import EngagementService, ranked
 from server.programming.performances import PerformanceService
+from server.settings import get_settings
 
 ACTIVE = ("tentative", "confirmed")
 
@@ -73,6 +81,7 @@ class OptionDesk(EngagementService):
         """Copy an option to other rooms or dates in one call, each ranked in its own queue."""
         self.require(Level.WRITE)
         source = await self.get(engagement_id)
+        await self.lock_rooms(source["room_id"], *(t.get("room_id") for t in targets))
         created = []
         for target in targets:
             data = {
@@ -96,10 +105,11 @@ class OptionDesk(EngagementService):
             )
             created.append(row)
         await self.uow.commit()
-        return [self.visible(r) for r in created]
+        return [await self.behind(r) for r in created]
 
     # -- confirmation -----------------------------------------------------------------------
     async def _siblings(self, engagement: dict[str, Any]) -> list[dict[str, Any]]:
+        """The show's other options, anywhere: confirming one engagement releases them."""
         e = self.table.c
         rows = await self.session.execute(
             select(self.table)
@@ -110,20 +120,29 @@ class OptionDesk(EngagementService):
         )
         return [dict(r) for r in rows.mappings()]
 
-    async def _behind(self, leaving: dict[str, Any], skip: set[int]) -> list[dict[str, Any]]:
-        """Options ranked behind ``leaving`` on its room and period."""
+    async def _competitors(self, engagement: dict[str, Any]) -> list[dict[str, Any]]:
+        """Options of other shows on its dates, in its room or a room linked to it."""
         e = self.table.c
+        rooms = {engagement["room_id"]} | await linked_rooms(self.session, engagement["room_id"])
         rows = await self.session.execute(
             select(self.table)
             .where(
-                e.room_id == leaving["room_id"],
+                e.room_id.in_(sorted(rooms)),
                 e.status == "option",
-                e.option_rank > leaving["option_rank"],
-                e.first_day <= leaving["last_day"],
-                e.last_day >= leaving["first_day"],
-                e.id.not_in(skip),
+                e.show_id != engagement["show_id"],
+                e.first_day <= engagement["last_day"],
+                e.last_day >= engagement["first_day"],
             )
-            .order_by(e.option_rank, e.id)
+            .order_by(e.option_rank, e.first_day, e.id)
+        )
+        return [dict(r) for r in rows.mappings()]
+
+    async def _options_in(self, rooms: set[int]) -> list[dict[str, Any]]:
+        e = self.table.c
+        rows = await self.session.execute(
+            select(e.id, e.room_id, e.first_day, e.last_day, e.option_rank).where(
+                e.room_id.in_(sorted(rooms)), e.status == "option"
+            )
         )
         return [dict(r) for r in rows.mappings()]
 
@@ -138,36 +157,54 @@ class OptionDesk(EngagementService):
         )
         return [dict(r) for r in rows.mappings()]
 
+    async def _locked(self, engagement_id: int, with_siblings: bool = False) -> dict[str, Any]:
+        """The engagement, read after taking its rooms' locks (and its siblings' rooms')."""
+        engagement = await self.get(engagement_id)
+        rooms = {engagement["room_id"]}
+        if with_siblings and engagement["status"] == "option":
+            rooms |= {s["room_id"] for s in await self._siblings(engagement)}
+        await self.lock_rooms(*rooms)
+        engagement = await self.get(engagement_id, for_update=True)
+        if engagement["room_id"] not in rooms:  # moved meanwhile
+            await self.lock_rooms(engagement["room_id"])
+        return engagement
+
+    def _not_an_option(self, engagement: dict[str, Any]) -> Conflict:
+        return Conflict(f"engagement {engagement['id']} is {engagement['status']}, not an option")
+
     async def preview(self, engagement_id: int) -> dict[str, Any]:
-        """What confirming would do: options released, ranks moved up, room conflicts."""
+        """What confirming would do: options released or blocked, ranks moved up, conflicts."""
         self.require(Level.READ)
         engagement = await self.get(engagement_id)
         if engagement["status"] != "option":
-            raise Conflict(f"engagement {engagement_id} is {engagement['status']}, not an option")
+            raise self._not_an_option(engagement)
         siblings = await self._siblings(engagement)
-        leaving = [engagement, *siblings]
-        skip = {row["id"] for row in leaving}
-        promoted: dict[int, dict[str, Any]] = {}
-        for row in leaving:
-            if row["option_rank"] is None:
-                continue
-            for behind in await self._behind(row, skip):
-                entry = promoted.setdefault(
-                    behind["id"],
-                    {
-                        "engagement": self.visible(behind),
-                        "from_rank": behind["option_rank"],
-                        "to_rank": behind["option_rank"],
-                    },
-                )
-                entry["to_rank"] -= 1
+        competitors = await self._competitors(engagement)
+        releasing = get_settings().confirm_competitors == "release"
+        leaving = [engagement, *siblings, *(competitors if releasing else [])]
+        rooms = {row["room_id"] for row in leaving}
+        options = await self._options_in(rooms)
+        after = ranked(options, leaving={row["id"] for row in leaving})
+        by_id = {o["id"]: o for o in options}
+        promoted = [
+            {
+                "engagement": self.visible(await self.get(option_id)),
+                "from_rank": by_id[option_id]["option_rank"],
+                "to_rank": rank,
+            }
+            for option_id, rank in sorted(after.items(), key=lambda item: (item[1], item[0]))
+            if rank < (by_id[option_id]["option_rank"] or 99)
+        ]
         becoming = await self._attached(engagement_id, ("tentative",))
         slots = [Slot.of(a, status="confirmed") for a in becoming]
         conflicts = await conflicts_for(self.session, slots, exclude=[a["id"] for a in becoming])
+        holder = await holds.holder_of(self.session, engagement)
         return {
             "engagement": self.visible(engagement),
-            "released": [self.visible(s) for s in siblings],
-            "promoted": list(promoted.values()),
+            "held_by": holds.public(holder) if holder else None,
+            "released": [self.visible(s) for s in [*siblings, *(competitors if releasing else [])]],
+            "blocked": [] if releasing else [{"engagement": self.visible(c)} for c in competitors],
+            "promoted": promoted,
             "activities_confirmed": len(becoming),
             "conflicts": conflicts,
         }
@@ -175,14 +212,19 @@ class OptionDesk(EngagementService):
     async def confirm(self, engagement_id: int, expected_version: int | None) -> dict[str, Any]:
         """Confirm in one transaction: all of it happens, or (on a room conflict) none of it."""
         self.require(Level.WRITE)
-        engagement = await self.get(engagement_id, for_update=True)
+        engagement = await self._locked(engagement_id, with_siblings=True)
         if engagement["status"] != "option":
-            raise Conflict(f"engagement {engagement_id} is {engagement['status']}, not an option")
+            raise self._not_an_option(engagement)
+        # Who holds the room is the answer that matters, before "your copy is old".
+        holder = await holds.holder_of(self.session, engagement)
+        if holder is not None:
+            raise holds.held(holder)
+        self.check_version(engagement, expected_version)
         siblings = await self._siblings(engagement)
         confirmed = await self.update_row(
             engagement_id,
             {"status": "confirmed", "option_rank": None},
-            expected_version,
+            None,
             action="confirmed",
         )
         activities = ActivityService(self.uow)
@@ -192,37 +234,41 @@ class OptionDesk(EngagementService):
             await service.update_row(
                 activity["id"], {"status": "confirmed"}, None, action="confirmed"
             )
-        for sibling in siblings:
-            await self._leave(sibling, action="released", cause=engagement_id)
-        await self._promote_behind(engagement, {engagement_id, *(s["id"] for s in siblings)})
+        leaving = list(siblings)
+        if get_settings().confirm_competitors == "release":
+            leaving += await self._competitors(engagement)
+        for option in leaving:
+            await self._leave(option, action="released")
+        await self.settle({engagement["room_id"], *(o["room_id"] for o in leaving)})
         await self.uow.commit()
         return self.visible(confirmed)
 
     async def release(self, engagement_id: int, expected_version: int | None) -> dict[str, Any]:
         """Give up an option: it is cancelled (kept in history) and those behind move up."""
         self.require(Level.WRITE)
-        engagement = await self.get(engagement_id, for_update=True)
+        engagement = await self._locked(engagement_id)
         if engagement["status"] != "option":
-            raise Conflict(f"engagement {engagement_id} is {engagement['status']}, not an option")
+            raise self._not_an_option(engagement)
         self.check_version(engagement, expected_version)
-        row = await self._leave(engagement, action="released", cause=None)
+        row = await self._leave(engagement, action="released")
+        await self.settle({engagement["room_id"]})
         await self.uow.commit()
         return self.visible(row)
 
     async def cancel(self, engagement_id: int, expected_version: int | None) -> dict[str, Any]:
-        """Cancel an engagement (confirmed or not): its activities are cancelled with it."""
+        """Cancel an engagement (confirmed or not): its activities are cancelled with it, and
+        the options waiting behind it are no longer blocked."""
         self.require(Level.WRITE)
-        engagement = await self.get(engagement_id, for_update=True)
+        engagement = await self._locked(engagement_id)
         if engagement["status"] == "cancelled":
             raise Conflict(f"engagement {engagement_id} is already cancelled")
         self.check_version(engagement, expected_version)
-        row = await self._leave(engagement, action="cancelled", cause=None)
+        row = await self._leave(engagement, action="cancelled")
+        await self.settle({engagement["room_id"]})
         await self.uow.commit()
         return self.visible(row)
 
-    async def _leave(
-        self, option: dict[str, Any], action: str, cause: int | None
-    ) -> dict[str, Any]:
+    async def _leave(self, option: dict[str, Any], action: str) -> dict[str, Any]:
         row = await self.update_row(
             option["id"], {"status": "cancelled", "option_rank": None}, None, action=action
         )
@@ -233,13 +279,4 @@ class OptionDesk(EngagementService):
             await service.update_row(
                 activity["id"], {"status": "cancelled"}, None, action="cancelled"
             )
-        await self._promote_behind(option, {option["id"]})
         return row
-
-    async def _promote_behind(self, leaving: dict[str, Any], skip: set[int]) -> None:
-        if leaving.get("option_rank") is None:
-            return
-        for behind in await self._behind(leaving, skip):
-            await self.update_row(
-                behind["id"], {"option_rank": behind["option_rank"] - 1}, None, action="promoted"
-            )

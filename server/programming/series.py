@@ -1,7 +1,9 @@
 """Generating the performances of an engagement: days, times, days off, extra dates.
 
-A preview lists what would be created and any room conflict; the commit creates all of them
-or none.
+A preview lists what would be created and any room conflict (bookings, and days a confirmed
+engagement of another show holds the room); the commit creates all of them or none. Asking
+again creates nothing twice: performances that already exist (same engagement, same start)
+are listed as ``existing``, only the missing ones are ``created``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from sqlalchemy import select
 from server.accounts.permissions import Level
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Input
-from server.core.localtime import at
+from server.core.localtime import at, day_of
 from server.planning.bookings import Slot, conflicts_for
+from server.planning.models import Activity
+from server.programming import holds
 from server.programming.engagements import EngagementService
 from server.programming.models import Show
 from server.programming.performances import PerformanceService
@@ -95,29 +99,79 @@ class SeriesPlanner(EngagementService):
             for start in sorted(set(starts))
         ]
 
+    async def _existing(self, engagement_id: int) -> dict[datetime, dict[str, Any]]:
+        """The engagement's performances (not cancelled), by start."""
+        a: Any = Activity.__table__  # type: ignore[attr-defined]
+        rows = await self.session.execute(
+            select(a).where(
+                a.c.engagement_id == engagement_id,
+                a.c.kind == "performance",
+                a.c.status != "cancelled",
+            )
+        )
+        return {row["starts_at"]: dict(row) for row in rows.mappings()}
+
+    async def _held(
+        self, engagement: dict[str, Any], planned: list[dict[str, Any]], indexes: list[int]
+    ) -> list[dict[str, Any]]:
+        """Planned performances on days a confirmed engagement of another show holds."""
+        if not indexes:
+            return []
+        days = {i: day_of(planned[i]["starts_at"]) for i in indexes}
+        holding = await holds.holders(
+            self.session,
+            engagement["room_id"],
+            min(days.values()),
+            max(days.values()),
+            engagement["show_id"],
+            ignoring=[engagement["id"]],
+            limit=50,
+        )
+        return [
+            {"proposal": i, "with": {**holds.public(h), "kind": "engagement"}}
+            for i, day in days.items()
+            for h in holding
+            if h["first_day"] <= day <= h["last_day"]
+        ]
+
     async def generate(self, engagement_id: int, spec: SeriesIn) -> dict[str, Any]:
         self.require(Level.READ if spec.dry_run else Level.WRITE)
+        if not spec.dry_run:  # the room's lock before any row: see engagements.py
+            await self.lock_rooms((await self.get(engagement_id))["room_id"])
         engagement = await self.get(engagement_id, for_update=not spec.dry_run)
         if engagement["status"] == "cancelled":
             raise Conflict(f"engagement {engagement_id} is cancelled")
         planned = await self.plan(engagement, spec)
         if not planned:
             raise Invalid({"weekdays": "no performance falls in this pattern"})
+        existing = await self._existing(engagement_id)
+        service = PerformanceService(self.uow)
+        series = [
+            await service.present(existing[p["starts_at"]]) if p["starts_at"] in existing else p
+            for p in planned
+        ]
+        missing = [i for i, p in enumerate(planned) if p["starts_at"] not in existing]
         slots = [
             Slot(
-                p["room_id"],
-                p["starts_at"],
-                p["ends_at"],
+                planned[i]["room_id"],
+                planned[i]["starts_at"],
+                planned[i]["ends_at"],
                 "performance",
-                p["status"],
+                planned[i]["status"],
                 "",
                 i,
                 engagement_id,
             )
-            for i, p in enumerate(planned)
+            for i in missing
         ]
         conflicts = await conflicts_for(self.session, slots)
-        result: dict[str, Any] = {"performances": planned, "conflicts": conflicts, "created": False}
+        conflicts += await self._held(engagement, planned, missing)
+        result: dict[str, Any] = {
+            "performances": series,
+            "existing": [series[i] for i, p in enumerate(planned) if p["starts_at"] in existing],
+            "created": [],
+            "conflicts": conflicts,
+        }
         if spec.dry_run:
             return result
         if conflicts:
@@ -127,8 +181,9 @@ class SeriesPlanner(EngagementService):
                 conflicts=conflicts,
                 kind="double-booking",
             )
-        service = PerformanceService(self.uow)
-        created = [await service.insert_row(dict(p), action="generated") for p in planned]
+        for i in missing:
+            row = await service.insert_row(dict(planned[i]), action="generated")
+            series[i] = await service.present(row)
         await self.uow.commit()
-        result.update(performances=[await service.present(r) for r in created], created=True)
+        result.update(performances=series, created=[series[i] for i in missing])
         return result

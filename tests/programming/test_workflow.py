@@ -98,7 +98,7 @@ async def test_the_whole_flow(people, season):
     )
     assert r.status_code == 200, r.text
     preview = r.json()
-    assert len(preview["performances"]) == 4 and preview["created"] is False
+    assert len(preview["performances"]) == 4 and preview["created"] == []
     assert (await prog.get("/performances", params={"engagement_id": opt["id"]})).json()[
         "total"
     ] == 0
@@ -159,6 +159,7 @@ async def test_the_whole_flow(people, season):
         {"engagement": plan["promoted"][0]["engagement"], "from_rank": 2, "to_rank": 1}
     ]
     assert plan["promoted"][0]["engagement"]["id"] == rival["id"]
+    assert [b["engagement"]["id"] for b in plan["blocked"]] == [rival["id"]]
     assert plan["activities_confirmed"] == 10
     assert plan["conflicts"] == []  # the get-in ends at 18:00, the hire starts at 19:00
 
@@ -173,7 +174,8 @@ async def test_the_whole_flow(people, season):
     assert r.json()["status"] == "confirmed" and r.json()["option_rank"] is None
     for copy in copies:
         assert (await prog.get(f"/engagements/{copy['id']}")).json()["status"] == "cancelled"
-    assert (await prog.get(f"/engagements/{rival['id']}")).json()["option_rank"] == 1
+    behind = (await prog.get(f"/engagements/{rival['id']}")).json()
+    assert behind["option_rank"] == 1 and behind["blocked_by_id"] == opt["id"]
     statuses = {
         a["status"]
         for a in (await tech.get("/activities", params={"engagement_id": opt["id"]})).json()[
