@@ -21,7 +21,7 @@ from server.core.fields import Id, Input, Name
 from server.core.localtime import at, day_of
 from server.core.records import RecordRead
 from server.planning.activities import ActivityService
-from server.planning.bookings import Slot, conflicts_for
+from server.planning.bookings import Slot, conflicts_for, lock_rooms
 from server.planning.models import Activity, ActivityKind, ActivityTemplate
 from server.programming.models import Engagement, Show
 
@@ -84,8 +84,14 @@ class TechnicalPlanner(ActivityService):
     async def apply(self, engagement_id: int, spec: ApplyIn) -> dict[str, Any]:
         self.require(Level.READ if spec.dry_run else Level.WRITE)
         e: Any = Engagement.__table__  # type: ignore[attr-defined]
+        if not spec.dry_run:
+            # Two applies at once (a double click) queue on the engagement, and the second
+            # finds what the first made; the room's lock comes first, as for every room write.
+            room = select(e.c.room_id).where(e.c.id == engagement_id)
+            await lock_rooms(self.session, [(await self.session.execute(room)).scalar()])
+        query = select(e).where(e.c.id == engagement_id)
         engagement = (
-            (await self.session.execute(select(e).where(e.c.id == engagement_id)))
+            (await self.session.execute(query if spec.dry_run else query.with_for_update()))
             .mappings()
             .first()
         )
@@ -170,12 +176,16 @@ class TechnicalPlanner(ActivityService):
                     )
                 starts, ends = _span(day, template["start_time"], template["end_time"])
                 planned.append({**base, "starts_at": starts, "ends_at": ends})
-        slots = [Slot.of(p, ref=i) for i, p in enumerate(planned)]
+        existing = await self._existing(engagement_id, planned)
+        to_create = [i for i, p in enumerate(planned) if _same(p) not in existing]
+        slots = [Slot.of(planned[i], ref=i) for i in to_create]
         conflicts = await conflicts_for(self.session, slots)
+        shown = [self.visible(existing.get(_same(p), p)) for p in planned]
         result: dict[str, Any] = {
-            "activities": [self.visible(p) for p in planned],
+            "activities": shown,
+            "existing": [a for i, a in enumerate(shown) if i not in to_create],
+            "created": [],
             "conflicts": conflicts,
-            "created": False,
         }
         if spec.dry_run:
             return result
@@ -186,7 +196,33 @@ class TechnicalPlanner(ActivityService):
                 conflicts=conflicts,
                 kind="double-booking",
             )
-        created = [await self.insert_row(dict(p), action="created") for p in planned]
+        for i in to_create:
+            shown[i] = self.visible(await self.insert_row(dict(planned[i]), action="created"))
         await self.uow.commit()
-        result.update(activities=[self.visible(r) for r in created], created=True)
+        result.update(activities=shown, created=[shown[i] for i in to_create])
         return result
+
+    async def _existing(
+        self, engagement_id: int, planned: list[dict[str, Any]]
+    ) -> dict[tuple[Any, ...], dict[str, Any]]:
+        """Activities of the engagement already placed as planned (applying twice adds none)."""
+        a: Any = Activity.__table__  # type: ignore[attr-defined]
+        kinds = sorted({p["kind"] for p in planned})
+        rows = await self.session.execute(
+            select(a).where(
+                a.c.engagement_id == engagement_id,
+                a.c.kind.in_(kinds),
+                a.c.status != "cancelled",
+            )
+        )
+        return {_same(row): dict(row) for row in rows.mappings()}
+
+
+def _same(activity: Any) -> tuple[Any, ...]:
+    """What makes two technical activities the same one: kind, performance, times."""
+    return (
+        activity["kind"],
+        activity.get("performance_id"),
+        activity["starts_at"],
+        activity["ends_at"],
+    )

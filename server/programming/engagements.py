@@ -24,6 +24,7 @@ from server.accounts.permissions import Level, Workspace
 from server.core.entities import EntityService, Filter
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Id, Input, LongText
+from server.core.i18n import _
 from server.core.records import RecordRead, partial_model
 from server.planning.bookings import linked_rooms, lock_rooms
 from server.planning.models import Activity
@@ -279,7 +280,7 @@ class EngagementService(EntityService):
             if holder is not None:
                 return holds.held(holder)
             return Conflict(
-                "the room was being confirmed for another show at the same moment; try again",
+                _("The room was being confirmed for another show at the same moment; try again."),
                 kind="room-held",
             )
         return await super().explain(error, values, current)

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.errors import Conflict
+from server.core.i18n import Message, _
 from server.planning.bookings import lock_keys
 
 HOLDERS_SQL = text(
@@ -109,11 +110,16 @@ async def blocks_to_change(
 
 def held(holder: dict[str, Any]) -> Conflict:
     """The 409 for confirming over a confirmed engagement: it names what holds the room."""
-    return Conflict(
-        f"{holder['room']} is already held by “{holder['show']}” "
-        f"from {holder['first_day'].isoformat()} to {holder['last_day'].isoformat()}",
-        kind="room-held",
-        held_by=public(holder),
+    return Conflict(held_message(holder), kind="room-held", held_by=public(holder))
+
+
+def held_message(holder: dict[str, Any]) -> Message:
+    return _(
+        "{room} is already held by “{show}” from {start} to {end}",
+        room=holder["room"],
+        show=holder["show"],
+        start=holder["first_day"],
+        end=holder["last_day"],
     )
 
 

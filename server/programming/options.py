@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from server.accounts.permissions import Level
 from server.core.errors import Conflict
+from server.core.i18n import _
 from server.planning.activities import ActivityService
 from server.planning.bookings import Slot, conflicts_for, linked_rooms
 from server.planning.models import Activity
@@ -170,7 +171,9 @@ class OptionDesk(EngagementService):
         return engagement
 
     def _not_an_option(self, engagement: dict[str, Any]) -> Conflict:
-        return Conflict(f"engagement {engagement['id']} is {engagement['status']}, not an option")
+        if engagement["status"] == "confirmed":
+            return Conflict(_("This engagement is already confirmed."))
+        return Conflict(_("This engagement is cancelled: it is no longer an option."))
 
     async def preview(self, engagement_id: int) -> dict[str, Any]:
         """What confirming would do: options released or blocked, ranks moved up, conflicts."""
@@ -261,7 +264,7 @@ class OptionDesk(EngagementService):
         self.require(Level.WRITE)
         engagement = await self._locked(engagement_id)
         if engagement["status"] == "cancelled":
-            raise Conflict(f"engagement {engagement_id} is already cancelled")
+            raise Conflict(_("This engagement is already cancelled."))
         self.check_version(engagement, expected_version)
         row = await self._leave(engagement, action="cancelled")
         await self.settle({engagement["room_id"]})

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from server.accounts.permissions import Level
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Input
+from server.core.i18n import _
 from server.core.localtime import at, day_of
 from server.planning.bookings import Slot, conflicts_for
 from server.planning.models import Activity
@@ -176,8 +177,11 @@ class SeriesPlanner(EngagementService):
             return result
         if conflicts:
             raise Conflict(
-                f"{len(conflicts)} performance(s) would collide with the room's bookings; "
-                "nothing was created",
+                _(
+                    "{count} performance(s) would clash with what already holds the room; "
+                    "nothing was created.",
+                    count=len(conflicts),
+                ),
                 conflicts=conflicts,
                 kind="double-booking",
             )
