@@ -22,8 +22,10 @@ from server.accounts.permissions import Principal
 from server.api.auth import AuthMiddleware, forget_principals
 from server.api.changes import changes_router
 from server.api.guards import PUBLIC, permission_guard, undeclared_routes
+from server.api.idempotency import IdempotencyMiddleware
 from server.api.problems import EXCEPTION_HANDLERS
 from server.api.records import record_routers
+from server.core.idempotency import IdempotencyStore
 from server.core.unit_of_work import UnitOfWork, unit_of_work
 from server.db.engine import Database
 from server.settings import Settings, get_settings
@@ -60,6 +62,8 @@ def api_router(extra: list[Any] | None = None) -> Router:
 
     return Router(
         path="/api/v1",
+        # Inside authentication (it needs to know who asks): see server/api/idempotency.py.
+        middleware=[DefineMiddleware(IdempotencyMiddleware)],
         route_handlers=[
             *record_routers(),
             *workflow_routers(),
@@ -94,6 +98,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             embedded, url = start_embedded(settings.data_dir)
             upgrade(url)
         app.state.db = Database(url, pool_size=settings.db_pool_size)
+        app.state.idempotency = IdempotencyStore(url, settings.idempotency_hours)
         app.state.db.listeners.append(_forget_on_account_change)
         from realtime.hub import Hub
 
@@ -113,6 +118,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             for hook in app.state.get("shutdown_hooks", []):
                 await hook(app)
             await app.state.hub.stop()
+            await app.state.idempotency.dispose()
             await app.state.db.dispose()
 
     app = Litestar(

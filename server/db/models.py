@@ -5,9 +5,10 @@ from sqlmodel import SQLModel
 from calendar_bridge.models import CalendarFeed, CalendarObject
 from server.accounts.models import ApiToken, Permission, Team, TeamMember, User, UserSession
 from server.core.changelog import ChangeLogEntry
+from server.core.idempotency import IdempotentRequest
 from server.directory.models import Contact, ContactRole, Organisation, Place
 from server.planning.models import Activity, ActivityKindSetting, ActivityTemplate, RoomBooking
-from server.programming.models import Engagement, Show
+from server.programming.models import Engagement, EngagementHold, Show
 from server.technical.models import (
     Attachment,
     Room,
@@ -31,6 +32,8 @@ __all__ = [
     "Contact",
     "ContactRole",
     "Engagement",
+    "EngagementHold",
+    "IdempotentRequest",
     "Organisation",
     "Permission",
     "Place",

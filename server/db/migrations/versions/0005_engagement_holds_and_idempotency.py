@@ -131,7 +131,7 @@ def upgrade() -> None:
         sa.Column("key_digest", sa.LargeBinary(), nullable=False),
         sa.Column("method", sa.Text(), nullable=False),
         sa.Column("path", sa.Text(), nullable=False),
-        sa.Column("body_digest", sa.LargeBinary(), nullable=False),
+        sa.Column("request_digest", sa.LargeBinary(), nullable=False),
         sa.Column("status", sa.Integer(), nullable=True),
         sa.Column("response", sa.LargeBinary(), nullable=True),
         sa.Column(
