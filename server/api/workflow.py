@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from server.accounts.permissions import Level, Workspace
 from server.api.crud import crud_router, record_response, resolve_version
 from server.api.guards import access
+from server.api.problems import speak_to
 from server.core.changelog import Change
 from server.core.entities import EntityService
 from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied
@@ -193,10 +194,13 @@ async def move_performance(
 @post(
     "/availability",
     opt=PLANNING_READ,
-    summary="Find rooms free for a run of days (with a get-in before)",
+    summary="Periods when rooms are free for a run of days (with a get-in before), options shown",
     status_code=200,
 )
-async def availability(uow: UnitOfWork, data: AvailabilityQuery) -> list[dict[str, Any]]:
+async def availability(
+    request: Request[Any, Any, Any], uow: UnitOfWork, data: AvailabilityQuery
+) -> list[dict[str, Any]]:
+    speak_to(request)  # the labels are read by a person
     return await AvailabilityFinder(uow).find(data)
 
 

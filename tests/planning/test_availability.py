@@ -46,19 +46,76 @@ async def test_rooms_free_for_three_evenings_with_a_get_in_the_day_before(people
     assert r.status_code == 200, r.text
     rooms = r.json()
     assert [room["room_id"] for room in rooms] == [grande["id"]]  # the studio is too small
-    firsts = [run["first_day"] for run in rooms[0]["runs"]]
     # Runs playing on the 10th evening, or needing a get-in on the 16th, are out; a get-in on
-    # the 10th (09:00–18:00) fits before the gala.
-    assert firsts == [
-        "2027-03-11",
-        "2027-03-12",
-        "2027-03-13",
-        "2027-03-14",
-        "2027-03-15",
-        "2027-03-16",
-        "2027-03-18",
+    # the 10th (09:00–18:00) fits before the gala. One period, not every sliding window.
+    assert [(p["first_day"], p["last_day"], p["state"]) for p in rooms[0]["periods"]] == [
+        ("2027-03-11", "2027-03-20", "free")
+    ]
+    assert rooms[0]["periods"][0]["run_starts"] == [
+        {"first_day": "2027-03-11", "last_day": "2027-03-16"},
+        {"first_day": "2027-03-18", "last_day": "2027-03-18"},
     ]
     assert studio["id"] not in [room["room_id"] for room in rooms]
+
+
+async def test_options_are_shown_as_such_and_confirmed_engagements_hold_their_days(people):
+    admin, prog = people["admin"], people["programmation"]
+    venue = await admin.create("/venues", {"name": "Théâtre de la Halle"})
+    grande = await admin.create("/rooms", {"venue_id": venue["id"], "name": "Grande salle"})
+    phedre = await admin.create("/shows", {"title": "Phèdre"})
+    cirque = await admin.create("/shows", {"title": "Cirque Éphémère"})
+    tartuffe = await admin.create("/shows", {"title": "Tartuffe"})
+
+    async def engage(show, first, last, **extra):
+        return await prog.create(
+            "/engagements",
+            {
+                "show_id": show["id"],
+                "room_id": grande["id"],
+                "first_day": first,
+                "last_day": last,
+                **extra,
+            },
+        )
+
+    await engage(phedre, "2027-03-15", "2027-03-17")
+    await engage(cirque, "2027-03-16", "2027-03-18")
+    # Confirmed, no performance generated yet: its days are taken all the same.
+    await engage(tartuffe, "2027-03-22", "2027-03-24", status="confirmed")
+    query = {"from_day": "2027-03-12", "to_day": "2027-03-25"}
+    r = await prog.post("/availability", query, headers={"Accept-Language": "en"})
+    assert r.status_code == 200, r.text
+    periods = r.json()[0]["periods"]
+    assert [(p["first_day"], p["last_day"], p["label"]) for p in periods] == [
+        ("2027-03-12", "2027-03-14", "free"),
+        (
+            "2027-03-15",
+            "2027-03-15",
+            "under option by “Phèdre”, rank 1, from Mon 15 Mar 2027 to Wed 17 Mar 2027",
+        ),
+        (
+            "2027-03-16",
+            "2027-03-17",
+            "under option by “Phèdre”, rank 1, from Mon 15 Mar 2027 to Wed 17 Mar 2027; "
+            "under option by “Cirque Éphémère”, rank 2, from Tue 16 Mar 2027 to Thu 18 Mar 2027",
+        ),
+        (
+            "2027-03-18",
+            "2027-03-18",
+            "under option by “Cirque Éphémère”, rank 2, from Tue 16 Mar 2027 to Thu 18 Mar 2027",
+        ),
+        ("2027-03-19", "2027-03-21", "free"),
+        ("2027-03-25", "2027-03-25", "free"),
+    ]
+    assert [p["state"] for p in periods] == ["free", "option", "option", "option", "free", "free"]
+    assert [(o["show"], o["rank"]) for o in periods[2]["options"]] == [
+        ("Phèdre", 1),
+        ("Cirque Éphémère", 2),
+    ]
+    # In the venue's language by default.
+    french = (await prog.post("/availability", query)).json()[0]["periods"]
+    assert french[0]["label"] == "libre"
+    assert french[1]["label"].startswith("sous option de « Phèdre », 1re option")
 
 
 async def test_linked_rooms_count_as_busy(people):
