@@ -26,10 +26,13 @@ from server.core.errors import Conflict, Invalid
 from server.core.fields import Id, Input, LongText
 from server.core.i18n import _
 from server.core.records import RecordRead, partial_model
+from server.planning.activities import ActivityService
 from server.planning.bookings import linked_rooms, lock_rooms
 from server.planning.models import Activity
 from server.programming import holds
 from server.programming.models import Engagement, EngagementStatus, Show
+from server.programming.performances import PerformanceService
+from server.settings import get_settings
 from server.technical.models import Room
 
 
@@ -81,6 +84,15 @@ class EngagementOut(RecordRead):
     behind: HolderOut | None = Field(
         default=None, description="That engagement (in answers about one engagement)"
     )
+
+
+# What decides who is where: a change to one of these may move other options' ranks or blocks.
+PLACED = frozenset({"status", "room_id", "first_day", "last_day", "show_id", "option_rank"})
+ACTIVE = ("tentative", "confirmed")
+
+
+def _activities() -> Any:
+    return Activity.__table__  # type: ignore[attr-defined]
 
 
 def ranked(
@@ -148,9 +160,8 @@ class EngagementService(EntityService):
             return
         values["option_rank"] = None
         values["blocked_by_id"] = None
-        placed = ("status", "room_id", "first_day", "last_day", "show_id")
         if status == "confirmed" and (
-            current is None or any(values.get(k) != current.get(k) for k in placed)
+            current is None or any(values.get(k) != current.get(k) for k in PLACED)
         ):
             holder = await holds.holder_of(self.session, values, self.ignoring)
             if holder is not None:
@@ -220,10 +231,59 @@ class EngagementService(EntityService):
         )
         options = [dict(r) for r in rows.mappings()]
         before = {o["id"]: o["option_rank"] for o in options}
-        for option_id, rank in sorted(ranked(options, favour=favour).items()):
+        for option_id, rank in sorted(ranked(options, self.ignoring, favour).items()):
             if rank != before[option_id]:
                 action = "promoted" if rank < (before[option_id] or 99) else "reranked"
                 await self.update_row(option_id, {"option_rank": rank}, None, action=action)
+
+    async def competitors(self, engagement: dict[str, Any]) -> list[dict[str, Any]]:
+        """Options of other shows on its dates, in its room or a room linked to it."""
+        e = self.table.c
+        rooms = {engagement["room_id"]} | await linked_rooms(self.session, engagement["room_id"])
+        rows = await self.session.execute(
+            select(self.table)
+            .where(
+                e.room_id.in_(sorted(rooms)),
+                e.status == "option",
+                e.show_id != engagement["show_id"],
+                e.first_day <= engagement["last_day"],
+                e.last_day >= engagement["first_day"],
+            )
+            .order_by(e.option_rank, e.first_day, e.id)
+        )
+        return [dict(r) for r in rows.mappings()]
+
+    async def attached(self, engagement_id: int, statuses: tuple[str, ...]) -> list[dict[str, Any]]:
+        a = _activities().c
+        rows = await self.session.execute(
+            select(_activities())
+            .where(a.engagement_id == engagement_id, a.status.in_(statuses))
+            .order_by(a.starts_at, a.id)
+        )
+        return [dict(r) for r in rows.mappings()]
+
+    async def leave(self, option: dict[str, Any], action: str) -> dict[str, Any]:
+        """Released or cancelled: out of the queue, its activities cancelled with it."""
+        row = await self.update_row(
+            option["id"], {"status": "cancelled", "option_rank": None}, None, action=action
+        )
+        activities = ActivityService(self.uow)
+        performances = PerformanceService(self.uow)
+        for activity in await self.attached(option["id"], ACTIVE):
+            service = performances if activity["kind"] == "performance" else activities
+            await service.update_row(
+                activity["id"], {"status": "cancelled"}, None, action="cancelled"
+            )
+        return row
+
+    async def displace(self, engagement: dict[str, Any]) -> list[dict[str, Any]]:
+        """Just confirmed: if the venue releases competitors, other shows' options are released."""
+        if get_settings().confirm_competitors != "release":
+            return []  # they are blocked behind it by ``settle``
+        released = await self.competitors(engagement)
+        for option in released:
+            await self.leave(option, action="released")
+        return released
 
     async def behind(self, row: dict[str, Any]) -> dict[str, Any]:
         """An engagement as answers about it show it: with what it waits behind, if anything."""
@@ -244,7 +304,11 @@ class EngagementService(EntityService):
         self.guard_confidential({k: v for k, v in data.items() if v is not None})
         await self.lock_rooms(data.get("room_id"))
         row = await self.insert_row(data)
-        await self.settle({row["room_id"]}, favour=row["id"] if data.get("option_rank") else None)
+        released = await self.displace(row) if row["status"] == "confirmed" else []
+        await self.settle(
+            {row["room_id"], *(o["room_id"] for o in released)},
+            favour=row["id"] if data.get("option_rank") else None,
+        )
         await self.uow.commit()
         return await self.present(row)
 
@@ -256,8 +320,9 @@ class EngagementService(EntityService):
         current = await self.get(record_id)
         await self.lock_rooms(current["room_id"], changes.get("room_id"))
         row = await self.update_row(record_id, changes, expected_version)
-        favour = record_id if changes.get("option_rank") is not None else None
-        await self.settle({current["room_id"], row["room_id"]}, favour=favour)
+        if PLACED.intersection(changes):  # a note or a fee changes nobody's place
+            favour = record_id if changes.get("option_rank") is not None else None
+            await self.settle({current["room_id"], row["room_id"]}, favour=favour)
         await self.uow.commit()
         return await self.present(row)
 

@@ -23,18 +23,11 @@ from server.accounts.permissions import Level
 from server.core.errors import Conflict
 from server.core.i18n import _
 from server.planning.activities import ActivityService
-from server.planning.bookings import Slot, conflicts_for, linked_rooms
-from server.planning.models import Activity
+from server.planning.bookings import Slot, conflicts_for
 from server.programming import holds
 from server.programming.engagements import EngagementService, ranked
 from server.programming.performances import PerformanceService
 from server.settings import get_settings
-
-ACTIVE = ("tentative", "confirmed")
-
-
-def _activities() -> Any:
-    return Activity.__table__  # type: ignore[attr-defined]
 
 
 class OptionDesk(EngagementService):
@@ -121,40 +114,12 @@ class OptionDesk(EngagementService):
         )
         return [dict(r) for r in rows.mappings()]
 
-    async def _competitors(self, engagement: dict[str, Any]) -> list[dict[str, Any]]:
-        """Options of other shows on its dates, in its room or a room linked to it."""
-        e = self.table.c
-        rooms = {engagement["room_id"]} | await linked_rooms(self.session, engagement["room_id"])
-        rows = await self.session.execute(
-            select(self.table)
-            .where(
-                e.room_id.in_(sorted(rooms)),
-                e.status == "option",
-                e.show_id != engagement["show_id"],
-                e.first_day <= engagement["last_day"],
-                e.last_day >= engagement["first_day"],
-            )
-            .order_by(e.option_rank, e.first_day, e.id)
-        )
-        return [dict(r) for r in rows.mappings()]
-
     async def _options_in(self, rooms: set[int]) -> list[dict[str, Any]]:
         e = self.table.c
         rows = await self.session.execute(
             select(e.id, e.room_id, e.first_day, e.last_day, e.option_rank).where(
                 e.room_id.in_(sorted(rooms)), e.status == "option"
             )
-        )
-        return [dict(r) for r in rows.mappings()]
-
-    async def _attached(
-        self, engagement_id: int, statuses: tuple[str, ...]
-    ) -> list[dict[str, Any]]:
-        a = _activities().c
-        rows = await self.session.execute(
-            select(_activities())
-            .where(a.engagement_id == engagement_id, a.status.in_(statuses))
-            .order_by(a.starts_at, a.id)
         )
         return [dict(r) for r in rows.mappings()]
 
@@ -182,7 +147,7 @@ class OptionDesk(EngagementService):
         if engagement["status"] != "option":
             raise self._not_an_option(engagement)
         siblings = await self._siblings(engagement)
-        competitors = await self._competitors(engagement)
+        competitors = await self.competitors(engagement)
         releasing = get_settings().confirm_competitors == "release"
         leaving = [engagement, *siblings, *(competitors if releasing else [])]
         rooms = {row["room_id"] for row in leaving}
@@ -198,7 +163,7 @@ class OptionDesk(EngagementService):
             for option_id, rank in sorted(after.items(), key=lambda item: (item[1], item[0]))
             if rank < (by_id[option_id]["option_rank"] or 99)
         ]
-        becoming = await self._attached(engagement_id, ("tentative",))
+        becoming = await self.attached(engagement_id, ("tentative",))
         slots = [Slot.of(a, status="confirmed") for a in becoming]
         conflicts = await conflicts_for(self.session, slots, exclude=[a["id"] for a in becoming])
         holder = await holds.holder_of(self.session, engagement)
@@ -230,18 +195,15 @@ class OptionDesk(EngagementService):
             None,
             action="confirmed",
         )
-        activities = ActivityService(self.uow)
-        performances = PerformanceService(self.uow)
-        for activity in await self._attached(engagement_id, ("tentative",)):
+        activities, performances = ActivityService(self.uow), PerformanceService(self.uow)
+        for activity in await self.attached(engagement_id, ("tentative",)):
             service = performances if activity["kind"] == "performance" else activities
             await service.update_row(
                 activity["id"], {"status": "confirmed"}, None, action="confirmed"
             )
-        leaving = list(siblings)
-        if get_settings().confirm_competitors == "release":
-            leaving += await self._competitors(engagement)
-        for option in leaving:
-            await self._leave(option, action="released")
+        for option in siblings:
+            await self.leave(option, action="released")
+        leaving = [*siblings, *await self.displace(engagement)]
         await self.settle({engagement["room_id"], *(o["room_id"] for o in leaving)})
         await self.uow.commit()
         return self.visible(confirmed)
@@ -253,7 +215,7 @@ class OptionDesk(EngagementService):
         if engagement["status"] != "option":
             raise self._not_an_option(engagement)
         self.check_version(engagement, expected_version)
-        row = await self._leave(engagement, action="released")
+        row = await self.leave(engagement, action="released")
         await self.settle({engagement["room_id"]})
         await self.uow.commit()
         return self.visible(row)
@@ -266,20 +228,7 @@ class OptionDesk(EngagementService):
         if engagement["status"] == "cancelled":
             raise Conflict(_("This engagement is already cancelled."))
         self.check_version(engagement, expected_version)
-        row = await self._leave(engagement, action="cancelled")
+        row = await self.leave(engagement, action="cancelled")
         await self.settle({engagement["room_id"]})
         await self.uow.commit()
         return self.visible(row)
-
-    async def _leave(self, option: dict[str, Any], action: str) -> dict[str, Any]:
-        row = await self.update_row(
-            option["id"], {"status": "cancelled", "option_rank": None}, None, action=action
-        )
-        activities = ActivityService(self.uow)
-        performances = PerformanceService(self.uow)
-        for activity in await self._attached(option["id"], ACTIVE):
-            service = performances if activity["kind"] == "performance" else activities
-            await service.update_row(
-                activity["id"], {"status": "cancelled"}, None, action="cancelled"
-            )
-        return row

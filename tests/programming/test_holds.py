@@ -234,5 +234,14 @@ async def test_a_venue_may_choose_to_release_competitors_instead(releasing_serve
             "/engagements", option(s["Bérénice"], s["grande"], "2027-09-10", "2027-09-10")
         )
         assert r.status_code == 201 and r.json()["behind"]["engagement_id"] == phedre["id"]
+        # An engagement entered as confirmed right away releases them the same way.
+        pencilled = await prog.create(
+            "/engagements", option(s["Cirque Éphémère"], s["studio"], "2027-09-20", "2027-09-21")
+        )
+        await prog.create(
+            "/engagements",
+            option(s["Phèdre"], s["studio"], "2027-09-21", "2027-09-22", status="confirmed"),
+        )
+        assert (await read(prog, pencilled))["status"] == "cancelled"
     finally:
         await prog.close()
