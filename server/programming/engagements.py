@@ -223,18 +223,22 @@ class EngagementService(EntityService):
                 None,
                 action="blocked" if holder is not None else "unblocked",
             )
-        e = self.table.c
-        rows = await self.session.execute(
-            select(e.id, e.room_id, e.first_day, e.last_day, e.option_rank).where(
-                e.room_id.in_(rooms), e.status == "option"
-            )
-        )
-        options = [dict(r) for r in rows.mappings()]
+        options = await self.options_in(set(rooms))
         before = {o["id"]: o["option_rank"] for o in options}
         for option_id, rank in sorted(ranked(options, self.ignoring, favour).items()):
             if rank != before[option_id]:
                 action = "promoted" if rank < (before[option_id] or 99) else "reranked"
                 await self.update_row(option_id, {"option_rank": rank}, None, action=action)
+
+    async def options_in(self, rooms: set[int]) -> list[dict[str, Any]]:
+        """The options of these rooms, as ``ranked`` needs them."""
+        e = self.table.c
+        rows = await self.session.execute(
+            select(e.id, e.room_id, e.first_day, e.last_day, e.option_rank).where(
+                e.room_id.in_(sorted(rooms)), e.status == "option"
+            )
+        )
+        return [dict(r) for r in rows.mappings()]
 
     async def competitors(self, engagement: dict[str, Any]) -> list[dict[str, Any]]:
         """Options of other shows on its dates, in its room or a room linked to it."""

@@ -114,15 +114,6 @@ class OptionDesk(EngagementService):
         )
         return [dict(r) for r in rows.mappings()]
 
-    async def _options_in(self, rooms: set[int]) -> list[dict[str, Any]]:
-        e = self.table.c
-        rows = await self.session.execute(
-            select(e.id, e.room_id, e.first_day, e.last_day, e.option_rank).where(
-                e.room_id.in_(sorted(rooms)), e.status == "option"
-            )
-        )
-        return [dict(r) for r in rows.mappings()]
-
     async def _locked(self, engagement_id: int, with_siblings: bool = False) -> dict[str, Any]:
         """The engagement, read after taking its rooms' locks (and its siblings' rooms')."""
         engagement = await self.get(engagement_id)
@@ -151,7 +142,7 @@ class OptionDesk(EngagementService):
         releasing = get_settings().confirm_competitors == "release"
         leaving = [engagement, *siblings, *(competitors if releasing else [])]
         rooms = {row["room_id"] for row in leaving}
-        options = await self._options_in(rooms)
+        options = await self.options_in(rooms)
         after = ranked(options, leaving={row["id"] for row in leaving})
         by_id = {o["id"]: o for o in options}
         promoted = [
