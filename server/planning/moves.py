@@ -21,6 +21,7 @@ from server.core.localtime import shift_days
 from server.planning.activities import ActivityService, localise
 from server.planning.bookings import Slot, conflicts_for
 from server.planning.models import Activity
+from server.programming import holds
 from server.programming.engagements import EngagementService
 from server.programming.performances import PerformanceService
 from server.technical.models import Room
@@ -158,6 +159,15 @@ class Mover(ActivityService):
             "room_id": spec.room_id or old_room,
         }
         result["engagement"] = {**engagements.visible(engagement), **new_period}
+        if engagement["status"] == "confirmed":  # another show may hold the new dates
+            holder = await holds.holder_of(self.session, {**engagement, **new_period})
+            if holder is not None:
+                result["conflicts"].append(
+                    {
+                        "proposal": "engagement",
+                        "with": {**holds.public(holder), "kind": "engagement"},
+                    }
+                )
         if spec.dry_run:
             return result
         row = await engagements.update_row(

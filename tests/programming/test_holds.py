@@ -245,3 +245,26 @@ async def test_a_venue_may_choose_to_release_competitors_instead(releasing_serve
         assert (await read(prog, pencilled))["status"] == "cancelled"
     finally:
         await prog.close()
+
+
+async def test_moving_a_confirmed_engagement_onto_held_dates_is_previewed_and_refused(
+    people, season
+):
+    prog, s = people["programmation"], season
+    held = await prog.create(
+        "/engagements",
+        option(s["Phèdre"], s["studio"], "2027-10-12", "2027-10-14", status="confirmed"),
+    )
+    mover = await prog.create(
+        "/engagements",
+        option(s["Bérénice"], s["studio"], "2027-10-05", "2027-10-07", status="confirmed"),
+    )
+    path = f"/engagements/{mover['id']}/move"
+    r = await prog.post(path, {"days": 7, "dry_run": True})
+    assert r.status_code == 200, r.text
+    assert [c["with"]["engagement_id"] for c in r.json()["conflicts"]] == [held["id"]]
+    r = await prog.post(
+        path, {"days": 7, "dry_run": False}, headers={"If-Match": f'"v{mover["version"]}"'}
+    )
+    assert r.status_code == 409 and "Phèdre" in r.json()["detail"]
+    assert (await read(prog, mover))["first_day"] == "2027-10-05"
