@@ -103,6 +103,12 @@ async def clean(db: Database) -> AsyncIterator[None]:
         await conn.execute(
             text("INSERT INTO activity_templates SELECT * FROM seed_activity_templates")
         )
+        await conn.execute(  # new templates are numbered after the shipped ones
+            text(
+                "SELECT setval(pg_get_serial_sequence('activity_templates', 'id'), "
+                "(SELECT max(id) FROM activity_templates))"
+            )
+        )
     yield
 
 

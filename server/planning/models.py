@@ -168,9 +168,11 @@ class ActivityTemplate(Record, table=True):
     name: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     kind: str = Field(sa_type=Text)
     anchor: str = Field(sa_type=Text)
-    # before_first / after_last: days before the first (after the last) performance day, and
-    # wall-clock times (an end before the start ends the next day). each_performance:
-    # start_minutes from the performance's start, end_minutes from its end (negative = before).
+    # before_first / after_last: either wall-clock times on the day day_offset days before the
+    # first (after the last) performance day (an end before the start ends the next day), or
+    # start_minutes and end_minutes from the first performance's start (the last one's end),
+    # so a get-out follows a matinée and a late show alike. each_performance: start_minutes
+    # from the performance's start, end_minutes from its end (negative = before).
     day_offset: int = Field(default=0, sa_type=Integer)
     start_time: time | None = Field(default=None, sa_type=Time)
     end_time: time | None = Field(default=None, sa_type=Time)

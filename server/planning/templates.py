@@ -1,12 +1,16 @@
 """Technical activities around an engagement, from reusable templates.
 
 "Get-in the day before, 09:00–18:00", "a service from two hours before each performance until
-half an hour after it": the technical team keeps such templates and applies them to an
-engagement, with a preview and an all-or-nothing commit.
+half an hour after it", "the get-out from a quarter of an hour after the last performance ends,
+for four hours": the technical team keeps such templates and applies them to an engagement,
+with a preview and an all-or-nothing commit. Minutes count from a real performance (its start,
+or its end: start plus the show's length), so one template fits a 16:00 Sunday matinée and a
+late show alike; clock times are for work fixed on the day ("09:00–18:00 the day before").
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -18,7 +22,7 @@ from server.accounts.permissions import Level, Workspace
 from server.core.entities import EntityService, Filter
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Id, Input, Name
-from server.core.localtime import at, day_of
+from server.core.localtime import at, day_of, shift_days
 from server.core.records import RecordRead
 from server.planning.activities import ActivityService
 from server.planning.bookings import Slot, conflicts_for, lock_rooms
@@ -60,9 +64,22 @@ class TemplateService(EntityService):
             if values.get("start_minutes") is None or values.get("end_minutes") is None:
                 message = "needed for a template applied to each performance"
                 raise Invalid({"start_minutes": message, "end_minutes": message})
-        elif values.get("start_time") is None or values.get("end_time") is None:
-            message = "needed for a template before the first or after the last performance"
-            raise Invalid({"start_time": message, "end_time": message})
+        else:
+            _check_around(values)
+
+
+def _check_around(values: Mapping[str, Any]) -> None:
+    """Before the first / after the last: clock times on a day, or minutes from a performance."""
+    clock = values.get("start_time") is not None and values.get("end_time") is not None
+    minutes = values.get("start_minutes") is not None and values.get("end_minutes") is not None
+    if clock == minutes:
+        message = (
+            "give either start_time and end_time (clock times on the day) or start_minutes "
+            "and end_minutes (from the first performance's start, or the last one's end)"
+        )
+        raise Invalid({k: message for k in ("start_time", "end_time", "start_minutes")})
+    if minutes and values["end_minutes"] <= values["start_minutes"]:
+        raise Invalid({"end_minutes": "must be after start_minutes"})
 
 
 class ApplyIn(Input):
@@ -76,6 +93,28 @@ def _span(day: Any, start: time, end: time) -> tuple[datetime, datetime]:
     if ends <= begins:  # 23:00–02:00 ends the next day
         ends = at(day + timedelta(days=1), end)
     return begins, ends
+
+
+def _around(template: Mapping[Any, Any], performances: Sequence[Any]) -> tuple[datetime, datetime]:
+    """When a before-first or after-last template places its activity.
+
+    Minutes count from the first performance's start or from the last one's end, ``day_offset``
+    days earlier or later (same wall-clock time); clock times fall on the first (last)
+    performance's day, moved by ``day_offset``.
+    """
+    first = template["anchor"] == "before_first"
+    days = -template["day_offset"] if first else template["day_offset"]
+    if template["start_time"] is None or template["end_time"] is None:
+        moment = shift_days(
+            performances[0]["starts_at"] if first else max(p["ends_at"] for p in performances),
+            days,
+        )
+        return (
+            moment + timedelta(minutes=template["start_minutes"]),
+            moment + timedelta(minutes=template["end_minutes"]),
+        )
+    day = day_of(performances[0 if first else -1]["starts_at"]) + timedelta(days=days)
+    return _span(day, template["start_time"], template["end_time"])
 
 
 class TechnicalPlanner(ActivityService):
@@ -166,15 +205,7 @@ class TechnicalPlanner(ActivityService):
                         }
                     )
             else:
-                if template["anchor"] == "before_first":
-                    day = day_of(performances[0]["starts_at"]) - timedelta(
-                        days=template["day_offset"]
-                    )
-                else:
-                    day = day_of(performances[-1]["starts_at"]) + timedelta(
-                        days=template["day_offset"]
-                    )
-                starts, ends = _span(day, template["start_time"], template["end_time"])
+                starts, ends = _around(template, performances)
                 planned.append({**base, "starts_at": starts, "ends_at": ends})
         existing = await self._existing(engagement_id, planned)
         to_create = [i for i, p in enumerate(planned) if _same(p) not in existing]
