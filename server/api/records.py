@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
@@ -95,16 +97,32 @@ async def upload_attachment(
 )
 async def download_attachment(uow: UnitOfWork, record_id: int) -> Response[bytes]:
     row, content = await AttachmentService(uow).content(record_id)
-    safe_name = row["filename"].replace('"', "")
     return Response(
         content,
         media_type=row["content_type"],
         headers={
-            "Content-Disposition": f'attachment; filename="{safe_name}"',
+            "Content-Disposition": content_disposition(row["filename"]),
             "X-Content-Type-Options": "nosniff",
             "ETag": f'"{row["sha256"]}"',
         },
     )
+
+
+# Letters NFKD does not reduce to ASCII, for the plain name old clients read.
+_ASCII = str.maketrans({"—": "-", "–": "-", "’": "'", "Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae"})
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266: the file's own name (UTF-8, ``filename*``) and a plain ASCII one beside it.
+
+    Header values are ASCII: a French name ("Plan de feu — Œdipe.pdf") sent as is broke the
+    download.
+    """
+    name = filename.replace('"', "").replace("\\", "")
+    if name.isascii():
+        return f'attachment; filename="{name}"'
+    plain = unicodedata.normalize("NFKD", name.translate(_ASCII)).encode("ascii", "ignore")
+    return f"attachment; filename=\"{plain.decode()}\"; filename*=UTF-8''{quote(name)}"
 
 
 def record_routers() -> list[Router]:

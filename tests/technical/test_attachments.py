@@ -57,6 +57,19 @@ async def test_a_file_goes_in_and_comes_back_the_same(people, sheet):
     assert "data" not in created["after"]
 
 
+async def test_a_file_named_in_french_comes_back_with_its_name(people, sheet):
+    name = "Plan de feu — Œdipe.pdf"  # a dash and a ligature: not Latin-1
+    r = await upload(people["technique"], sheet["id"], name, PDF, "application/pdf")
+    assert r.status_code == 201, r.text
+    download = await people["technique"].get(f"/attachments/{r.json()['id']}/content")
+    assert download.status_code == 200
+    assert download.content == PDF
+    assert download.headers["content-disposition"] == (
+        "attachment; filename=\"Plan de feu - OEdipe.pdf\"; "
+        "filename*=UTF-8''Plan%20de%20feu%20%E2%80%94%20%C5%92dipe.pdf"
+    )
+
+
 async def test_images_are_accepted(admin, sheet):
     r = await upload(admin, sheet["id"], "implantation.png", PNG, "image/png")
     assert r.status_code == 201
