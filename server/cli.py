@@ -125,18 +125,17 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 async def _first_admin(db: Any) -> None:
-    """On a brand-new installation, create the first administrator and say how to sign in."""
-    from server.accounts.defaults import create_user, ensure_default_teams, user_count
-    from server.core.errors import Invalid
+    """Without any administrator (a new installation), create one and say how to sign in.
 
-    await ensure_default_teams(db)
-    if await user_count(db) == 0:  # another process may be doing the same: first one wins
-        email = os.environ.get("SAISON_ADMIN_EMAIL", "admin@saison.local")
-        password = os.environ.get("SAISON_ADMIN_PASSWORD")
-        try:
-            user, password = await create_user(db, email, "Administrateur", password, admin=True)
-        except Invalid:
-            return
+    ``serve --demo`` loads the demo first: its administrator then makes this a no-op.
+    """
+    from server.accounts.defaults import create_first_admin
+
+    created = await create_first_admin(
+        db, get_settings().admin_email, os.environ.get("SAISON_ADMIN_PASSWORD")
+    )
+    if created is not None:
+        user, password = created
         print(
             f"First start: administrator {user['email']} created with password {password} "
             "(change it after signing in)."

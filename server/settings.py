@@ -41,6 +41,7 @@ class Settings:
     confirm_competitors: str = "block"
     # How long an answer to a request with an Idempotency-Key is replayed to its retries.
     idempotency_hours: int = 24
+    admin_email: str = "admin@saison.local"  # the administrator a new installation creates
 
     @property
     def tz(self) -> ZoneInfo:
@@ -64,6 +65,7 @@ class Settings:
             db_pool_size=_int("SAISON_DB_POOL_SIZE", 20),
             confirm_competitors=_choice("SAISON_CONFIRM_COMPETITORS", ("block", "release")),
             idempotency_hours=max(24, _int("SAISON_IDEMPOTENCY_HOURS", 24)),
+            admin_email=os.environ.get("SAISON_ADMIN_EMAIL") or "admin@saison.local",
         )
 
 

@@ -7,11 +7,15 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from server.accounts.models import Team, User
+from server.accounts.models import ApiToken, Team, User
 from server.accounts.permissions import SYSTEM
 from server.accounts.users import PermissionService, TeamService, UserIn, UserService
+from server.core.changelog import ChangeLogEntry
+from server.core.errors import Conflict, Invalid
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
+
+FIRST_ADMIN_NAME = "Administrateur"  # the administrator a new installation creates for itself
 
 # team -> {area: level}; editable afterwards through /api/v1/teams and /api/v1/permissions.
 DEFAULT_TEAMS: dict[str, tuple[str, dict[str, str]]] = {
@@ -77,6 +81,69 @@ async def user_count(db: Database) -> int:
     async with db.sessions() as session:
         u: Any = User.__table__  # type: ignore[attr-defined]
         return int((await session.execute(select(func.count()).select_from(u))).scalar_one())
+
+
+async def admin_count(db: Database) -> int:
+    """Active administrators: an installation needs at least one to manage people."""
+    async with db.sessions() as session:
+        u: Any = User.__table__  # type: ignore[attr-defined]
+        query = select(func.count()).select_from(u).where(u.c.is_admin, u.c.is_active)
+        return int((await session.execute(query)).scalar_one())
+
+
+async def create_first_admin(
+    db: Database, email: str, password: str | None = None
+) -> tuple[dict[str, Any], str] | None:
+    """Create an administrator if there is none yet (the demo brings its own); else None.
+
+    Several processes may start together on a new database: one of them creates it.
+    """
+    await ensure_default_teams(db)
+    if await admin_count(db):
+        return None
+    try:
+        return await create_user(db, email, FIRST_ADMIN_NAME, password, admin=True)
+    except (Invalid, Conflict):
+        return None
+
+
+async def retire_unused_first_admin(db: Database, email: str) -> str | None:
+    """Remove the first administrator if it is the only account and was never used.
+
+    ``saison migrate`` (or a first ``saison serve``) creates an administrator before anyone
+    chose the demo; loading the demo then would leave that unknown account beside the demo's
+    own administrator. Once someone signed in with it, made a token, or other accounts exist,
+    it stays. Returns the removed email.
+    """
+    async with unit_of_work(db, SYSTEM) as uow:
+        u: Any = User.__table__  # type: ignore[attr-defined]
+        users = (await uow.session.execute(select(u))).mappings().all()
+        if len(users) != 1:
+            return None
+        user = users[0]
+        if user["email"] != email.strip().lower() or not user["is_admin"]:
+            return None
+        log: Any = ChangeLogEntry.__table__  # type: ignore[attr-defined]
+        tokens: Any = ApiToken.__table__  # type: ignore[attr-defined]
+        used = await uow.session.execute(
+            select(func.count())
+            .select_from(log)
+            .where(
+                (log.c.actor_id == user["id"])
+                | (
+                    (log.c.entity == "user")
+                    & (log.c.entity_id == user["id"])
+                    & (log.c.action == "auth.signed_in")
+                )
+            )
+        )
+        made = await uow.session.execute(
+            select(func.count()).select_from(tokens).where(tokens.c.user_id == user["id"])
+        )
+        if used.scalar_one() or made.scalar_one():
+            return None
+        await UserService(uow).delete(user["id"], user["version"])
+        return str(user["email"])
 
 
 async def create_user(
