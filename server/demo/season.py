@@ -1,10 +1,9 @@
-"""A realistic demo season (September 2026 to June 2027), loaded through the domain services.
+"""Writes the planned demo season through the domain services, in one transaction.
 
-A new installation can be tried at once (``saison demo``, ``saison serve --demo``). Every row
-goes through its workspace's input schema and service, like anything a person types, so the
-demo has a full change log and respects every rule. The season is one transaction: it is
-loaded whole or not at all, and a second run finds it and adds nothing. ``random.Random(seed)``
-drives every choice, so a seed always gives the same season.
+Every row goes through its workspace's input schema and service, like anything a person types,
+so the demo has a full change log and respects every rule (the database refuses a double
+booking: the planner books what it writes in memory first, with the same rule, rooms linked
+to the Grande salle included).
 """
 
 from __future__ import annotations
@@ -12,254 +11,79 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from pydantic import BaseModel
 from rich.progress import Progress, TaskID
-from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.accounts.defaults import create_user, ensure_default_teams
-from server.accounts.permissions import SYSTEM
 from server.core.entities import EntityService
-from server.core.errors import Invalid
-from server.core.unit_of_work import UnitOfWork, unit_of_work
-from server.db.engine import Database
+from server.core.i18n import format_clock
+from server.core.localtime import at
+from server.core.unit_of_work import UnitOfWork
+from server.demo import documents
+from server.demo.calendar import (
+    FESTIVAL,
+    FESTIVAL_DAYS,
+    FIRST_MEETING,
+    HERITAGE_DAY,
+    PRESENTATIONS,
+    SEASON,
+    SUMMER_BREAK,
+    SUMMER_WORKS,
+    WINTER_BREAK,
+    Planner,
+    Slot,
+    Spec,
+    crew_calls,
+    moment,
+    specs,
+    times,
+    weeks,
+)
+from server.demo.words import (
+    CANCEL_REASONS,
+    CITIES,
+    FIRST,
+    GENRES,
+    GET_OUT_HOURS,
+    HIRES,
+    LAST,
+    LINKS,
+    MAINTENANCE,
+    ORGS,
+    ROLES,
+    ROOMS,
+    SHEETS,
+    STREETS,
+    THEMES,
+)
 from server.directory.contacts import ContactIn, ContactRoleIn, ContactRoleService, ContactService
 from server.directory.organisations import OrganisationIn, OrganisationService
 from server.directory.places import PlaceIn, PlaceService
 from server.planning.activities import ActivityIn, ActivityService, PerformanceIn
 from server.programming.engagements import EngagementIn, EngagementService
-from server.programming.models import Show
 from server.programming.performances import PerformanceService
 from server.programming.shows import ShowIn, ShowService
 from server.technical.rooms import (
     RoomConfigurationIn,
     RoomConfigurationService,
     RoomIn,
+    RoomLinkIn,
+    RoomLinkService,
     RoomService,
 )
-from server.technical.sheets import TechnicalSheetIn, TechnicalSheetService
+from server.technical.sheets import AttachmentService, TechnicalSheetIn, TechnicalSheetService
 from server.technical.venues import VenueIn, VenueService
 
-DEMO_PASSWORD = "saison-demo"
-DEMO_USERS: tuple[tuple[str, str, str | None], ...] = (  # email, name, team (None: admin)
-    ("programmation@demo.saison", "Hélène Marchand", "Programmation"),
-    ("administration@demo.saison", "François Lemaître", "Administration"),
-    ("technique@demo.saison", "Jérôme Caradec", "Technique"),
-    ("rp@demo.saison", "Anaïs Bérard", "Relations publiques"),
-    ("communication@demo.saison", "Zoé Thébault", "Communication"),
-    ("admin@demo.saison", "Clémence Vasseur", None),
+# Kinds that hold their room (as shipped in activity_kinds): the database refuses overlaps.
+BLOCKING = frozenset(
+    {"performance", "get_in", "get_out", "rehearsal", "technical_service", "private_hire"}
 )
-PARIS = ZoneInfo("Europe/Paris")
-SEASON = (date(2026, 9, 14), date(2027, 6, 27))
-CLOSURE = (date(2026, 12, 20), date(2027, 1, 4))
-DEMO_LOCK = 0x5A150D  # serialises concurrent loads, so two starts cannot both load a season
-
-ORGS = {  # kind: names
-    "company": "Compagnie du Hérisson|Compagnie Les Éphémères|Théâtre de l'Écume|Compagnie "
-    "Mélusine|Collectif Pièces Détachées|Compagnie Rêve Général|Ballet du Fleuve|Compagnie "
-    "Étoile Filante|Cirque Hors Piste|Collectif Entre-Deux|Compagnie Sémaphore|Ensemble "
-    "Orphée|Quatuor Andromède|Trio Zéphyr|Compagnie L'Échappée belle|Les Tréteaux de "
-    "l'Aube|Compagnie Pétronille|Cirque Équinoxe|Compagnie À Pas Contés|Compagnie Frênésie",
-    "producer": "Bureau Clémentine Productions|Les Visiteurs du Soir|Scène Émergente "
-    "Production|Arts Vivants Développement|Prodigue Production",
-    "agency": "Agence Tournée Générale|Agence Mélodie Booking|Les Décrocheurs de Lune|Bureau "
-    "d'artistes Étincelle",
-    "partner_venue": "Espace culturel Les Rives",
-}
-ROLES = {
-    "company": "Administratrice de production|Chargé de production|Régisseur général|"
-    "Directrice artistique|Chargée de diffusion",
-    "producer": "Directeur de production|Chargée de production|Administrateur",
-    "agency": "Agent artistique|Chargée de diffusion|Chargé de tournées",
-    "partner_venue": "Directrice|Régisseur général|Chargé des relations publiques",
-}
-FIRST = (
-    "Hélène Léa Chloé Jérôme François Zoé Amélie Benoît Mathéo Inès Noémie Gaël Céline "
-    "Rémi Estelle Loïc Maëlle Joël Aurélie Stéphane Anaïs Cédric Agnès Frédéric Élodie Théo "
-    "Sébastien Clémence Hervé Margaux"
-).split()
-LAST = (
-    "Lefèvre|Bérard|Mercier|Garnier|Fournier|Rousseau|Lemaître|Girard|Chevalier|Dubois|"
-    "Faure|Gauthier|Perrin|Leroy|Moreau|Delacroix|Lécuyer|Thébault|Ménard|Poirier|Brossard|"
-    "Caradec|Le Goff|Chauvière|Hébert|Prévost|Géraud|Vasseur"
-).split("|")
-CITIES = (
-    "69001 Lyon|44000 Nantes|13001 Marseille|59000 Lille|31000 Toulouse|35000 Rennes|"
-    "75011 Paris|33000 Bordeaux|67000 Strasbourg|25000 Besançon|42000 Saint-Étienne|"
-    "30000 Nîmes|63000 Clermont-Ferrand|45000 Orléans"
-).split("|")
-STREETS = [
-    "rue de la République",
-    "avenue Jean-Jaurès",
-    "place du Marché",
-    "rue des Écoles",
-    "boulevard Gambetta",
-    "impasse des Tisserands",
-    "quai de la Fosse",
-    "rue Pasteur",
-]
-TITLES = {
-    "théâtre": "Le Misanthrope|Bérénice|La Cerisaie|Les Fausses Confidences|On ne badine pas "
-    "avec l'amour|Électre|Nos Éclipses|La Légèreté des pierres|Ceux qui restent|Après la pluie, "
-    "l'été|Le Bruit des clés|Une saison à Mézières|Fragments d'un hiver|L'Île aux oiseaux",
-    "danse": "Élan|Sacre(s)|Les Hautes Herbes|Vertiges|Échos|Corps céleste|Marée basse|Ravel",
-    "cirque": "Équilibre précaire|La Chute des anges|Trapèze(s)|Les Voltigeurs|Funambule|"
-    "Cirque à l'envers",
-    "musique": "Debussy, Fauré : quatuors|Nuit cubaine|Chansons d'Édith|Trio Zéphyr en concert|"
-    "Requiem de Fauré|Bal trad' du printemps|Barbara, l'aigle noir|Cordes sensibles|Voix bulgares",
-    "jeune public": "La Forêt qui chante|Plume et Caillou|Le Voyage de Léon|Mange tes ronces !|"
-    "Ô Lune|Les Petits Géants|Une baleine dans la baignoire",
-}
-GENRES = {  # genre: credits lead, duration range, age guidance, pitch
-    "théâtre": (
-        "Mise en scène",
-        (70, 150),
-        "dès 12 ans|dès 14 ans|tout public",
-        "{lead} fait entendre « {title} » avec {n} interprètes : une pièce sur {theme}.",
-    ),
-    "danse": (
-        "Chorégraphie",
-        (50, 80),
-        "dès 8 ans|tout public",
-        "Pièce pour {n} danseurs et danseuses, « {title} » explore {theme}.",
-    ),
-    "cirque": (
-        "Mise en piste",
-        (60, 90),
-        "dès 6 ans|tout public",
-        "Portés, agrès et voltige : {n} circassiens racontent {theme}.",
-    ),
-    "musique": (
-        "Direction musicale",
-        (70, 110),
-        "tout public",
-        "{n} musiciens autour de {theme}, entre répertoire et créations.",
-    ),
-    "jeune public": (
-        "Mise en scène",
-        (35, 55),
-        "dès 3 ans|dès 5 ans|dès 8 ans",
-        "Pour les enfants et leurs parents, à {n} interprètes, sur {theme}.",
-    ),
-}
-THEMES = [
-    "la transmission entre générations",
-    "l'exil et le retour",
-    "la fin d'un monde rural",
-    "l'amitié à l'épreuve du temps",
-    "la mémoire d'une ville ouvrière",
-    "la peur du noir",
-    "le désir et ses détours",
-    "la forêt et ceux qui l'habitent",
-    "les marées et la lune",
-]
-# key: name, capacity, colour, engagements, genres, performance days, fee range, configurations
-ROOMS: dict[str, tuple[str, int, str, int, str, tuple[int, int], tuple[int, int], str]] = {
-    "grande": (
-        "Grande salle",
-        650,
-        "#b03a2e",
-        24,
-        "théâtre|danse|cirque|musique",
-        (2, 4),
-        (6000, 22000),
-        "Frontale, gradin complet:650|Frontale avec fosse:590|Debout:900",
-    ),
-    "gp": (
-        "Salle Gérard-Philipe",
-        220,
-        "#1f618d",
-        20,
-        "théâtre|danse|jeune public",
-        (3, 6),
-        (2500, 7000),
-        "Frontale:220|Bi-frontale:180",
-    ),
-    "studio": (
-        "Studio",
-        80,
-        "#7d3c98",
-        18,
-        "théâtre|jeune public",
-        (4, 7),
-        (1200, 3500),
-        "Frontale:80|Quadri-frontale:64",
-    ),
-    "hall": (
-        "Hall / foyer",
-        150,
-        "#b9770e",
-        10,
-        "musique",
-        (1, 2),
-        (800, 2500),
-        "Cabaret:110|Debout:150",
-    ),
-    "rives": (
-        "Salle des Rives",
-        320,
-        "#117a65",
-        8,
-        "cirque|théâtre|jeune public",
-        (1, 2),
-        (2000, 6000),
-        "Frontale:320",
-    ),
-}
-SHEETS = {
-    "grande": "Cadre 12 m × 8 m, profondeur 11 m, grill à 16 m, 42 porteuses motorisées. "
-    "Console lumière ETC Eos, 96 gradateurs ; façade son L-Acoustics. Quai de déchargement.",
-    "gp": "Plateau 10 m × 9 m, grill fixe à 7,50 m, 24 perches. Console Chamsys, 48 circuits.",
-    "studio": "Boîte noire 9 m × 8 m, grill technique à 6 m, gradin télescopique de 80 places.",
-    "hall": "Petite scène 6 m × 4 m, 12 projecteurs LED, diffusion son Yamaha, 2 retours.",
-    "rives": "Plateau 12 m × 10 m, grill à 9 m. Accès décors par la cour, hauteur 3,80 m.",
-}
-CANCEL_REASONS = [
-    "blessure d'une interprète",
-    "tournée interrompue par la compagnie",
-    "désaccord sur la fiche technique",
-    "création reportée à la saison prochaine",
-]
-HIRES = [
-    "Assemblée générale de la Mutuelle des Artisans",
-    "Gala de l'école de danse Arabesque",
-    "Remise des diplômes de l'IUT",
-    "Séminaire Lumière & Réseaux",
-    "Congrès des sages-femmes du Centre",
-    "Concert de l'Harmonie municipale",
-    "Conférence de l'Université populaire",
-]
-MAINTENANCE = [
-    "Maintenance des porteuses",
-    "Contrôle des agrès et des accroches",
-    "Vérification de la sécurité incendie",
-    "Entretien du gradin et des fauteuils",
-]
-
-
-@dataclass
-class _Spec:
-    title: str
-    genre: str
-    duration: int = 60
-    surtitles: bool = False
-    id: int = 0
-
-
-@dataclass
-class _Slot:
-    room: str
-    show: int
-    get_in: date
-    days: list[date]
-    status: str = "confirmed"
-    rival: int | None = None  # a second show with an option on the same room and days
+EVERYONE = ("programmation", "administration", "technique", "rp", "communication", "admin")
+RIDERS = 9  # shows whose technical sheet carries the company's rider and plans
 
 
 def _slug(value: str) -> str:
@@ -271,77 +95,45 @@ def _phone(rng: random.Random, prefix: str) -> str:
     return prefix + "".join(f" {rng.randint(10, 99)}" for _ in range(4))
 
 
-def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), PARIS)
-
-
 def _weekday(day: date) -> date:
     """The day itself, or the Friday before if it falls on a weekend."""
     return day - timedelta(days=max(0, day.weekday() - 4))
 
 
-def _times(genre: str, day: date) -> list[tuple[int, int, str | None]]:
-    """When a show plays on a day: evenings, Sunday matinées, school performances."""
-    weekday = day.weekday()
-    if genre == "jeune public":
-        if weekday in (1, 3, 4):
-            return [(10, 0, "Séance scolaire"), (14, 30, "Séance scolaire")]
-        return [(10, 0, "Séance scolaire"), (15, 0, None)] if weekday == 2 else [(15, 0, None)]
-    return [(15, 0, None)] if weekday == 6 else [(20, 0, None)]
+def _long_date(day: date) -> str:
+    return format_date(day, "d MMMM y", locale="fr")
 
 
-class _Season:
+def _meal_after(end: datetime) -> str:
+    """The note of a service followed by the meal hour ("Pause repas de 18 h 00 à 19 h 00.")."""
+    back = end + timedelta(hours=1)
+    return f"Pause repas de {format_clock(end.time(), 'fr')} à {format_clock(back.time(), 'fr')}."
+
+
+class Season:
     """Plans the season from the seed, then writes it through the services in one transaction."""
 
-    def __init__(self, uow: UnitOfWork, rng: random.Random, teams: dict[str, int]) -> None:
-        self.uow, self.rng, self.teams = uow, rng, teams
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        rng: random.Random,
+        teams: dict[str, int],
+        people: dict[str, int],
+        today: date,
+    ) -> None:
+        self.uow, self.rng, self.teams, self.people = uow, rng, teams, people
         self.counts: Counter[str] = Counter()
         self.rooms: dict[str, int] = {}
         self.orgs: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        # Confirmed intervals per room: the planned exclusion constraint must never fire.
-        self.booked: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-        self.busy: dict[str, set[date]] = defaultdict(set)  # days an engagement holds a room
-        self.specs = [_Spec(t, g) for g, ts in TITLES.items() for t in ts.split("|")]
-        self.slots = self.plan()
+        # What each room (and each link between rooms) holds, by whom: the database's rule.
+        self.booked: dict[str, list[tuple[datetime, datetime, int]]] = defaultdict(list)
+        self.holders = 0  # activities outside engagements hold their room alone
+        self.specs: list[Spec] = specs()
+        self.planner = Planner(rng, self.specs)
+        self.slots = self.planner.plan()
+        self.planner.expiries(self.slots, today)
 
-    def plan(self) -> list[_Slot]:
-        """Each room's engagements through the season, then which are options or cancelled."""
-        rng, slots, uses = self.rng, list[_Slot](), Counter[int]()
-        for key, (_n, _c, _colour, count, genres, (low, high), _f, _cf) in ROOMS.items():
-            pool = [i for i, spec in enumerate(self.specs) if spec.genre in genres.split("|")]
-            span = (SEASON[1] - SEASON[0]).days // count
-            cursor = SEASON[0] + timedelta(days=rng.randrange(4))
-            for _ in range(count):
-                if cursor <= CLOSURE[1] and cursor + timedelta(days=9) >= CLOSURE[0]:
-                    cursor = CLOSURE[1] + timedelta(days=1)
-                show = min(pool, key=lambda i: (uses[i], rng.random()))
-                young = self.specs[show].genre == "jeune public"
-                wanted = rng.randint(2, 4) if young else rng.randint(low, high)
-                days = [cursor + timedelta(days=n) for n in range(1, 2 * wanted + 2)]
-                days = [d for d in days if d.weekday() != 0][:wanted]  # Monday is the day off
-                if days[-1] > SEASON[1]:
-                    break
-                uses[show] += 1
-                slots.append(_Slot(key, show, cursor, days))
-                held = (days[-1] - cursor).days + 2  # the get-out runs past midnight
-                self.busy[key].update(cursor + timedelta(days=n) for n in range(held))
-                cursor = max(
-                    days[-1] + timedelta(days=2), cursor + timedelta(days=span + rng.randint(-2, 2))
-                )
-        for slot in rng.sample([s for s in slots if s.get_in >= date(2027, 1, 15)], 11):
-            slot.status = "option"  # spring is not settled yet
-        for slot in rng.sample([s for s in slots if s.status == "option"], 4):
-            slot.rival = rng.choice(
-                [
-                    i
-                    for i, s in enumerate(self.specs)
-                    if s.genre in ROOMS[slot.room][4] and i != slot.show
-                ]
-            )
-        for slot in rng.sample([s for s in slots if s.status == "confirmed"], 4):
-            slot.status = "cancelled"
-        return sorted(slots, key=lambda s: (s.get_in, s.room))
-
+    # -- writing ----------------------------------------------------------------------------
     async def add(
         self, service: type[EntityService], schema: type[BaseModel], data: dict[str, Any]
     ) -> dict[str, Any]:
@@ -351,11 +143,18 @@ class _Season:
         self.counts[service.entity] += 1
         return row
 
-    def book(self, room_id: int | None, start: datetime, end: datetime) -> bool:
-        if room_id is not None:
-            if any(s < end and start < e for s, e in self.booked[room_id]):
+    def holder(self) -> int:
+        self.holders -= 1
+        return self.holders
+
+    def book(self, room: str, start: datetime, end: datetime, holder: int) -> bool:
+        """Hold the room (and its links) unless someone else holds it then."""
+        keys = [f"room:{room}"] + [f"link:{a}-{b}" for a, b in LINKS if room in (a, b)]
+        for key in keys:
+            if any(s < end and start < e and h != holder for s, e, h in self.booked[key]):
                 return False
-            self.booked[room_id].append((start, end))
+        for key in keys:
+            self.booked[key].append((start, end, holder))
         return True
 
     async def activity(
@@ -365,28 +164,36 @@ class _Season:
         room: str | None,
         start: datetime,
         end: datetime,
-        team: str = "Technique",
+        team: str | None = "Technique",
+        *,
+        assignees: tuple[str, ...] = (),
+        notes: str | None = None,
+        holder: int | None = None,
         **links: Any,
     ) -> bool:
-        """A confirmed activity, only if its room is free then (else skipped)."""
-        room_id = self.rooms[room] if room else None
-        if not self.book(room_id, start, end):
-            return False
+        """A confirmed activity; one that would take a room someone holds is skipped."""
+        if kind in BLOCKING and room is not None:
+            owner = holder if holder is not None else links.get("engagement_id") or self.holder()
+            if not self.book(room, start, end, owner):
+                return False
         await self.add(
             ActivityService,
             ActivityIn,
             {
                 "kind": kind,
                 "title": title,
-                "room_id": room_id,
+                "room_id": self.rooms[room] if room else None,
                 "starts_at": start,
                 "ends_at": end,
-                "team_id": self.teams[team],
+                "team_id": self.teams[team] if team else None,
+                "assignee_ids": [self.people[p] for p in assignees],
+                "notes": notes,
                 **links,
             },
         )
         return True
 
+    # -- the directory, the venues, the shows -------------------------------------------------
     async def directory(self) -> None:
         rng = self.rng
         for kind, names in ORGS.items():
@@ -489,6 +296,12 @@ class _Season:
                 TechnicalSheetIn,
                 {"room_id": room["id"], "title": f"Fiche technique — {name}", "notes": SHEETS[key]},
             )
+        for (one, other), reason in LINKS.items():
+            await self.add(
+                RoomLinkService,
+                RoomLinkIn,
+                {"room_id": self.rooms[one], "other_room_id": self.rooms[other], "reason": reason},
+            )
 
     async def shows(self) -> None:
         rng, companies = self.rng, self.orgs["company"]
@@ -496,7 +309,9 @@ class _Season:
         for i, spec in enumerate(self.specs):
             (lead, durations, ages, pitch), crew = GENRES[spec.genre], rng.sample(people, 6)
             spec.duration = rng.randrange(*durations, 5)
-            spec.surtitles = spec.title in ("La Cerisaie", "Voix bulgares")
+            if spec.title == "Bal trad' du printemps":
+                spec.duration = 180  # a ball lasts the evening
+            spec.surtitles = spec.title in ("La Cerisaie", "Voix bulgares", "Oncle Vania")
             spec.id = (
                 await self.add(
                     ShowService,
@@ -521,9 +336,80 @@ class _Season:
                 )
             )["id"]
 
-    async def engagement(self, slot: _Slot, show: int, status: str) -> None:
+    async def riders(self) -> None:
+        """The riders and plans companies send: on the technical sheets of shows coming soon."""
+        rng, companies = self.rng, self.orgs["company"]
+        confirmed = [s for s in self.slots if s.status == "confirmed" and s.room != "hall"]
+        chosen: list[Slot] = []
+        for slot in sorted(confirmed, key=lambda s: (not s.pinned, s.get_in)):
+            if len(chosen) < RIDERS and all(c.show != slot.show for c in chosen):
+                chosen.append(slot)
+        limit = 20 * 1024 * 1024
+        for n, slot in enumerate(chosen):
+            spec = self.specs[slot.show]
+            company = companies[slot.show % len(companies)]["name"]
+            room = ROOMS[slot.room][0]
+            sheet = await self.add(
+                TechnicalSheetService,
+                TechnicalSheetIn,
+                {
+                    "show_id": spec.id,
+                    "title": f"Fiche technique — {spec.title}",
+                    "notes": f"Reçue avec le contrat. Adaptée à la {room} : plan de feu validé "
+                    "par le régisseur général du lieu."
+                    if slot.room in ("grande", "gp")
+                    else f"Reçue avec le contrat ; à adapter à la {room}.",
+                },
+            )
+            files = [
+                (
+                    f"Fiche technique — {spec.title}.pdf",
+                    documents.rider(
+                        spec.title,
+                        company,
+                        spec.genre,
+                        spec.duration,
+                        rng.randint(2, 4),
+                        rng.randint(2, 9),
+                    ),
+                ),
+                (f"Plan de feu — {spec.title}.pdf", documents.lighting_plan(spec.title, company)),
+            ]
+            if n % 2 == 0:
+                plan = documents.stage_plan(spec.title, company)
+                files.append((f"Plan d'implantation — {spec.title}.pdf", plan))
+            for filename, data in files:
+                await AttachmentService(self.uow).add_file(
+                    sheet["id"], filename, "application/pdf", data, limit
+                )
+                self.counts["attachment"] += 1
+
+    # -- engagements ------------------------------------------------------------------------
+    def contract_state(self, slot: Slot, status: str) -> str:
+        """Where the performance contract stands, as the administration writes it down."""
+        if status == "option":
+            return "État du contrat : à établir à la confirmation de l'option."
+        if status == "cancelled":
+            return (
+                "État du contrat : résilié d'un commun accord, indemnité selon la clause "
+                "d'annulation."
+            )
+        rng, first = self.rng, slot.days[0]
+        signed = first - timedelta(days=rng.randint(45, 120))
+        sent = first - timedelta(days=rng.randint(30, 60))
+        draw = rng.random()
+        if first < date(2027, 1, 1) or (first < date(2027, 4, 1) and draw < 0.7) or draw < 0.4:
+            return f"État du contrat : signé par les deux parties le {_long_date(signed)}."
+        if draw < 0.8:
+            return (
+                f"État du contrat : envoyé à la compagnie le {_long_date(sent)}, retour signé "
+                "attendu avec les attestations sociales."
+            )
+        return "État du contrat : en cours de rédaction à l'administration."
+
+    async def engagement(self, slot: Slot, show: int, status: str) -> None:
         rng, spec, room_id = self.rng, self.specs[show], self.rooms[slot.room]
-        plan = [(d, h, m, note) for d in slot.days for h, m, note in _times(spec.genre, d)]
+        plan = [(d, clock, note) for d in slot.days for clock, note in times(spec, slot.room, d)]
         fee = rng.randrange(*ROOMS[slot.room][6], 50)
         amount = f"{fee:,}".replace(",", "\u202f")
         terms = rng.choice(
@@ -534,6 +420,8 @@ class _Season:
                 " partage de recette 70/30 au-delà.",
             ]
         )
+        rival = show != slot.show
+        notes = [slot.note] if slot.note and not rival else []
         data: dict[str, Any] = {
             "show_id": spec.id,
             "room_id": room_id,
@@ -541,114 +429,268 @@ class _Season:
             "status": status,
             "last_day": slot.days[-1],
             "fee": Decimal(fee * len(plan)),
-            "contract_terms": terms,
+            "contract_terms": f"{self.contract_state(slot, status)}\n{terms}",
         }
         if status == "option":
-            data["notes"] = (
-                "Option posée en comité de programmation."
-                if show == slot.show
-                else "Deuxième option : la salle est déjà pré-réservée sur ces dates."
+            notes.append(
+                "Deuxième option : la salle est déjà pré-réservée sur ces dates."
+                if rival
+                else "Option posée en comité de programmation."
             )
-            if rng.random() < 0.6:
-                data["option_expires_on"] = slot.get_in - timedelta(days=rng.randint(45, 90))
+            data["option_expires_on"] = slot.rival_expires if rival else slot.expires
         elif status == "cancelled":
-            data["notes"] = f"Annulé : {rng.choice(CANCEL_REASONS)}."
+            notes.append(f"Annulé : {rng.choice(CANCEL_REASONS)}.")
+        data["notes"] = " ".join(notes) or None
         engagement = await self.add(EngagementService, EngagementIn, data)
         self.counts[f"engagement.{status}"] += 1
         links = {"engagement_id": engagement["id"], "show_id": spec.id}
-        public = [i for i, p in enumerate(plan) if p[3] is None] or [0]
+        if status == "option":
+            await self.option_call(spec, data["option_expires_on"], links)
+        public = [i for i, p in enumerate(plan) if p[2] is None] or [0]
         special = {
             "audio_description": "Audiodescription",
             "sign_language": "Adaptée en LSF",
             "relaxed": "Représentation relax",
         }
         chosen = {rng.choice(public): flag for flag in special if rng.random() < 0.25}
-        firsts: dict[date, tuple[datetime, int]] = {}
-        ends: list[datetime] = []
-        for i, (day, hour, minute, note) in enumerate(plan):
-            start = _at(day, hour, minute)
+        played: dict[date, list[tuple[datetime, datetime, int]]] = defaultdict(list)
+        last_end: datetime | None = None
+        for i, (day, clock, note) in enumerate(plan):
+            start = at(day, clock)
             end = start + timedelta(minutes=spec.duration)
-            if status == "confirmed" and not self.book(room_id, start, end):
-                continue
+            confirmed = status == "confirmed"
+            if confirmed and not self.book(slot.room, start, end, engagement["id"]):
+                continue  # the planner keeps rooms free: never happens, but never double-book
             perf: dict[str, Any] = {
                 "engagement_id": engagement["id"],
                 "starts_at": start,
                 "ends_at": end,
                 "surtitles": spec.surtitles,
             }
-            notes = [note] if note else []
+            texts = [note] if note else []
             if i in chosen:
                 perf[chosen[i]] = True
-                notes.append(special[chosen[i]])
-            if notes:
-                perf["notes"] = " · ".join(notes)
+                texts.append(special[chosen[i]])
+            if texts:
+                perf["notes"] = " · ".join(texts)
             if status != "option":
                 perf["ticketing_ref"] = f"PL2627-{self.counts['performance'] + 1:04d}"
             row = await self.add(PerformanceService, PerformanceIn, perf)
-            firsts.setdefault(day, (start, row["id"]))
-            ends.append(end)
+            played[day].append((start, end, row["id"]))
+            last_end = end
+            if not confirmed:
+                continue
+            if note:  # school groups are met at the door by public relations
+                await self.activity(
+                    "mediation",
+                    f"Accueil des classes — {spec.title}",
+                    None,
+                    start - timedelta(minutes=30),
+                    start,
+                    "Relations publiques",
+                    performance_id=row["id"],
+                    **links,
+                )
             talk = end + timedelta(minutes=10)
-            if (
-                status == "confirmed"
-                and hour >= 20
-                and rng.random() < 0.2
-                and await self.activity(
+            if clock >= time(19) and rng.random() < 0.2:
+                await self.activity(
                     "mediation",
                     f"Bord de plateau — {spec.title}",
                     slot.room,
                     talk,
                     talk + timedelta(minutes=30),
                     "Relations publiques",
+                    assignees=("rp",),
                     performance_id=row["id"],
                     **links,
                 )
-            ):
-                ends.append(talk + timedelta(minutes=30))
-        if status != "confirmed" or not ends:
+                last_end = talk + timedelta(minutes=30)
+        if status == "confirmed" and played and last_end is not None:
+            await self.technical(slot, spec, engagement["id"], played, last_end, links)
+
+    async def option_call(self, spec: Spec, expires: date | None, links: dict[str, Any]) -> None:
+        """The programmer calls the company before its option lapses."""
+        if expires is None:
             return
-        title, room, get_in = spec.title, slot.room, slot.get_in
+        day = _weekday(expires - timedelta(days=2))
         await self.activity(
-            "get_in", f"Montage — {title}", room, _at(get_in, 9), _at(get_in, 17), **links
+            "meeting",
+            f"Point option avec la compagnie — {spec.title}",
+            None,
+            moment(day, 11),
+            moment(day, 11, 30),
+            "Programmation",
+            notes=f"L'option expire le {_long_date(expires)} : confirmer, prolonger ou lever.",
+            **links,
         )
-        await self.activity(
-            "rehearsal", f"Raccords — {title}", room, _at(get_in, 18), _at(get_in, 21, 30), **links
-        )
-        for day, (first, perf_id) in firsts.items():
+
+    async def technical(
+        self,
+        slot: Slot,
+        spec: Spec,
+        engagement_id: int,
+        played: dict[date, list[tuple[datetime, datetime, int]]],
+        last_end: datetime,
+        links: dict[str, Any],
+    ) -> None:
+        """Get-in, the crew's four-hour services around every performance, the get-out."""
+        rng, title, room = self.rng, spec.title, slot.room
+        crew = ("technique",) if room in ("grande", "rives") else ()
+        first_perf = played[slot.days[0]][0][2]
+        tech = {"assignees": crew, "holder": engagement_id, **links}
+        before = [slot.get_in + timedelta(days=n) for n in range((slot.days[0] - slot.get_in).days)]
+        for n, day in enumerate(before):
+            final = n == len(before) - 1
+            plan = [
+                ("get_in", "Montage", 9, 13),
+                ("get_in", "Montage", 14, 18),
+                ("rehearsal", "Réglages et raccords" if final else "Réglages lumière", 19, 23),
+            ]
+            if len(before) == 2 and final:
+                plan = [
+                    ("rehearsal", "Réglages lumière", 9, 13),
+                    ("rehearsal", "Raccords son et lumière", 14, 18),
+                    ("rehearsal", "Répétition générale", 19, 23),
+                ]
+            for kind, label, first_hour, last_hour in plan:
+                await self.activity(
+                    kind,
+                    f"{label} — {title}",
+                    room,
+                    moment(day, first_hour),
+                    moment(day, last_hour),
+                    notes=_meal_after(moment(day, last_hour)) if last_hour < 23 else None,
+                    **tech,
+                )
+        if not before:  # a same-day get-in, in the morning before the evening's services
+            day = slot.days[0]
             await self.activity(
-                "technical_service",
-                f"Service de plateau — {title}",
+                "get_in",
+                f"Montage — {title}",
                 room,
-                max(first - timedelta(hours=3), _at(day, 8)),
-                first - timedelta(minutes=30),
-                performance_id=perf_id,
+                moment(day, 9),
+                moment(day, 13),
+                notes=_meal_after(moment(day, 13)),
+                **tech,
+            )
+        if before:
+            welcome = moment(before[0], 9)
+            await self.activity(
+                "meeting",
+                f"Accueil de la compagnie — {title}",
+                None,
+                welcome,
+                welcome + timedelta(hours=1),
+                "Administration",
+                notes="Clés des loges, fiche d'accueil, feuilles de route, attestations sociales.",
                 **links,
             )
-        out = max(ends) + timedelta(minutes=15)
+            if room in ("grande", "gp"):
+                evening = moment(before[-1], 20)
+                await self.activity(
+                    "other",
+                    f"Photos de presse — {title}",
+                    room,
+                    evening,
+                    evening + timedelta(hours=1),
+                    "Communication",
+                    assignees=("communication",),
+                    notes="Pendant le filage : photographe accrédité, sans flash.",
+                    **links,
+                )
+        for _day, shows in sorted(played.items()):
+            calls = crew_calls([(start, end) for start, end, _id in shows])
+            for k, (begin, end) in enumerate(calls):
+                covered = [pid for start, stop, pid in shows if begin <= start and stop <= end]
+                upcoming = [pid for start, _stop, pid in shows if start >= begin]
+                label = "Service de jeu" if covered else "Service de préparation"
+                await self.activity(
+                    "technical_service",
+                    f"{label} — {title}",
+                    room,
+                    begin,
+                    end,
+                    notes=_meal_after(end) if k < len(calls) - 1 else None,
+                    performance_id=(covered or upcoming or [shows[-1][2]])[0],
+                    **tech,
+                )
+        out = last_end + timedelta(minutes=15)
         await self.activity(
-            "get_out", f"Démontage — {title}", room, out, out + timedelta(hours=3), **links
+            "get_out",
+            f"Démontage — {title}",
+            room,
+            out,
+            out + timedelta(hours=GET_OUT_HOURS[room]),
+            notes="À l'issue de la dernière représentation ; chargement du camion au quai.",
+            **tech,
         )
+        if room in ("grande", "gp"):
+            curtain = played[slot.days[0]][-1][1] + timedelta(minutes=15)
+            await self.activity(
+                "other",
+                f"Verre de première — {title}",
+                None,
+                curtain,
+                curtain + timedelta(minutes=45),
+                "Programmation",
+                assignees=("programmation", "admin"),
+                notes="Au foyer, avec l'équipe artistique et les partenaires.",
+                performance_id=first_perf,
+                **links,
+            )
+        if room in ("grande", "gp") and rng.random() < 0.4:
+            opening = played[slot.days[0]][-1][0]
+            await self.activity(
+                "other",
+                f"Soirée presse — {title}",
+                None,
+                opening - timedelta(minutes=45),
+                opening,
+                "Communication",
+                assignees=("communication",),
+                notes="Accueil des journalistes au foyer, dossiers de presse, invitations.",
+                performance_id=first_perf,
+                **links,
+            )
         if rng.random() < 0.3:
-            day = _weekday(get_in - timedelta(days=rng.randint(14, 28)))
+            day = _weekday(slot.get_in - timedelta(days=rng.randint(14, 28)))
             await self.activity(
                 "meeting",
                 f"Réunion technique — {title}",
                 None,
-                _at(day, 10),
-                _at(day, 11, 30),
+                moment(day, 10),
+                moment(day, 11, 30),
+                assignees=("technique",),
+                notes="Avec le régisseur général de la compagnie, en visio : fiche technique, "
+                "planning des services, besoins en personnel.",
+                **links,
+            )
+        if room in ("grande", "gp") and rng.random() < 0.3:
+            day = _weekday(slot.get_in - timedelta(days=rng.randint(3, 9)))
+            await self.activity(
+                "meeting",
+                f"Interview radio — {title}",
+                None,
+                moment(day, 11),
+                moment(day, 11, 45),
+                "Communication",
+                notes="Avec la metteuse en scène ou le chorégraphe, en direct du studio.",
                 **links,
             )
         if spec.genre == "jeune public":
-            day = _weekday(get_in - timedelta(days=rng.randint(7, 12)))
+            day = _weekday(slot.get_in - timedelta(days=rng.randint(7, 12)))
             await self.activity(
                 "mediation",
                 f"Atelier en classe — {title}",
                 None,
-                _at(day, 9, 30),
-                _at(day, 11, 30),
+                moment(day, 9, 30),
+                moment(day, 11, 30),
                 "Relations publiques",
+                assignees=("rp",),
                 **links,
             )
 
+    # -- the life of the house ----------------------------------------------------------------
     async def free_day(
         self,
         kind: str,
@@ -659,42 +701,232 @@ class _Season:
         weekdays: str = "01234",
         team: str = "Technique",
     ) -> None:
-        """The activity on the first day from ``day`` its room has no engagement and is free."""
+        """The activity on the first day from ``day`` its room (and linked rooms) are free."""
         for _ in range(40):
             if (
                 str(day.weekday()) in weekdays
-                and day not in self.busy[room]
-                and not CLOSURE[0] <= day <= CLOSURE[1]
+                and self.planner.free(room, [day])
                 and await self.activity(
-                    kind, title, room, _at(day, hours[0]), _at(day, hours[1]), team
+                    kind, title, room, moment(day, hours[0]), moment(day, hours[1]), team
                 )
             ):
-                self.busy[room].add(day)
+                self.planner.hold(room, [day])
                 return
             day += timedelta(days=1)
 
-    async def house(self) -> None:
-        """What keeps a theatre busy between shows: meetings, upkeep, hires, visits."""
-        rng = self.rng
-        for week in range(0, 43, 2):
-            monday = date(2026, 9, 7) + timedelta(weeks=week)
-            if not CLOSURE[0] <= monday <= CLOSURE[1]:
+    async def meetings(self) -> None:
+        """The house's regular meetings, week after week."""
+        # Recurring activities do not exist yet: the weekly production meeting is one plain
+        # activity per week, assigned to every department's head.
+        for monday in weeks(FIRST_MEETING, SUMMER_WORKS[0]):
+            await self.activity(
+                "meeting",
+                "Réunion de production",
+                None,
+                moment(monday, 14),
+                moment(monday, 15, 30),
+                None,
+                assignees=EVERYONE,
+                notes="La semaine à venir : accueils, services, publics, presse.",
+            )
+        partners = self.orgs["agency"] + self.orgs["producer"] + self.orgs["company"]
+        for monday in weeks(FIRST_MEETING, SEASON[1]):
+            tuesday = monday + timedelta(days=1)
+            await self.activity(
+                "meeting",
+                "Réunion de direction",
+                None,
+                moment(tuesday, 9, 30),
+                moment(tuesday, 11),
+                None,
+                assignees=("programmation", "administration", "admin"),
+                notes="Budget, contrats en cours, ressources humaines, saison suivante.",
+            )
+            day = monday + timedelta(days=self.rng.choice((2, 3)))
+            who = self.rng.choice(partners)["name"]
+            await self.activity(
+                "meeting",
+                f"Rendez-vous — {who}",
+                None,
+                moment(day, 11),
+                moment(day, 12),
+                "Programmation",
+                notes="Projets de création et de tournée pour la saison 2027-2028.",
+            )
+        for n, monday in enumerate(weeks(FIRST_MEETING, SEASON[1])):
+            if n % 2 == 0:
                 await self.activity(
                     "meeting",
                     "Réunion de l'équipe technique",
                     None,
-                    _at(monday, 10),
-                    _at(monday, 11, 30),
+                    moment(monday, 10),
+                    moment(monday, 11, 30),
+                    assignees=("technique",),
                 )
-        for key in ("grande", "gp", "studio", "hall"):
-            for day in (CLOSURE[0] + timedelta(days=n) for n in (1, 2, 3)):
+        for month in range(9, 19):  # the first Thursday of each month
+            first = date(2026 + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+            thursday = first + timedelta(days=(3 - first.weekday()) % 7)
+            await self.activity(
+                "meeting",
+                "Comité de programmation",
+                None,
+                moment(thursday, 14),
+                moment(thursday, 17),
+                "Programmation",
+                assignees=("programmation", "admin"),
+                notes="Spectacles vus, options à poser ou à lever, saison suivante.",
+            )
+            wednesday = first + timedelta(days=(2 - first.weekday()) % 7)
+            await self.activity(
+                "other",
+                "Bouclage de la lettre d'information",
+                None,
+                moment(wednesday, 14),
+                moment(wednesday, 16),
+                "Communication",
+            )
+        for day in (date(2026, 10, 15), date(2027, 1, 21), date(2027, 3, 18), date(2027, 6, 10)):
+            await self.activity(
+                "meeting",
+                "Conseil d'administration de l'association",
+                None,
+                moment(day, 18),
+                moment(day, 20),
+                "Administration",
+                assignees=("administration", "admin"),
+            )
+
+    async def occasions(self) -> None:
+        """The season's landmarks: presentations, heritage days, press, safety, festival."""
+        for day in PRESENTATIONS:
+            holder = self.holder()
+            label = "2026-2027" if day.year == 2026 else "2027-2028"
+            start, end = moment(day, 19), moment(day, 21)
+            await self.activity(
+                "other",
+                f"Présentation de la saison {label}",
+                "grande",
+                start,
+                end,
+                "Communication",
+                assignees=EVERYONE,
+                notes="Ouverte au public, suivie d'un verre au foyer.",
+            )
+            for begin, stop in crew_calls([(start, end)]):
+                await self.activity(
+                    "technical_service",
+                    f"Service — présentation de la saison {label}",
+                    "grande",
+                    begin,
+                    stop,
+                    assignees=("technique",),
+                    holder=holder,
+                )
+        for opens, closes in ((10, 12), (14, 18)):
+            await self.activity(
+                "mediation",
+                "Journées du patrimoine : visites guidées du théâtre",
+                "grande",
+                moment(HERITAGE_DAY, opens),
+                moment(HERITAGE_DAY, closes),
+                "Relations publiques",
+                assignees=("rp",),
+                notes="Départ toutes les 30 minutes depuis le hall, plateau et cintres.",
+            )
+        press = [
+            (date(2026, 9, 10), "Conférence de presse — saison 2026-2027"),
+            (date(2027, 4, 27), f"Conférence de presse — {FESTIVAL}"),
+        ]
+        for day, title in press:
+            await self.activity(
+                "other",
+                title,
+                None,
+                moment(day, 11),
+                moment(day, 12, 30),
+                "Communication",
+                assignees=("communication", "programmation", "admin"),
+            )
+        await self.activity(
+            "other",
+            "Bouclage de la brochure de la saison 2027-2028",
+            None,
+            moment(date(2027, 5, 12), 10),
+            moment(date(2027, 5, 12), 12),
+            "Communication",
+            assignees=("communication", "programmation"),
+        )
+        await self.activity(
+            "mediation",
+            "Rencontre avec les enseignants — séances scolaires",
+            None,
+            moment(date(2026, 9, 23), 14),
+            moment(date(2026, 9, 23), 16, 30),
+            "Relations publiques",
+            assignees=("rp",),
+            notes="Présentation des séances scolaires et des ateliers ; inscriptions des classes.",
+        )
+        await self.activity(
+            "meeting",
+            "Commission de sécurité",
+            None,
+            moment(date(2026, 10, 13), 9, 30),
+            moment(date(2026, 10, 13), 12),
+            "Administration",
+            assignees=("administration", "technique", "admin"),
+            notes="Visite périodique : registre de sécurité, désenfumage, issues de secours.",
+        )
+        monday = FESTIVAL_DAYS[0] - timedelta(days=1)
+        await self.activity(
+            "meeting",
+            f"Réunion de coordination — {FESTIVAL}",
+            None,
+            moment(monday, 10),
+            moment(monday, 12),
+            "Programmation",
+            assignees=EVERYONE,
+            notes="Navettes vers Les Rives, accueil des compagnies, bénévoles, billetterie.",
+        )
+
+    async def house(self) -> None:
+        """What keeps a theatre busy between shows: upkeep, hires, visits, closures."""
+        rng = self.rng
+        own = ("grande", "gp", "studio", "hall")
+        for key in own:
+            for day in (WINTER_BREAK[0] + timedelta(days=n) for n in (0, 1, 2)):
                 await self.activity(
                     "maintenance",
                     f"Maintenance annuelle — {ROOMS[key][0]}",
                     key,
-                    _at(day, 9),
-                    _at(day, 17),
+                    moment(day, 9),
+                    moment(day, 17),
                 )
+            await self.activity(
+                "other",
+                "Fermeture du théâtre — fêtes de fin d'année",
+                key,
+                moment(date(2026, 12, 24), 0),
+                moment(WINTER_BREAK[1] + timedelta(days=1), 0),
+                None,
+            )
+            await self.activity(
+                "maintenance",
+                f"Travaux d'été — {ROOMS[key][0]}",
+                key,
+                moment(SUMMER_WORKS[0], 9),
+                moment(SUMMER_WORKS[1], 17),
+                notes="Révision des porteuses et des équipements scéniques, contrôles "
+                "réglementaires, peinture du plateau.",
+            )
+            await self.activity(
+                "other",
+                "Fermeture estivale",
+                key,
+                moment(SUMMER_BREAK[0], 0),
+                moment(SUMMER_BREAK[1] + timedelta(days=1), 0),
+                None,
+                notes="Réouverture des bureaux le 23 août ; billetterie en ligne ouverte.",
+            )
             for start in (date(2026, 10, 5), date(2027, 3, 1)):
                 await self.free_day(
                     "maintenance",
@@ -706,8 +938,8 @@ class _Season:
         for hire in HIRES:
             room, day = rng.choice(["grande", "hall"]), SEASON[0] + timedelta(rng.randrange(260))
             await self.free_day("private_hire", f"Location — {hire}", room, day, (9, 18))
-        for month in (10, 11, 12, 13, 14, 15, 16, 17, 18):
-            first = date(2026 + month // 13, (month - 1) % 12 + 1, 1)
+        for month in range(10, 19):
+            first = date(2026 + (month - 1) // 12, (month - 1) % 12 + 1, 1)
             await self.free_day(
                 "mediation",
                 "Visite guidée du théâtre",
@@ -723,63 +955,20 @@ class _Season:
             ("Annuaire", self.directory),
             ("Lieux et salles", self.venues),
             ("Spectacles", self.shows),
+            ("Fiches techniques des compagnies", self.riders),
+            ("Rendez-vous de la saison", self.occasions),
         ]
         for label, step in steps:
             bar.update(task, description=label)
             await step()
             bar.advance(task)
-        bar.update(task, description="Engagements, représentations et activités")
+        bar.update(task, description="Exploitations, représentations et services")
         for slot in self.slots:
             await self.engagement(slot, slot.show, slot.status)
             if slot.rival is not None:
                 await self.engagement(slot, slot.rival, "option")
             bar.advance(task)
         bar.update(task, description="Vie de la maison")
+        await self.meetings()
         await self.house()
         bar.advance(task)
-
-
-async def _has_season(session: AsyncSession, replace: bool) -> str | None:
-    shows: Any = Show.__table__  # type: ignore[attr-defined]
-    if not (await session.execute(select(func.count()).select_from(shows))).scalar_one():
-        return None
-    if replace:
-        raise ValueError("the database already has a season; use a fresh data directory")
-    return "The database already has a season (demo already loaded); nothing was added."
-
-
-async def load_demo(
-    db: Database, seed: int = 1, replace: bool = False, progress: bool = True
-) -> str:
-    """Load the demo season unless the database already has shows; return a summary."""
-    async with db.sessions() as session:
-        if (already := await _has_season(session, replace)) is not None:
-            return already
-    teams = await ensure_default_teams(db)
-    for email, name, team in DEMO_USERS:
-        try:
-            await create_user(
-                db, email, name, DEMO_PASSWORD, admin=team is None, teams=[team] if team else []
-            )
-        except Invalid:
-            pass  # kept from an earlier load that did not finish
-    async with unit_of_work(db, SYSTEM) as uow:
-        await uow.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEMO_LOCK})
-        if (already := await _has_season(uow.session, replace)) is not None:
-            return already
-        season = _Season(uow, random.Random(seed), teams)
-        with Progress(disable=not progress) as bar:
-            task = bar.add_task("Saison de démonstration", total=len(season.slots) + 4)
-            await season.load(bar, task)
-            bar.update(task, description="Enregistrement")
-            await uow.commit()
-    c = season.counts
-    accounts = ", ".join(f"{email} ({team or 'administrateur'})" for email, _n, team in DEMO_USERS)
-    return (
-        f"Demo season 2026–2027 loaded: Théâtre du Pont-Levant ({c['room'] - 1} rooms) and a "
-        f"partner venue, {c['organisation']} organisations, {c['contact']} contacts, "
-        f"{c['show']} shows, {c['engagement']} engagements ({c['engagement.option']} options, "
-        f"{c['engagement.cancelled']} cancelled), {c['performance']} performances and "
-        f"{c['activity']} other activities. Sign in as {accounts} with the password "
-        f"{DEMO_PASSWORD}."
-    )

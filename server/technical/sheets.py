@@ -94,6 +94,14 @@ class AttachmentService(EntityService):
         self, sheet_id: int, filename: str, content_type: str, data: bytes, max_bytes: int
     ) -> dict[str, Any]:
         """Store a file after checking its size, its declared type and its first bytes."""
+        row = await self.add_file(sheet_id, filename, content_type, data, max_bytes)
+        await self.uow.commit()
+        return row
+
+    async def add_file(
+        self, sheet_id: int, filename: str, content_type: str, data: bytes, max_bytes: int
+    ) -> dict[str, Any]:
+        """``upload`` within the caller's transaction (the demo season is one transaction)."""
         self.require(Level.WRITE)
         name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
         content_type = content_type.split(";")[0].strip().lower()
@@ -124,7 +132,6 @@ class AttachmentService(EntityService):
             }
         )
         row.pop("data", None)
-        await self.uow.commit()
         return row
 
     async def content(self, record_id: int) -> tuple[dict[str, Any], bytes]:
