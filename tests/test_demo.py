@@ -32,6 +32,7 @@ from server.settings import Settings, get_settings
 
 PARIS = ZoneInfo("Europe/Paris")
 TYPICAL_WEEK = date(2027, 3, 8)  # a Monday in March, nothing special about it
+LAST_OPTIONS = date(2027, 5, 1)  # after that, the season's options are too near to lapse "soon"
 
 
 async def scalar(db: Database, sql: str, **params: Any) -> Any:
@@ -222,7 +223,7 @@ async def test_demo_season_is_rich_true_to_the_trade_and_loaded_once(db: Databas
            AND EXISTS (SELECT 1 FROM engagements b WHERE b.id <> a.id AND b.status = 'option'
                        AND b.room_id = a.room_id AND b.first_day = a.first_day)""",
     )
-    assert soon >= 1
+    assert soon >= 1 or date.today() > LAST_OPTIONS  # options count from the day of loading
     assigned = await scalar(
         db,
         """
@@ -261,8 +262,13 @@ WEEK_QUERY = """<?xml version="1.0" encoding="utf-8"?>
 </c:calendar-query>"""
 
 
-async def test_every_demo_account_has_a_working_week(db: Database, server_url: str) -> None:
-    await load_demo(db, progress=False)
+async def test_what_each_account_sees_over_http_and_caldav(db: Database, server_url: str) -> None:
+    await load_demo(db, progress=False)  # (one load for both: each load costs about 2 s)
+    await every_account_has_a_working_week(db, server_url)
+    await linked_rooms_options_and_riders(server_url)
+
+
+async def every_account_has_a_working_week(db: Database, server_url: str) -> None:
     start = datetime.combine(TYPICAL_WEEK, time(0), PARIS)
     utc = "%Y%m%dT%H%M%SZ"
     body = WEEK_QUERY.format(
@@ -314,9 +320,8 @@ async def test_every_demo_account_has_a_working_week(db: Database, server_url: s
                 assert found, f"{email} has nothing in the week of {monday}"
 
 
-async def test_linked_rooms_options_and_riders_over_the_api(db: Database, server_url: str) -> None:
-    await load_demo(db, progress=False)
-    async with httpx.AsyncClient(base_url=server_url + "", timeout=30) as http:
+async def linked_rooms_options_and_riders(server_url: str) -> None:
+    async with httpx.AsyncClient(base_url=server_url, timeout=30) as http:
         await sign_in(http, "technique@demo.saison")
         api = "/api/v1"
         rooms = {r["name"]: r for r in (await http.get(f"{api}/rooms")).json()["items"]}
@@ -375,7 +380,7 @@ async def test_linked_rooms_options_and_riders_over_the_api(db: Database, server
                 params={k: option[k] for k in ("room_id", "first_day", "last_day")},
             )
             rivals.append(len(competing.json()))
-        assert max(rivals) >= 2
+        assert max(rivals, default=0) >= 2 or date.today() > LAST_OPTIONS
 
 
 async def test_one_administrator_and_the_venues_time_zone(db: Database) -> None:

@@ -241,14 +241,17 @@ class Planner:
         free = [s for s in slots if not s.pinned]
         for slot in rng.sample([s for s in free if s.get_in >= date(2027, 1, 15)], 11):
             slot.status = "option"
-        for slot in rng.sample([s for s in free if s.status == "option"], 4):
+        options = [s for s in free if s.status == "option"]  # by get-in: the last one competes
+        used = Counter(s.show for s in slots)
+        for slot in [*rng.sample(options[:-1], 3), options[-1]]:
             genres = ROOMS[slot.room][4].split("|")
             rivals = [
                 i
                 for i, s in enumerate(self.specs)
                 if s.genre in genres and i != slot.show and s.title not in PINNED_TITLES
             ]
-            slot.rival = rng.choice(rivals)
+            slot.rival = min(rivals, key=lambda i: (used[i], rng.random()))  # a new face
+            used[slot.rival] += 1
         for slot in rng.sample([s for s in free if s.status == "confirmed"], 4):
             slot.status = "cancelled"
 
@@ -256,16 +259,17 @@ class Planner:
         """Options lapse in the coming weeks, counted from the day the demo is loaded, so the
         list of options expiring soon is never empty: the first competing option lapses in
         five days. Never later than three weeks before the get-in."""
-        rng = self.rng
-        competing = sorted((s for s in slots if s.rival is not None), key=lambda s: s.get_in)
+        rng, soon = self.rng, today + timedelta(days=5)
         for slot in (s for s in slots if s.status == "option"):
             latest = slot.get_in - timedelta(days=21)
             slot.expires = min(today + timedelta(days=rng.randint(10, 75)), latest)
             if slot.rival is not None:
                 slot.rival_expires = min(slot.expires + timedelta(days=14), latest)
-        if competing:
-            soon = competing[0]
-            soon.expires = min(today + timedelta(days=5), soon.get_in - timedelta(days=21))
+        competing = [
+            s for s in slots if s.rival is not None and s.get_in - timedelta(days=21) >= soon
+        ]
+        if competing:  # none once the season's last options are past (from mid-May 2027)
+            min(competing, key=lambda s: s.get_in).expires = soon
 
 
 PINNED_TITLES = frozenset(p.title for p in PINNED)

@@ -742,6 +742,17 @@ class Season:
                 assignees=("programmation", "administration", "admin"),
                 notes="Budget, contrats en cours, ressources humaines, saison suivante.",
             )
+            thursday = monday + timedelta(days=3)
+            await self.activity(
+                "meeting",
+                "Réunion publics et communication",
+                None,
+                moment(thursday, 10),
+                moment(thursday, 11),
+                None,
+                assignees=("rp", "communication"),
+                notes="Groupes et scolaires, accessibilité, presse, réseaux, lettre d'information.",
+            )
             day = monday + timedelta(days=self.rng.choice((2, 3)))
             who = self.rng.choice(partners)["name"]
             await self.activity(

@@ -65,7 +65,7 @@ async def test_a_file_named_in_french_comes_back_with_its_name(people, sheet):
     assert download.status_code == 200
     assert download.content == PDF
     assert download.headers["content-disposition"] == (
-        "attachment; filename=\"Plan de feu - OEdipe.pdf\"; "
+        'attachment; filename="Plan de feu - OEdipe.pdf"; '
         "filename*=UTF-8''Plan%20de%20feu%20%E2%80%94%20%C5%92dipe.pdf"
     )
 
