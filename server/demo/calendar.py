@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from server.core.localtime import at
@@ -68,6 +68,7 @@ PINNED = (
     Pinned("gp", "Les Hautes Herbes", date(2027, 5, 28), 2, FESTIVAL_NOTE),
     Pinned("rives", "Les Voltigeurs", date(2027, 5, 29), 2, FESTIVAL_NOTE),
 )
+PINNED_TITLES = frozenset(p.title for p in PINNED)
 # Shows with their own length (a ball lasts the evening).
 DURATIONS = {"Bal trad' du printemps": 180}
 
@@ -95,7 +96,6 @@ class Slot:
     rival: int | None = None  # a second show with an option on the same room and days
     expires: date | None = None  # when this option lapses
     rival_expires: date | None = None
-    engagement_ids: list[int] = field(default_factory=list)
 
 
 def in_break(day: date) -> bool:
@@ -270,9 +270,6 @@ class Planner:
         ]
         if competing:  # none once the season's last options are past (from mid-May 2027)
             min(competing, key=lambda s: s.get_in).expires = soon
-
-
-PINNED_TITLES = frozenset(p.title for p in PINNED)
 
 
 def specs() -> list[Spec]:

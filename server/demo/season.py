@@ -25,6 +25,7 @@ from server.core.localtime import at
 from server.core.unit_of_work import UnitOfWork
 from server.demo import documents
 from server.demo.calendar import (
+    DURATIONS,
     FESTIVAL,
     FESTIVAL_DAYS,
     FIRST_MEETING,
@@ -308,9 +309,7 @@ class Season:
         people = [f"{f} {n}" for f in FIRST for n in LAST]
         for i, spec in enumerate(self.specs):
             (lead, durations, ages, pitch), crew = GENRES[spec.genre], rng.sample(people, 6)
-            spec.duration = rng.randrange(*durations, 5)
-            if spec.title == "Bal trad' du printemps":
-                spec.duration = 180  # a ball lasts the evening
+            spec.duration = DURATIONS.get(spec.title, rng.randrange(*durations, 5))
             spec.surtitles = spec.title in ("La Cerisaie", "Voix bulgares", "Oncle Vania")
             spec.id = (
                 await self.add(
