@@ -77,6 +77,12 @@ async def levels_of(session: AsyncSession, user_id: int) -> dict[Workspace, Leve
 async def principal_for(
     session: AsyncSession, user_id: int, *, via: str, scopes: dict[str, str] | None = None
 ) -> Principal | None:
+    """Who ``user_id`` is right now, for a session or a token.
+
+    A token without scopes (``{}``, what the README's ``POST /auth/tokens`` makes) acts with
+    its owner's levels as they are at each request: a team lost is lost by the token too.
+    Scopes only narrow: an area a scoped token does not name is closed to it.
+    """
     u = t(User)
     user = (await session.execute(select(u).where(u.c.id == user_id))).mappings().first()
     if user is None or not user["is_active"]:
@@ -85,7 +91,7 @@ async def principal_for(
         levels = {area: Level.MANAGE for area in ALL_AREAS}
     else:
         levels = await levels_of(session, user_id)
-    if scopes is not None:  # a token never grants more than its owner has
+    if scopes:  # a scoped token narrows its owner's levels, never widens them
         levels = {
             area: min(level, Level.parse(scopes.get(area.value, "none")))
             for area, level in levels.items()
@@ -99,7 +105,7 @@ async def principal_for(
         name=user["name"],
         email=user["email"],
         levels=levels,
-        is_admin=bool(user["is_admin"]) and scopes is None,
+        is_admin=bool(user["is_admin"]) and not scopes,
         via=via,
         team_ids=team_ids,
     )

@@ -53,7 +53,11 @@ class TokenIn(Input):
     name: Name
     kind: Literal["api", "app_password"] = "api"
     scopes: dict[str, Literal["none", "read", "write", "manage"]] = Field(
-        default_factory=dict, description="Level per workspace, e.g. {'programming': 'read'}"
+        default_factory=dict,
+        description=(
+            "Leave out (or {}) for a token acting with your own levels, as they change; a level "
+            "per workspace narrows it, e.g. {'planning': 'read'} (workspaces not named: none)"
+        ),
     )
 
 

@@ -203,3 +203,32 @@ async def test_every_token_secret_is_recognised(db, server_url, people):
             assert (await api.get("/organisations")).status_code == 200, secret
         finally:
             await api.close()
+
+
+async def test_a_token_made_as_the_readme_says_acts_with_its_owners_levels(
+    session_of, server_url, season, admin
+):
+    """No scopes: the owner's own levels, resolved at each request (not copied at creation)."""
+    me = await session_of("programmation")
+    r = await me.post("/auth/tokens", json={"name": "Script billetterie"})
+    assert r.status_code == 201, r.text
+    token = r.json()
+    assert token["scopes"] == {}
+    api = bearer(server_url, token["secret"])
+    try:
+        # It reads and writes what its owner does, fees included.
+        engagement = await api.get(f"/engagements/{season['engagement']['id']}")
+        assert engagement.status_code == 200 and engagement.json()["fee"] == "8500.00"
+        assert (await api.get("/organisations")).status_code == 200
+        assert (await api.post("/shows", {"title": "Créé par un script"})).status_code == 201
+        # The owner leaves the Programmation team: the token loses it at once.
+        owner = (await me.get("/auth/me")).json()
+        user = (await admin.get(f"/users/{owner['user_id']}")).json()
+        r = await admin.patch(f"/users/{user['id']}", {"team_ids": []}, version=user["version"])
+        assert r.status_code == 200, r.text
+        assert (await api.get("/shows")).status_code == 403
+        assert (await api.post("/shows", {"title": "Plus le droit"})).status_code == 403
+        assert (await api.get(f"/engagements/{season['engagement']['id']}")).status_code == 403
+    finally:
+        await api.close()
+

@@ -67,3 +67,41 @@ async def test_basic_credentials_elsewhere_are_a_clean_401(dav_for, server_url):
     r = await app.http.get("/api/v1/activities")
     assert r.status_code == 401
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_an_app_password_made_as_the_readme_says_syncs_and_writes(
+    server_url, people, stage, admin
+):
+    """Exactly the README: sign in, ``POST /api/v1/auth/tokens`` with ``{"name": "iPhone",
+    "kind": "app_password"}`` (no scopes), then a calendar app with email + that password."""
+    import caldav
+
+    from tests.calendar_bridge.test_writes import vevent
+    from tests.factories import PASSWORD
+
+    email = "technique@test.saison"
+    async with httpx.AsyncClient(base_url=server_url + "/api/v1") as browser:
+        signed = await browser.post("/auth/sign-in", json={"email": email, "password": PASSWORD})
+        assert signed.status_code == 200
+        browser.headers["X-CSRF-Token"] = signed.json()["csrf_token"]
+        made = await browser.post("/auth/tokens", json={"name": "iPhone", "kind": "app_password"})
+        assert made.status_code == 201, made.text
+        secret = made.json()["secret"]
+
+    phone = caldav.DAVClient(url=server_url + "/dav/", username=email, password=secret)
+    calendars = {str(c.url).rstrip("/").rsplit("/", 1)[-1]: c for c in phone.principal().calendars()}
+    room = f"room-{stage['room']['id']}"
+    assert {"mine", "performances", room} <= set(calendars)
+
+    # A first sync gets every event of the room; an incremental one gets what changed since.
+    synced = calendars[room].objects_by_sync_token(load_objects=True)
+    titles = {str(o.icalendar_component["SUMMARY"]) for o in synced}
+    assert "Phèdre" in titles
+    calendars[room].save_event(
+        vevent("IPHONE-1@example.org", "Réglages lumière", "20261112T080000Z", "20261112T110000Z")
+    )
+    made_here = (await admin.get("/activities", params={"q": "Réglages lumière"})).json()["items"]
+    assert [a["room_id"] for a in made_here] == [stage["room"]["id"]]
+    updated, deleted = synced.sync()
+    assert [str(o.icalendar_component["SUMMARY"]) for o in updated] == ["Réglages lumière"]
+    assert not deleted
