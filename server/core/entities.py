@@ -329,11 +329,23 @@ class EntityService:
         )
         return row
 
+    def require_to_change(self, changes: Mapping[str, Any]) -> None:
+        """Write access to the workspace, except for a change of confidential fields alone.
+
+        Fees and contract terms belong to the contracts level: someone who writes contracts
+        and reads the workspace (the Administration team) may change them, and only them.
+        """
+        touched = set(changes) - {"version"}
+        if touched and touched <= self.confidential:
+            self.require(Level.READ)
+        else:
+            self.require(Level.WRITE)
+        self.guard_confidential(changes)
+
     async def update(
         self, record_id: int, changes: dict[str, Any], expected_version: int | None
     ) -> dict[str, Any]:
-        self.require(Level.WRITE)
-        self.guard_confidential(changes)
+        self.require_to_change(changes)
         row = await self.update_row(record_id, changes, expected_version)
         await self.uow.commit()
         return await self.present(row)

@@ -170,3 +170,50 @@ async def test_no_route_fails_on_the_server_whoever_calls(people, world, documen
         elif r.status_code >= 400 and not is_problem(r):
             wrong.append(f"{method} {path}: {r.status_code} without problem details")
     assert not wrong, "\n".join(wrong)
+
+
+# PATCH /engagements/{id} by role: (fee and contract terms, notes, fee with notes); and whether
+# the engagement they read shows its fee. The Administration team reads programming and writes
+# contracts (README): it changes fees and contract terms, nothing else of the engagement.
+ENGAGEMENT_PATCHES = {
+    "admin": (200, 200, 200, True),
+    "programmation": (200, 200, 200, True),
+    "administration": (200, 403, 403, True),
+    "technique": (403, 403, 403, False),
+    "rp": (403, 403, 403, False),
+    "communication": (403, 403, 403, False),
+    "nobody": (403, 403, 403, None),
+}
+
+
+@pytest.mark.parametrize("role", list(ENGAGEMENT_PATCHES))
+async def test_fees_are_changed_by_those_who_write_contracts(people, season, admin, role):
+    fees, notes, both, sees_fee = ENGAGEMENT_PATCHES[role]
+    client, path = people[role], f"/engagements/{season['engagement']['id']}"
+
+    async def version() -> int:
+        return int((await admin.get(path)).json()["version"])
+
+    r = await client.patch(
+        path, {"fee": "9100.00", "contract_terms": "Avenant n° 1"}, version=await version()
+    )
+    assert r.status_code == fees, r.text
+    if fees == 200:
+        assert r.json()["fee"] == "9100.00" and r.json()["contract_terms"] == "Avenant n° 1"
+    r = await client.patch(path, {"notes": "Accueil à 14 h"}, version=await version())
+    assert r.status_code == notes, r.text
+    r = await client.patch(path, {"fee": "1.00", "notes": "X"}, version=await version())
+    assert r.status_code == both, r.text
+    # Administration may not change the show's title either (programming write).
+    title = await client.patch(
+        f"/shows/{season['show']['id']}", {"title": "Autre titre"}, version=1
+    )
+    assert title.status_code == (200 if notes == 200 else 403)
+    read = await client.get(path)
+    if sees_fee is None:
+        assert read.status_code == 403
+    else:
+        assert read.status_code == 200 and ("fee" in read.json()) is sees_fee
+    for response in (r, read):
+        if response.status_code >= 400:
+            assert is_problem(response)

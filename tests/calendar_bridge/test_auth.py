@@ -89,7 +89,9 @@ async def test_an_app_password_made_as_the_readme_says_syncs_and_writes(
         secret = made.json()["secret"]
 
     phone = caldav.DAVClient(url=server_url + "/dav/", username=email, password=secret)
-    calendars = {str(c.url).rstrip("/").rsplit("/", 1)[-1]: c for c in phone.principal().calendars()}
+    calendars = {
+        str(c.url).rstrip("/").rsplit("/", 1)[-1]: c for c in phone.principal().calendars()
+    }
     room = f"room-{stage['room']['id']}"
     assert {"mine", "performances", room} <= set(calendars)
 
