@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from calendar_bridge import feeds
 from calendar_bridge.calendars import MINE, PERFORMANCES, ROOM, TEAM, Access, calendars_for
 from calendar_bridge.dav.protocol import MOUNT, dav_app
-from server.api.guards import PUBLIC, SIGNED_IN
+from server.api.guards import ANY_QUERY, PUBLIC, SIGNED_IN
 from server.core.errors import NotFound
 from server.core.fields import Input, Name
 from server.core.unit_of_work import UnitOfWork
@@ -64,7 +64,7 @@ def _fresh(request: Request[Any, Any, Any], etag: str, modified: datetime) -> bo
 
 @get(
     "/ics/{name:str}",
-    opt=PUBLIC,
+    opt={**PUBLIC, **ANY_QUERY},
     summary="An ICS subscription (the secret in the URL is the credential)",
     tags=["Calendars"],
     media_type="text/calendar",

@@ -21,7 +21,12 @@ from calendar_bridge.routes import calendar_routes
 from server.accounts.permissions import Principal
 from server.api.auth import AuthMiddleware, forget_principals
 from server.api.changes import changes_router
-from server.api.guards import PUBLIC, permission_guard, undeclared_routes
+from server.api.guards import (
+    PUBLIC,
+    known_query_parameters,
+    permission_guard,
+    undeclared_routes,
+)
 from server.api.idempotency import IdempotencyMiddleware
 from server.api.problems import EXCEPTION_HANDLERS
 from server.api.records import record_routers
@@ -125,7 +130,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         route_handlers=[health, api_router(), *calendar_routes()],
         lifespan=[lifespan],
         dependencies={"uow": Provide(provide_uow)},
-        guards=[permission_guard],
+        guards=[permission_guard, known_query_parameters],
         middleware=[DefineMiddleware(AuthMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,
         compression_config=CompressionConfig(

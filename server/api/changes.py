@@ -9,7 +9,7 @@ from litestar import Router, get
 from litestar.params import Parameter
 from pydantic import BaseModel
 
-from server.api.crud import local_time
+from server.api.crud import Instant, bound
 from server.api.guards import SIGNED_IN
 from server.audit.history import MAX_CHANGES, History
 from server.core.unit_of_work import UnitOfWork
@@ -49,8 +49,8 @@ async def list_changes(
     entity_id: int | None = None,
     actor_id: Annotated[int | None, Parameter(description="Only changes made by this user")] = None,
     workspace: str | None = None,
-    start: Annotated[datetime | None, Parameter(description="Changes made at or after")] = None,
-    end: Annotated[datetime | None, Parameter(description="Changes made before")] = None,
+    start: Instant = None,
+    end: Instant = None,
 ) -> ChangesPage:
     items, cursor = await History(uow.session, uow.actor).changes(
         since=since,
@@ -59,8 +59,8 @@ async def list_changes(
         entity_id=entity_id,
         actor_id=actor_id,
         workspace=workspace,
-        start=local_time(start),
-        end=local_time(end),
+        start=bound(start, "start"),
+        end=bound(end, "end"),
     )
     return {"items": items, "next_since": cursor}  # type: ignore[return-value]
 
@@ -76,16 +76,16 @@ async def record_history(
     entity: str,
     entity_id: int,
     actor_id: int | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
+    start: Instant = None,
+    end: Instant = None,
 ) -> ChangesPage:
     # No existence check: a deleted record keeps its history.
     items, cursor = await History(uow.session, uow.actor).changes(
         entity=entity,
         entity_id=entity_id,
         actor_id=actor_id,
-        start=local_time(start),
-        end=local_time(end),
+        start=bound(start, "start"),
+        end=bound(end, "end"),
         limit=MAX_CHANGES,
     )
     return {"items": items, "next_since": cursor}  # type: ignore[return-value]

@@ -20,9 +20,10 @@ from server.accounts.permissions import Level
 from server.api.guards import access
 from server.core.entities import DEFAULT_PAGE, MAX_PAGE, EntityService, ListQuery
 from server.core.errors import Invalid, StaleVersion, VersionRequired
+from server.core.i18n import _
+from server.core.localtime import parse_instant
 from server.core.records import partial_model
 from server.core.unit_of_work import UnitOfWork
-from server.settings import get_settings
 
 Limit = Annotated[int, Parameter(ge=1, le=MAX_PAGE, description="Page size", required=False)]
 Offset = Annotated[int, Parameter(ge=0, description="Items to skip", required=False)]
@@ -73,11 +74,21 @@ def resolve_version(
     )
 
 
-def local_time(moment: datetime | None) -> datetime | None:
-    """A time without offset is the venue's wall-clock time, as everywhere else in Saison."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=get_settings().tz)
-    return moment
+# Query bounds are text: an instant (without offset: the venue's time) or a plain day (its
+# midnight), read by ``parse_instant`` the same way on every list and the timeline.
+Instant = Annotated[
+    str | None,
+    Parameter(
+        description="ISO 8601 date and time (2026-10-06T20:30, offset optional: venue time) "
+        "or a day (2026-10-06: its midnight)",
+        max_length=40,
+    ),
+]
+
+
+def bound(value: str | None, name: str) -> datetime | None:
+    """A query bound (``start``, ``end``, ``updated_since``…) as an instant, or None."""
+    return parse_instant(value, name) if value else None
 
 
 def record_response(
@@ -125,13 +136,14 @@ def crud_router(
         query = ListQuery(
             filters=filters,
             text=kwargs.get("q"),
-            start=local_time(kwargs.get("start")),
-            end=local_time(kwargs.get("end")),
+            start=bound(kwargs.get("start"), "start"),
+            end=bound(kwargs.get("end"), "end"),
+            updated_since=bound(kwargs.get("updated_since"), "updated_since"),
             limit=kwargs.get("limit") or DEFAULT_PAGE,
             offset=kwargs.get("offset") or 0,
         )
         if query.start and query.end and query.end <= query.start:
-            raise Invalid({"end": "must be after start"})
+            raise Invalid({"end": _("must be after start")})
         return (await service(uow).list(query)).as_dict()
 
     params = [
@@ -140,6 +152,20 @@ def crud_router(
             "limit", inspect.Parameter.KEYWORD_ONLY, annotation=Limit, default=DEFAULT_PAGE
         ),
         inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, annotation=Offset, default=0),
+        inspect.Parameter(
+            "updated_since",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[
+                str | None,
+                Parameter(
+                    description="Only records created or changed at or after this instant "
+                    "(or day). Deletions are not listed: follow /api/v1/changes for those, "
+                    "and for an exact cursor (sequence numbers).",
+                    max_length=40,
+                ),
+            ],
+            default=None,
+        ),
     ]
     if service.search_columns:
         params.append(
@@ -157,15 +183,22 @@ def crud_router(
             )
         )
     if service.period:
-        for bound, text in (
+        for side, text in (
             ("start", "Only what ends after this instant"),
             ("end", "Only what starts before this instant"),
         ):
             params.append(
                 inspect.Parameter(
-                    bound,
+                    side,
                     inspect.Parameter.KEYWORD_ONLY,
-                    annotation=Annotated[datetime | None, Parameter(description=text)],
+                    annotation=Annotated[
+                        str | None,
+                        Parameter(
+                            description=f"{text}: a date and time (offset optional: venue "
+                            "time) or a day (its midnight)",
+                            max_length=40,
+                        ),
+                    ],
                     default=None,
                 )
             )

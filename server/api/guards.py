@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.handlers import HTTPRouteHandler
 from litestar.handlers.base import BaseRouteHandler
 
 from server.accounts.permissions import Level, Principal, Workspace
-from server.core.errors import NotAuthenticated, PermissionDenied
+from server.core.errors import Invalid, NotAuthenticated, PermissionDenied
+from server.core.i18n import Message, _
 
 SCHEMA_PATH = "/schema"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"})
@@ -47,6 +49,49 @@ async def permission_guard(
         level = Level.READ if method in SAFE_METHODS else Level.WRITE
     if not principal.can(area, level):
         raise PermissionDenied(f"{level.label} access to {area.value} is needed to do this")
+
+
+# Routes whose callers add query parameters of their own (calendar apps subscribed to a feed
+# append cache-busters): they take any query and ignore what they do not know.
+ANY_QUERY: dict[str, Any] = {"any_query": True}
+_query_names: dict[tuple[Any, frozenset[str]], frozenset[str]] = {}
+
+
+def _names_taken(handler: HTTPRouteHandler, path_params: dict[str, Any]) -> frozenset[str]:
+    """The query parameters a route takes, read once from its signature (guards receive a copy
+    of the handler on each request: the cache is keyed by its function)."""
+    key = (handler.fn, frozenset(path_params))
+    names = _query_names.get(key)
+    if names is None:
+        model = handler.create_kwargs_model(dict.fromkeys(path_params))  # type: ignore[arg-type]
+        names = frozenset(p.field_alias for p in model.expected_query_params)
+        _query_names[key] = names
+    return names
+
+
+async def known_query_parameters(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """A query parameter a route does not take is a 422 naming it, never silently ignored.
+
+    (Integrators sent ``updated_since`` to lists that did not filter on it and believed they
+    did.) Runs after ``permission_guard``, for every route, from the route's own signature.
+    """
+    if not connection.query_params or connection.scope["type"] != "http":
+        return
+    if not isinstance(handler, HTTPRouteHandler) or handler.opt.get("any_query"):
+        return
+    if _is_framework(handler):
+        return
+    taken = _names_taken(handler, connection.path_params)
+    unknown = [name for name in connection.query_params if name not in taken]
+    if unknown:
+        message: Message = (
+            _("this address takes no query parameters")
+            if not taken
+            else _("unknown parameter; this address takes: {names}", names=", ".join(sorted(taken)))
+        )
+        raise Invalid(dict.fromkeys(unknown, message))
 
 
 def _is_framework(handler: BaseRouteHandler) -> bool:

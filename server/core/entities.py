@@ -58,6 +58,7 @@ class ListQuery:
     text: str | None = None
     start: datetime | date | None = None
     end: datetime | date | None = None
+    updated_since: datetime | None = None
     limit: int = DEFAULT_PAGE
     offset: int = 0
 
@@ -168,6 +169,10 @@ class EntityService:
                 raise PermissionDenied(f"filtering on {name} needs read access to contracts")
             column = c[spec.column]
             query = query.where(column.in_(value) if isinstance(value, list) else column == value)
+        if q.updated_since is not None:
+            # Every record keeps when it was last written (``updated_at``, set on creation and
+            # on each update in the same statement that bumps its version).
+            query = query.where(c.updated_at >= q.updated_since)
         if q.text and self.search_columns:
             pattern = f"%{_escape_like(q.text)}%"
             query = query.where(

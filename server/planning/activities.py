@@ -20,11 +20,11 @@ from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid, PermissionDenied
 from server.core.fields import Id, Input, LongText, Name, Short
+from server.core.localtime import venue_time
 from server.core.records import RecordRead
 from server.planning.bookings import double_booking, is_double_booking
 from server.planning.models import Activity, ActivityKind, ActivityStatus
 from server.programming.models import Engagement, Show
-from server.settings import get_settings
 from server.technical.models import Room
 
 
@@ -65,11 +65,9 @@ class ActivityOut(RecordRead):
     relaxed: bool
 
 
-def localise(moment: datetime) -> datetime:
+def localise(moment: datetime, field: str) -> datetime:
     """A time without offset is the venue's wall-clock time (Europe/Paris by default)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=get_settings().tz)
-    return moment
+    return venue_time(moment, field)
 
 
 class ActivityService(EntityService):
@@ -117,7 +115,7 @@ class ActivityService(EntityService):
         if is_performance and type(self) is ActivityService:
             raise PermissionDenied("performances are managed in Programming (/api/v1/performances)")
         for key in ("starts_at", "ends_at"):
-            values[key] = localise(values[key])
+            values[key] = localise(values[key], key)
         if values["ends_at"] <= values["starts_at"]:
             raise Invalid({"ends_at": "must be after starts_at"})
         if values.get("assignee_ids"):

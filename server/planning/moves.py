@@ -188,7 +188,7 @@ class Mover(ActivityService):
             performances.check_version(performance, expected_version)
         if spec.room_id is not None:
             await self._room_exists(spec.room_id)
-        delta = localise(spec.starts_at) - performance["starts_at"]
+        delta = localise(spec.starts_at, "starts_at") - performance["starts_at"]
         a = _activities()
         attached = [
             dict(r)

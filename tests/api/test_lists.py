@@ -198,3 +198,89 @@ async def test_an_engagement_is_in_a_window_that_starts_during_its_last_day(admi
     params = {"start": paris("2026-10-08", "12:00"), "end": paris("2026-10-09", "00:00")}
     page = (await admin.get("/engagements", params=params)).json()
     assert ids(page) == [season["engagement"]["id"]]
+
+
+async def test_a_plain_day_is_a_bound_on_every_list_as_on_the_timeline(admin, day, season):
+    """``start=2026-10-12`` means that day's midnight in the venue's zone."""
+    page = (
+        await admin.get("/activities", params={"start": "2026-10-12", "end": "2026-10-13"})
+    ).json()
+    assert sorted(ids(page)) == sorted(a["id"] for a in day.values())
+    timeline = await admin.get("/timeline", params={"start": "2026-10-12", "end": "2026-10-13"})
+    assert sorted(a["id"] for a in timeline.json()["activities"]) == sorted(ids(page))
+    engagements = await admin.get("/engagements", params={"start": "2026-10-08"})
+    assert ids(engagements.json()) == [season["engagement"]["id"]]
+    performances = await admin.get(
+        "/performances", params={"start": "2026-10-06", "end": "2026-10-07"}
+    )
+    assert ids(performances.json()) == [season["performance"]["id"]]
+    changes = await admin.get("/changes", params={"start": "2020-01-01", "end": "2100-01-01"})
+    assert changes.status_code == 200 and changes.json()["items"]
+
+
+async def test_every_list_with_bounds_takes_a_plain_day(admin, server_url):
+    document = (await admin.http.get(server_url + "/schema/openapi.json")).json()
+    lists = [
+        path
+        for path, operations in document["paths"].items()
+        if "get" in operations and "{" not in path
+        and {"start", "end"} <= {p["name"] for p in operations["get"].get("parameters", [])}
+    ]  # fmt: skip
+    assert len(lists) >= 5, lists
+    for path in lists:
+        r = await admin.get(
+            path.removeprefix("/api/v1"), params={"start": "2026-10-06", "end": "2026-10-07"}
+        )
+        assert r.status_code == 200, (path, r.text)
+
+
+async def test_updated_since_lists_what_was_created_or_changed_since(admin, season):
+    assert (await admin.get("/shows")).json()["total"] == 1
+    made = await admin.create("/shows", {"title": "Bérénice"})
+    show = season["show"]
+    await admin.patch(f"/shows/{show['id']}", {"genre": "tragédie"}, version=show["version"])
+    cutoff = made["created_at"]
+    changed = (await admin.get("/shows", params={"updated_since": cutoff})).json()
+    assert sorted(ids(changed)) == sorted([made["id"], show["id"]])
+    assert changed["total"] == 2
+    untouched = (await admin.get("/contacts", params={"updated_since": cutoff})).json()
+    assert untouched["items"] == [] and untouched["total"] == 0
+    # A day works too, and a time without offset is the venue's.
+    assert (await admin.get("/shows", params={"updated_since": "2000-01-01"})).json()["total"] == 2
+    future = await admin.get("/shows", params={"updated_since": "2100-01-01T00:00"})
+    assert future.json()["total"] == 0
+    bad = await admin.get("/shows", params={"updated_since": "hier"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "updated_since"
+
+
+async def test_every_record_list_takes_updated_since(admin, server_url):
+    document = (await admin.http.get(server_url + "/schema/openapi.json")).json()
+    lists = [
+        (path, operation["get"])
+        for path, operation in document["paths"].items()
+        if "get" in operation and "{" not in path and path != "/api/v1/changes"
+        and {"limit", "offset"} <= {p["name"] for p in operation["get"].get("parameters", [])}
+    ]  # fmt: skip
+    assert len(lists) >= 15
+    for path, operation in lists:
+        names = {p["name"] for p in operation.get("parameters", [])}
+        assert "updated_since" in names, path
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/activities", {"updated_sinse": "2026-10-01"}),
+        ("/engagements", {"show": "1"}),
+        ("/shows", {"limit": "5", "sort": "title"}),
+        ("/changes", {"updated_since": "2026-10-01"}),
+        ("/timeline", {"start": "2026-10-06", "end": "2026-10-07", "room": "1"}),
+        ("/auth/me", {"x": "1"}),
+    ],
+)
+async def test_an_unknown_query_parameter_is_named_not_ignored(admin, path, params):
+    r = await admin.get(path, params=params)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    known = {"limit", "start", "end"}
+    assert [e["field"] for e in r.json()["errors"]] == [k for k in params if k not in known]

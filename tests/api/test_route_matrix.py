@@ -217,3 +217,22 @@ async def test_fees_are_changed_by_those_who_write_contracts(people, season, adm
     for response in (r, read):
         if response.status_code >= 400:
             assert is_problem(response)
+
+
+async def test_every_get_names_a_query_parameter_it_does_not_take(admin, world, document):
+    """Integrators believed ``updated_since`` filtered a list that ignored it: no silent filters."""
+    wrong = []
+    for method, path, operation in routes(document):
+        if method != "GET" or not path.startswith("/api/v1"):
+            continue
+        params = {
+            p["name"]: sample(p, world)
+            for p in operation.get("parameters", [])
+            if p["in"] == "query" and p.get("required")
+        }
+        url = concrete(path, world).removeprefix("/api/v1")
+        r = await admin.http.get(url, params={**params, "filtre_inconnu": "1"})
+        fields = [e.get("field") for e in r.json().get("errors", [])] if is_problem(r) else []
+        if r.status_code != 422 or fields != ["filtre_inconnu"]:
+            wrong.append(f"GET {path}: {r.status_code} {r.text[:120]}")
+    assert not wrong, "\n".join(wrong)
