@@ -23,6 +23,7 @@ from server.accounts import credentials
 from server.accounts.permissions import Principal
 from server.core.changelog import Change
 from server.core.errors import Invalid, NotAuthenticated, NotFound, PermissionDenied
+from server.core.localtime import venue_times
 from server.core.unit_of_work import UnitOfWork
 from server.db.engine import Database
 from server.settings import get_settings
@@ -56,7 +57,7 @@ def urls(secret: str) -> dict[str, str]:
 
 
 def view(row: Any) -> dict[str, Any]:
-    return dict(row._mapping)
+    return venue_times(row._mapping)
 
 
 async def create_feed(uow: UnitOfWork, scope: str, name: str | None) -> tuple[dict[str, Any], str]:

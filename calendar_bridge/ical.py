@@ -18,6 +18,7 @@ from icalendar import Calendar as ICalendar
 from icalendar import Timezone
 
 from calendar_bridge.errors import MalformedCalendar, TooLarge, UnsupportedEvent
+from server.core.localtime import venue_time
 from server.settings import get_settings
 
 PRODID = "-//Saison//Calendars//FR"
@@ -133,7 +134,7 @@ def _moment(value: Any, field: str) -> datetime:
     """A DTSTART/DTEND value as an instant; dates are midnights, floating times venue time."""
     tz = get_settings().tz
     if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+        return venue_time(value, field)
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=tz)
     raise UnsupportedEvent(f"{field} must be a date or a date-time")

@@ -23,7 +23,7 @@ from sqlalchemy import text
 from realtime.bus import CHANGES, PRESENCE, Bus
 from realtime.events import Topic, decode, encode, placements, visible_event
 from server.accounts.permissions import Level, Principal, Workspace
-from server.core.changelog import Change
+from server.core.changelog import Change, read_change
 from server.db.engine import Database
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ class Hub:
             result = await session.execute(
                 FETCH, {"after": after, "upto": upto if upto is not None else 2**62, "limit": limit}
             )
-            return [dict(r) for r in result.mappings()]
+            return [read_change(r) for r in result.mappings()]
 
     def dispatch(self, rows: list[dict[str, Any]]) -> None:
         """Send each row to the live connections following it (synchronous: no event slips by).

@@ -18,6 +18,7 @@ from server.core.errors import (
     PermissionDenied,
     TooManyAttempts,
 )
+from server.core.localtime import venue_times
 from server.core.unit_of_work import UnitOfWork
 from server.settings import Settings
 
@@ -118,19 +119,21 @@ def _t() -> Any:
 
 
 def token_view(row: Any) -> dict[str, Any]:
-    return {
-        k: row[k]
-        for k in (
-            "id",
-            "kind",
-            "name",
-            "prefix",
-            "scopes",
-            "created_at",
-            "last_used_at",
-            "revoked_at",
-        )
-    }
+    return venue_times(
+        {
+            k: row[k]
+            for k in (
+                "id",
+                "kind",
+                "name",
+                "prefix",
+                "scopes",
+                "created_at",
+                "last_used_at",
+                "revoked_at",
+            )
+        }
+    )
 
 
 async def create_token(

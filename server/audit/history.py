@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts.permissions import Level, Principal, Workspace
-from server.core.changelog import ChangeLogEntry
+from server.core.changelog import ChangeLogEntry, read_change
 from server.core.errors import Invalid, PermissionDenied
 
 # entity -> fields only readable with the CONTRACTS level; filled by server.registry.
@@ -94,7 +94,7 @@ class History:
         rows = (await self.session.execute(query.order_by(c.seq).limit(limit))).mappings().all()
         out = []
         for row in rows:
-            shown = visible_change(self.principal, dict(row))
+            shown = visible_change(self.principal, read_change(row))
             if shown is not None:
                 out.append(shown)
         return out, (int(rows[-1]["seq"]) if rows else since)

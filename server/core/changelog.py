@@ -8,6 +8,7 @@ discover a committed row below N. That is what makes "changes since N" safe to r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, DateTime, Identity, Index, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
+
+from server.settings import get_settings
 
 # Arbitrary constant naming the advisory lock that orders change-log writers.
 CHANGE_LOG_LOCK = 7_246_853_101
@@ -65,3 +68,13 @@ class Change:
     actor_id: int | None = None
     actor: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def read_change(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """A log row as every outlet gives it (feed, history, live updates): its time in the
+    venue's zone, like the times inside its payloads (written so by ``UnitOfWork.record``)."""
+    change = dict(row)
+    at = change.get("at")
+    if isinstance(at, datetime):
+        change["at"] = at.astimezone(get_settings().tz)
+    return change

@@ -33,7 +33,6 @@ from sqlmodel import SQLModel
 from server.accounts.permissions import Level, Workspace
 from server.core.changelog import Change
 from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied, StaleVersion
-from server.core.records import jsonable
 from server.core.unit_of_work import UnitOfWork
 from server.settings import get_settings
 
@@ -249,9 +248,9 @@ class EntityService:
                 entity=self.entity,
                 entity_id=record_id,
                 action=f"{self.entity}.{action}",
-                before=jsonable(before) if before is not None else None,
-                after=jsonable(after) if after is not None else None,
-                refs=jsonable(refs) if refs else None,
+                before=before,
+                after=after,
+                refs=refs or None,
             )
         )
 

@@ -14,7 +14,9 @@ the wall clock is not a plain line:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from server.settings import get_settings
 
@@ -36,6 +38,14 @@ def shift_days(moment: datetime, days: int) -> datetime:
 
 def day_of(moment: datetime) -> date:
     return local(moment).date()
+
+
+def venue_times(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A flat record with its instants in the venue's zone (drivers give them in UTC)."""
+    tz = get_settings().tz
+    return {
+        k: v.astimezone(tz) if isinstance(v, datetime) and v.tzinfo else v for k, v in row.items()
+    }
 
 
 def exists(wall: datetime) -> bool:

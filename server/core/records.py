@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, create_model
 from sqlalchemy import BigInteger, DateTime, Integer, func
 from sqlmodel import Field, SQLModel
 
+from server.settings import get_settings
+
 
 class Record(SQLModel):
     """Columns of every table; ``version`` grows by one on each change and is the ETag."""
@@ -37,8 +39,15 @@ class RecordRead(BaseModel):
 
 
 def jsonable(value: Any) -> Any:
-    """A value as it is written into the change log and feeds (ISO dates, decimals as text)."""
-    if isinstance(value, datetime | date | time):
+    """A value as it is written into the change log and feeds (ISO dates, decimals as text).
+
+    Instants are written in the venue's zone with their offset (``2026-10-05T09:00:00+02:00``),
+    as REST records give them: whoever reads the log (changes feed, history, live updates,
+    calendars) reads the times a person would.
+    """
+    if isinstance(value, datetime):
+        return (value.astimezone(get_settings().tz) if value.tzinfo else value).isoformat()
+    if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts.permissions import Principal
 from server.core.changelog import CHANGE_LOG_LOCK, Change
+from server.core.records import jsonable
 from server.db.engine import Database
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,11 @@ class UnitOfWork:
         self._listeners = listeners
 
     def record(self, change: Change) -> None:
+        """Keep a change for the log; its payloads become JSON here, the one place (times in
+        the venue's zone, decimals as text: ``jsonable``)."""
+        change.before = jsonable(change.before) if change.before is not None else None
+        change.after = jsonable(change.after) if change.after is not None else None
+        change.refs = jsonable(change.refs) if change.refs else None
         self.pending.append(change)
 
     async def commit(self) -> list[Change]:

@@ -176,8 +176,8 @@ async def conflicts_for(
                             "proposal": a.ref,
                             "title": a.title,
                             "room_id": a.room_id,
-                            "starts_at": a.starts_at.isoformat(),
-                            "ends_at": a.ends_at.isoformat(),
+                            "starts_at": local(a.starts_at).isoformat(),
+                            "ends_at": local(a.ends_at).isoformat(),
                         },
                     }
                 )

@@ -142,6 +142,29 @@ async def test_a_change_made_through_one_process_reaches_a_screen_on_the_other(c
     await screen.close()
 
 
+async def test_live_events_give_times_in_the_venues_zone(clients):
+    """Whatever zone a client wrote in, screens read 09:00+02:00, like REST and the feed."""
+    s = await _season(clients["api_a"])
+    screen = await Live.open(clients["b"], clients["tokens"]["technique"])
+    assert (await screen.subscribe("t", TIMELINE))["type"] == "subscribed"
+    made = await clients["api_a"].create(
+        "/activities",
+        {**activity(s["room"], 5), "starts_at": "2026-10-05T07:00:00Z"},
+    )
+    r = await clients["api_a"].patch(
+        f"/activities/{made['id']}", {"ends_at": "2026-10-05T15:00:00Z"}, version=1
+    )
+    assert r.status_code == 200
+    created, updated = await screen.events(2)
+    assert created["after"]["starts_at"] == "2026-10-05T09:00:00+02:00"
+    assert created["after"]["ends_at"] == "2026-10-05T18:00:00+02:00"
+    assert updated["before"] == {"ends_at": "2026-10-05T18:00:00+02:00"}
+    assert updated["after"] == {"ends_at": "2026-10-05T17:00:00+02:00"}
+    for event in (created, updated):
+        assert event["at"].endswith(("+01:00", "+02:00")), event["at"]
+    await screen.close()
+
+
 async def test_each_screen_sees_only_what_its_permissions_allow(clients):
     s = await _season(clients["api_a"])
     prog = await Live.open(clients["a"], clients["tokens"]["programmation"])
