@@ -7,7 +7,6 @@ import re
 from datetime import UTC, datetime
 
 from server.planning.bookings import Slot, conflicts_for
-from tests.factories import paris
 
 VENUE_OFFSET = re.compile(r"[+]0[12]:00$")  # Europe/Paris: +01:00 in winter, +02:00 in summer
 
