@@ -19,6 +19,7 @@ from server.accounts.permissions import Principal, Workspace
 from server.accounts.signin import recent_failures
 from server.core.changelog import Change
 from server.core.errors import NotAuthenticated, TooManyAttempts
+from server.core.i18n import N_, Message, _
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
 from server.settings import Settings
@@ -26,7 +27,7 @@ from server.settings import Settings
 CACHE_SECONDS = 5.0
 MAX_CACHED = 10_000
 FAILED = "auth.app_password_failed"
-WRONG = "wrong email or app password (create one in your Saison profile)"
+WRONG = N_("Wrong email or app password (create one in your Saison profile).")
 CALENDAR_CLIENT = Principal(user_id=None, name="calendar app", via="app_password")
 
 _cache: dict[str, tuple[float, Principal]] = {}
@@ -44,16 +45,18 @@ async def forget_on_account_change(changes: list[Any]) -> None:
 
 def basic_credentials(header: str) -> tuple[str, str]:
     """(email, password) of an ``Authorization: Basic …`` header."""
-    scheme, _, encoded = header.partition(" ")
+    scheme, _sep, encoded = header.partition(" ")
     if scheme.lower() != "basic" or not encoded.strip():
-        raise NotAuthenticated("calendar apps sign in with Basic authentication")
+        raise NotAuthenticated(_("Calendar apps sign in with Basic authentication."))
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
-        raise MalformedRequest("the Authorization header is not valid Basic credentials") from None
+        raise MalformedRequest(
+            _("The Authorization header is not valid Basic credentials.")
+        ) from None
     email, sep, password = decoded.partition(":")
     if not sep or not email or not password:
-        raise NotAuthenticated(WRONG)
+        raise NotAuthenticated(Message(WRONG))
     return email.strip().lower(), password
 
 
@@ -71,7 +74,7 @@ async def authenticate(db: Database, settings: Settings, header: str, ip: str) -
         )
         if by_email >= settings.sign_in_attempts or by_ip >= settings.sign_in_attempts * 4:
             raise TooManyAttempts(
-                "too many wrong app passwords; wait a few minutes and try again",
+                _("Too many wrong app passwords; wait a few minutes and try again."),
                 retry_after=settings.sign_in_window_seconds,
             )
         token = await credentials.find_token(uow.session, secret, kind="app_password")
@@ -91,7 +94,7 @@ async def authenticate(db: Database, settings: Settings, header: str, ip: str) -
                 )
             )
             await uow.commit()
-            raise NotAuthenticated(WRONG)
+            raise NotAuthenticated(Message(WRONG))
         assert token is not None
         await credentials.touch_token(uow.session, token["id"])
         await uow.session.commit()

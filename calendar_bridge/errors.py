@@ -7,13 +7,14 @@ error to a WebDAV/CalDAV response in one place.
 from __future__ import annotations
 
 from server.core.errors import DomainError, PermissionDenied
+from server.core.i18n import N_, Message
 
 
 class MalformedRequest(DomainError):
     """The request body cannot be read: malformed XML, or XML that is not what was asked."""
 
     status = 400
-    title = "Bad request"
+    title = N_("Bad request")
 
 
 class MalformedCalendar(MalformedRequest):
@@ -24,7 +25,7 @@ class UnsupportedFilter(DomainError):
     """A calendar-query filter this server does not evaluate (CALDAV:supported-filter)."""
 
     status = 403
-    title = "Unsupported filter"
+    title = N_("Unsupported filter")
 
 
 class UnsupportedCollation(UnsupportedFilter):
@@ -35,16 +36,16 @@ class InvalidSyncToken(DomainError):
     """A sync token this server did not issue, or one issued under other permissions."""
 
     status = 403
-    title = "Invalid sync token"
+    title = N_("Invalid sync token")
 
 
 class UidConflict(DomainError):
     """The UID of a new event is already used by another event (CALDAV:no-uid-conflict)."""
 
     status = 403
-    title = "UID conflict"
+    title = N_("UID conflict")
 
-    def __init__(self, detail: str, href: str | None = None) -> None:
+    def __init__(self, detail: str | Message, href: str | None = None) -> None:
         super().__init__(detail)
         self.href = href
 
@@ -53,7 +54,7 @@ class UnsupportedEvent(DomainError):
     """A well-formed event Saison cannot hold (recurrence, several events, no end)."""
 
     status = 403
-    title = "Unsupported event"
+    title = N_("Unsupported event")
 
 
 class ReadOnlyCalendar(PermissionDenied):
@@ -62,7 +63,7 @@ class ReadOnlyCalendar(PermissionDenied):
 
 class TooLarge(DomainError):
     status = 413
-    title = "Payload too large"
+    title = N_("Payload too large")
 
 
 class InvalidFilter(MalformedRequest):
@@ -73,4 +74,4 @@ class UnsupportedReport(DomainError):
     """A REPORT this resource does not answer (DAV:supported-report)."""
 
     status = 403
-    title = "Unsupported report"
+    title = N_("Unsupported report")

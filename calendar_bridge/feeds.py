@@ -23,6 +23,7 @@ from server.accounts import credentials
 from server.accounts.permissions import Principal
 from server.core.changelog import Change
 from server.core.errors import Invalid, NotAuthenticated, NotFound, PermissionDenied
+from server.core.i18n import _
 from server.core.localtime import venue_times
 from server.core.unit_of_work import UnitOfWork
 from server.db.engine import Database
@@ -64,10 +65,10 @@ async def create_feed(uow: UnitOfWork, scope: str, name: str | None) -> tuple[di
     """A new feed for the signed-in person; the secret is returned once."""
     actor = uow.actor
     if actor.user_id is None:
-        raise NotAuthenticated("sign in first")
+        raise NotAuthenticated(_("Sign in first."))
     if actor.via not in {"session", "system"}:
         # A feed shows what its owner may see: a narrower token must not mint one.
-        raise PermissionDenied("feeds are created from a signed-in session, not with a token")
+        raise PermissionDenied(_("Feeds are created from a signed-in session, not with a token."))
     slug = calendar_for_scope(scope)
     calendar = await find_calendar(uow.session, Access.of(actor), slug) if slug else None
     if calendar is None:
@@ -76,7 +77,7 @@ async def create_feed(uow: UnitOfWork, scope: str, name: str | None) -> tuple[di
         )
     count = (await uow.session.execute(COUNT_SQL, {"user": actor.user_id})).scalar_one()
     if count >= MAX_FEEDS:
-        raise Invalid({"scope": f"at most {MAX_FEEDS} active feeds; revoke one first"})
+        raise Invalid({"scope": _("at most {max} active feeds; revoke one first", max=MAX_FEEDS)})
     prefix = f"{PREFIX}_{secrets.token_hex(6)}"
     secret = f"{prefix}_{secrets.token_urlsafe(32)}"
     row = (
@@ -118,7 +119,7 @@ async def list_feeds(uow: UnitOfWork) -> list[dict[str, Any]]:
 async def revoke_feed(uow: UnitOfWork, feed_id: int) -> None:
     row = (await uow.session.execute(ONE_SQL, {"id": feed_id, "user": uow.actor.user_id})).first()
     if row is None:
-        raise NotFound(f"calendar feed {feed_id} does not exist")
+        raise NotFound(_("Calendar feed {id} does not exist.", id=feed_id))
     if row.revoked_at is None:
         await uow.session.execute(REVOKE_SQL, {"id": feed_id})
         uow.record(

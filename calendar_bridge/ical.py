@@ -18,6 +18,7 @@ from icalendar import Calendar as ICalendar
 from icalendar import Timezone
 
 from calendar_bridge.errors import MalformedCalendar, TooLarge, UnsupportedEvent
+from server.core.i18n import _
 from server.core.localtime import venue_time
 from server.settings import get_settings
 
@@ -137,7 +138,7 @@ def _moment(value: Any, field: str) -> datetime:
         return venue_time(value, field)
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=tz)
-    raise UnsupportedEvent(f"{field} must be a date or a date-time")
+    raise UnsupportedEvent(_("{field} must be a date or a date and time.", field=field))
 
 
 def _texts(value: Any) -> list[str]:
@@ -156,39 +157,47 @@ def _texts(value: Any) -> list[str]:
 def parse_event(body: bytes) -> IncomingEvent:
     """The one VEVENT of a PUT body, or a clear refusal saying what is wrong."""
     if len(body) > MAX_EVENT_BYTES:
-        raise TooLarge(f"an event may not exceed {MAX_EVENT_BYTES // 1024} KiB")
+        raise TooLarge(_("An event may not exceed {size} KiB.", size=MAX_EVENT_BYTES // 1024))
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise MalformedCalendar("the iCalendar data is not UTF-8 text") from None
+        raise MalformedCalendar(_("The iCalendar data is not UTF-8 text.")) from None
     if "BEGIN:VCALENDAR" not in text.upper():
-        raise MalformedCalendar("the body is not iCalendar data (no BEGIN:VCALENDAR)")
+        raise MalformedCalendar(_("The body is not iCalendar data (no BEGIN:VCALENDAR)."))
     try:
         calendar = ICalendar.from_ical(text)
     except Exception as error:  # icalendar raises ValueError and others on bad input
-        raise MalformedCalendar(f"the iCalendar data cannot be parsed: {error}") from None
+        raise MalformedCalendar(
+            _("The iCalendar data cannot be read: {error}", error=str(error))
+        ) from None
     if getattr(calendar, "name", None) != "VCALENDAR":
-        raise MalformedCalendar("the body must be one VCALENDAR")
+        raise MalformedCalendar(_("The body must be one VCALENDAR."))
     events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
     others = [str(c.name) for c in calendar.subcomponents if c.name not in ("VEVENT", "VTIMEZONE")]
     if others:
-        raise UnsupportedEvent(f"only events are kept here, not {', '.join(sorted(set(others)))}")
+        raise UnsupportedEvent(
+            _("Only events are kept here, not {kinds}.", kinds=", ".join(sorted(set(others))))
+        )
     if len(events) != 1:
         raise UnsupportedEvent(
             "send exactly one VEVENT; recurring events and their exceptions are not supported"
         )
     event = events[0]
     if any(key in event for key in ("RRULE", "RDATE", "RECURRENCE-ID")):
-        raise UnsupportedEvent("recurring events are not supported: create each date on its own")
+        raise UnsupportedEvent(
+            _("Recurring events are not supported: create each date on its own.")
+        )
     uid = str(event.get("UID", "")).strip()
     if not uid:
-        raise MalformedCalendar("the event has no UID")
+        raise MalformedCalendar(_("The event has no UID."))
     try:
         start_value = event.decoded("DTSTART")
     except KeyError:
-        raise MalformedCalendar("the event has no DTSTART") from None
+        raise MalformedCalendar(_("The event has no DTSTART.")) from None
     except Exception as error:
-        raise MalformedCalendar(f"DTSTART cannot be read: {error}") from None
+        raise MalformedCalendar(
+            _("{field} cannot be read: {error}", field="DTSTART", error=str(error))
+        ) from None
     starts_at = _moment(start_value, "DTSTART")
     try:
         if "DTEND" in event:
@@ -196,16 +205,18 @@ def parse_event(body: bytes) -> IncomingEvent:
         elif "DURATION" in event:
             duration = event.decoded("DURATION")
             if not isinstance(duration, timedelta):
-                raise MalformedCalendar("DURATION must be a duration")
+                raise MalformedCalendar(_("DURATION must be a duration."))
             ends_at = starts_at + duration
         elif isinstance(start_value, date) and not isinstance(start_value, datetime):
             ends_at = starts_at + timedelta(days=1)
         else:
-            raise UnsupportedEvent("the event needs an end (DTEND or DURATION)")
+            raise UnsupportedEvent(_("The event needs an end (DTEND or DURATION)."))
     except (MalformedCalendar, UnsupportedEvent):
         raise
     except Exception as error:
-        raise MalformedCalendar(f"DTEND cannot be read: {error}") from None
+        raise MalformedCalendar(
+            _("{field} cannot be read: {error}", field="DTEND", error=str(error))
+        ) from None
     summary = str(event.get("SUMMARY", "")).strip() or None
     status = (
         STATUSES.get(str(event.get("STATUS", "")).strip().upper()) if "STATUS" in event else None

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from calendar_bridge.errors import UnsupportedCollation
 from calendar_bridge.events import Event
+from server.core.i18n import _
 
 COLLATIONS = frozenset({"i;ascii-casemap", "i;unicode-casemap", "i;octet"})
 
@@ -24,7 +25,9 @@ class TextMatch:
 
     def __post_init__(self) -> None:
         if self.collation not in COLLATIONS:
-            raise UnsupportedCollation(f"collation {self.collation} is not supported")
+            raise UnsupportedCollation(
+                _("Collation {collation} is not supported.", collation=self.collation)
+            )
 
     def matches(self, texts: list[str]) -> bool:
         if self.collation == "i;octet":

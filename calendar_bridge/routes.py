@@ -22,6 +22,7 @@ from calendar_bridge.dav.protocol import MOUNT, dav_app
 from server.api.guards import ANY_QUERY, PUBLIC, SIGNED_IN
 from server.core.errors import NotFound
 from server.core.fields import Input, Name
+from server.core.i18n import _
 from server.core.unit_of_work import UnitOfWork
 
 SCOPE_PATTERN = r"^(mine|performances|room:\d{1,18}|team:\d{1,18})$"
@@ -72,7 +73,7 @@ def _fresh(request: Request[Any, Any, Any], etag: str, modified: datetime) -> bo
 async def ics_feed(request: Request[Any, Any, Any], name: str) -> Response[bytes]:
     feed = await feeds.open_feed(request.app.state.db, name.removesuffix(".ics"))
     if feed is None:
-        raise NotFound("this calendar feed does not exist or was revoked")
+        raise NotFound(_("This calendar feed does not exist or was revoked."))
     headers = {
         "ETag": feed.etag,
         "Last-Modified": _http_date(feed.last_modified),

@@ -23,6 +23,7 @@ from calendar_bridge.events import Event, load_events
 from calendar_bridge.models import CALENDAR_ENTITIES_SQL
 from server.accounts.permissions import Principal
 from server.audit.history import visible_change
+from server.core.i18n import _
 
 TOKEN_PREFIX = "https://saison.dev/sync/"
 MAX_CHANGES = 20_000  # beyond that, a full reload is cheaper for everyone
@@ -75,15 +76,15 @@ def make_token(seq: int, access: Access) -> str:
 def parse_token(token: str, access: Access, upto: int) -> int:
     """The sequence number of a token this server gave this person, or InvalidSyncToken."""
     if not token.startswith(TOKEN_PREFIX):
-        raise InvalidSyncToken("this sync token was not issued by Saison")
-    seq_text, _, fingerprint = token[len(TOKEN_PREFIX) :].partition("-")
+        raise InvalidSyncToken(_("This sync token was not issued by Saison."))
+    seq_text, _sep, fingerprint = token[len(TOKEN_PREFIX) :].partition("-")
     if not seq_text.isdigit() or len(seq_text) > 18:
-        raise InvalidSyncToken("this sync token is malformed")
+        raise InvalidSyncToken(_("This sync token is malformed."))
     if fingerprint != access.fingerprint:
-        raise InvalidSyncToken("your permissions or teams changed since this token: sync again")
+        raise InvalidSyncToken(_("Your permissions or teams changed since this token: sync again."))
     seq = int(seq_text)
     if seq > upto:
-        raise InvalidSyncToken("this sync token is from the future")
+        raise InvalidSyncToken(_("This sync token is from the future."))
     return seq
 
 
@@ -194,7 +195,7 @@ async def sync_calendar(
     token: str | None,
 ) -> SyncResult:
     """Everything (no token) or what changed since ``token``, and the token to use next."""
-    upto, _ = await last_change(session)  # read first: a later change is sent again, not lost
+    upto, _at = await last_change(session)  # read first: a later change is sent again, not lost
     new_token = make_token(upto, access)
     if not token:
         return SyncResult(new_token, await load_events(session, calendar, access))
@@ -205,7 +206,7 @@ async def sync_calendar(
         await session.execute(CHANGES_SQL, {"since": since, "upto": upto, "limit": MAX_CHANGES + 1})
     ).all()
     if len(rows) > MAX_CHANGES:
-        raise InvalidSyncToken("too much changed since this token: sync again from the start")
+        raise InvalidSyncToken(_("Too much changed since this token: sync again from the start."))
     touched = _read(rows, calendar, access, principal)
     candidates = touched.activities | await _related_activities(session, touched.related)
     changed = await load_events(session, calendar, access, ids=candidates)

@@ -20,6 +20,7 @@ from calendar_bridge.events import DEFAULT_NAME, Event, ids_for_names, load_even
 from calendar_bridge.ical import IncomingEvent
 from server.accounts.permissions import Level, Principal
 from server.core.errors import Invalid, NotFound, PermissionDenied, StaleVersion
+from server.core.i18n import _
 from server.core.records import partial_model
 from server.core.unit_of_work import UnitOfWork, unit_of_work
 from server.db.engine import Database
@@ -50,14 +51,14 @@ def check_preconditions(
     """RFC 9110 preconditions on the event's ETag; a failed one is a 412."""
     if if_match is not None:
         if current is None:
-            raise StaleVersion("the event does not exist (any more); reload the calendar")
+            raise StaleVersion(_("The event does not exist (any more); reload the calendar."))
         tags = _tags(if_match)
         if "*" not in tags and current.etag not in tags:
-            raise StaleVersion("the event was changed since you read it; reload it")
+            raise StaleVersion(_("The event was changed since you read it; reload it."))
     if if_none_match is not None and current is not None:
         tags = _tags(if_none_match)
         if "*" in tags or current.etag in tags:
-            raise StaleVersion("an event already exists at this address")
+            raise StaleVersion(_("An event already exists at this address."))
 
 
 async def _kind(uow: UnitOfWork, incoming: IncomingEvent) -> str | None:
@@ -110,17 +111,17 @@ async def put_event(
 ) -> bool:
     """Create or change the activity at ``name``; True when it was created."""
     if not calendar.writable:
-        raise ReadOnlyCalendar("this calendar is read-only")
+        raise ReadOnlyCalendar(_("This calendar is read-only."))
     async with unit_of_work(db, principal) as uow:
         current, elsewhere = await _current(uow, calendar, access, name)
         check_preconditions(current, if_match, if_none_match)
         if elsewhere:
-            raise UidConflict("this address belongs to an event of another calendar")
+            raise UidConflict(_("This address belongs to an event of another calendar."))
         if current is None:
             await _create(uow, calendar, access, name, incoming)
             return True
         if incoming.uid != current.uid:
-            raise UidConflict("an event keeps its UID; create a new event instead")
+            raise UidConflict(_("An event keeps its UID; create a new event instead."))
         changes: dict[str, Any] = {"starts_at": incoming.starts_at, "ends_at": incoming.ends_at}
         if incoming.title:
             changes["title"] = incoming.title
@@ -140,12 +141,12 @@ async def _create(
     uow: UnitOfWork, calendar: Calendar, access: Access, name: str, incoming: IncomingEvent
 ) -> None:
     if DEFAULT_NAME.match(name):
-        raise UnsupportedEvent("names of the form activity-<number>.ics are Saison's own")
+        raise UnsupportedEvent(_("Names of the form activity-<number>.ics are Saison's own."))
     if incoming.uid.endswith(f"@{uid_host()}") and incoming.uid.startswith("activity-"):
-        raise UidConflict("this UID belongs to an event of Saison; create a new event instead")
+        raise UidConflict(_("This UID belongs to an event of Saison; create a new event instead."))
     taken = (await uow.session.execute(UID_SQL, {"uid": incoming.uid, "name": name})).scalars()
     if any(activity_id is not None for activity_id in taken):
-        raise UidConflict("another event already has this UID")
+        raise UidConflict(_("Another event already has this UID."))
     service = ActivityService(uow)
     service.require(Level.WRITE)
     data: dict[str, Any] = {
@@ -169,7 +170,7 @@ async def _create(
         await uow.session.execute(NAME_SQL, {"id": row["id"], "name": name, "uid": incoming.uid})
     except IntegrityError:
         await service.abort()
-        raise UidConflict("another event already has this UID or address") from None
+        raise UidConflict(_("Another event already has this UID or address.")) from None
     await uow.commit()
 
 
@@ -182,12 +183,12 @@ async def delete_event(
     if_match: Sequence[str] | None,
 ) -> None:
     if not calendar.writable:
-        raise ReadOnlyCalendar("this calendar is read-only")
+        raise ReadOnlyCalendar(_("This calendar is read-only."))
     async with unit_of_work(db, principal) as uow:
-        current, _ = await _current(uow, calendar, access, name)
+        current, _event = await _current(uow, calendar, access, name)
         if current is None:
-            raise NotFound("no such event in this calendar")
+            raise NotFound(_("No such event in this calendar."))
         check_preconditions(current, if_match, None)
         if current.kind == ActivityKind.PERFORMANCE.value:
-            raise PermissionDenied("performances are managed in Programming")
+            raise PermissionDenied(_("Performances are managed in Programming."))
         await ActivityService(uow).delete(current.id, current.version)

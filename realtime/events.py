@@ -14,6 +14,7 @@ import msgspec
 
 from server.accounts.permissions import Principal, Workspace
 from server.audit.history import visible_change
+from server.core.i18n import _
 
 encode = msgspec.json.Encoder().encode
 decode = msgspec.json.decode
@@ -53,11 +54,13 @@ class Topic:
     def parse(cls, spec: Any) -> Topic:
         """Read a client's topic; ValueError names what is wrong."""
         if not isinstance(spec, dict) or len(spec) != 1:
-            raise ValueError("a topic is one of {timeline: …}, {record: …}, {workspace: …}")
+            raise ValueError(
+                _("A topic is one of {{timeline: …}}, {{record: …}}, {{workspace: …}}.")
+            )
         ((kind, body),) = spec.items()
         if kind == "workspace":
             if body not in {w.value for w in Workspace}:
-                raise ValueError(f"unknown workspace {body!r}")
+                raise ValueError(_("Unknown workspace {name}.", name=repr(body)))
             return cls("workspace", workspace=body)
         if kind == "record":
             if (
@@ -65,27 +68,27 @@ class Topic:
                 or not isinstance(body.get("entity"), str)
                 or not isinstance(body.get("id"), int)
             ):
-                raise ValueError("record topic needs entity (text) and id (number)")
+                raise ValueError(_("A record topic needs entity (text) and id (number)."))
             return cls("record", entity=body["entity"], record_id=body["id"])
         if kind == "timeline":
             if not isinstance(body, dict):
-                raise ValueError("timeline topic needs start and end")
+                raise ValueError(_("A timeline topic needs start and end."))
             try:
                 start = datetime.fromisoformat(body["start"])
                 end = datetime.fromisoformat(body["end"])
             except (KeyError, TypeError, ValueError):
                 raise ValueError(
-                    "timeline topic needs ISO 8601 start and end with offsets"
+                    _("A timeline topic needs ISO 8601 start and end with offsets.")
                 ) from None
             if start.tzinfo is None or end.tzinfo is None or end <= start:
-                raise ValueError("timeline start and end need offsets, and end after start")
+                raise ValueError(_("Timeline start and end need offsets, and end after start."))
             rooms = body.get("rooms")
             if rooms is not None and not (
                 isinstance(rooms, list) and all(isinstance(r, int) for r in rooms)
             ):
-                raise ValueError("timeline rooms is a list of room ids")
+                raise ValueError(_("Timeline rooms is a list of room ids."))
             return cls("timeline", start=start, end=end, rooms=frozenset(rooms) if rooms else None)
-        raise ValueError(f"unknown topic {kind!r}")
+        raise ValueError(_("Unknown topic {name}.", name=repr(kind)))
 
     def area(self) -> Workspace:
         """The workspace one must read to follow this topic."""

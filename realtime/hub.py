@@ -51,6 +51,7 @@ class Connection:
     presence: dict[str, Any] | None = None
     overflowed: bool = False
     reader: tuple[Any, ...] = ()
+    language: str | None = None  # of its error messages (the socket's Accept-Language)
 
     def __post_init__(self) -> None:
         self.reader = reader_key(self.principal)

@@ -28,8 +28,9 @@ from litestar.exceptions import WebSocketDisconnect
 
 from realtime.events import Topic, decode, encode
 from realtime.hub import Connection, Hub
-from server.accounts.permissions import Level, Principal, Workspace
+from server.accounts.permissions import Level, Principal, Workspace, access_needed
 from server.api.guards import SIGNED_IN
+from server.core.i18n import Message, _, negotiate, render
 
 PING_SECONDS = 15.0
 DEAD_SECONDS = 45.0
@@ -67,13 +68,15 @@ async def _pinger(
         conn.push(encode({"type": "ping", "seq": conn.cursor}))
 
 
-def _error(conn: Connection, message: str, ref: Any = None) -> None:
-    conn.push(encode({"type": "error", "message": message, "id": ref}))
+def _error(conn: Connection, message: str | Message, ref: Any = None) -> None:
+    """An error frame, in the language the screen asked for when it connected."""
+    text = render(message, conn.language)
+    conn.push(encode({"type": "error", "message": text, "id": ref}))
 
 
 async def handle(hub: Hub, conn: Connection, message: Any) -> None:
     if not isinstance(message, dict):
-        _error(conn, "send JSON objects with a 'type'")
+        _error(conn, _("Send JSON objects with a 'type'."))
         return
     kind = message.get("type")
     ref = message.get("id")
@@ -81,18 +84,19 @@ async def handle(hub: Hub, conn: Connection, message: Any) -> None:
         return
     if kind == "subscribe":
         if not isinstance(ref, str) or not ref or len(ref) > 64:
-            _error(conn, "a subscription needs an 'id' (text, up to 64 characters)")
+            _error(conn, _("A subscription needs an 'id' (text, up to 64 characters)."))
             return
         if ref not in conn.topics and len(conn.topics) >= MAX_TOPICS:
-            _error(conn, f"at most {MAX_TOPICS} subscriptions per connection", ref)
+            _error(conn, _("At most {max} subscriptions per connection.", max=MAX_TOPICS), ref)
             return
         try:
             topic = Topic.parse(message.get("topic"))
         except ValueError as error:
-            _error(conn, str(error), ref)
+            reason = error.args[0] if error.args else ""
+            _error(conn, reason if isinstance(reason, Message) else str(error), ref)
             return
         if not conn.principal.can(topic.area(), Level.READ):
-            _error(conn, f"read access to {topic.area().value} is needed for this topic", ref)
+            _error(conn, access_needed(Level.READ, topic.area()), ref)
             return
         conn.topics[ref] = topic
         conn.push(encode({"type": "subscribed", "id": ref, "seq": conn.cursor}))
@@ -106,7 +110,7 @@ async def handle(hub: Hub, conn: Connection, message: Any) -> None:
     if kind == "resume":
         since = message.get("since")
         if not isinstance(since, int) or since < 0:
-            _error(conn, "resume needs 'since', the last sequence number seen")
+            _error(conn, _("Resume needs 'since', the last sequence number seen."))
             return
         if await hub.resume(conn, since):
             conn.push(encode({"type": "resumed", "seq": conn.cursor}))
@@ -118,7 +122,7 @@ async def handle(hub: Hub, conn: Connection, message: Any) -> None:
     if kind == "presence":
         await _presence(hub, conn, message)
         return
-    _error(conn, f"unknown message type {kind!r}")
+    _error(conn, _("Unknown message type {name}.", name=repr(kind)))
 
 
 async def _presence(hub: Hub, conn: Connection, message: dict[str, Any]) -> None:
@@ -128,7 +132,7 @@ async def _presence(hub: Hub, conn: Connection, message: dict[str, Any]) -> None
         return
     state = message.get("state", "viewing")
     if state not in ("viewing", "editing"):
-        _error(conn, "presence state is viewing or editing")
+        _error(conn, _("Presence state is viewing or editing."))
         return
     if where == "timeline":
         area = Workspace.PLANNING
@@ -139,10 +143,10 @@ async def _presence(hub: Hub, conn: Connection, message: dict[str, Any]) -> None
     ):
         area = Topic("record", entity=where["entity"], record_id=where["id"]).area()
     else:
-        _error(conn, "presence 'where' is \"timeline\" or {entity, id}")
+        _error(conn, _("Presence 'where' is \"timeline\" or {{entity, id}}."))
         return
     if not conn.principal.can(area, Level.READ):
-        _error(conn, f"read access to {area.value} is needed")
+        _error(conn, access_needed(Level.READ, area))
         return
     await hub.set_presence(conn, {"where": where, "state": state, "area": area.value})
 
@@ -159,6 +163,7 @@ async def live(socket: WebSocket[Any, Any, Any]) -> None:
         return
     await socket.accept()
     conn = hub.attach(principal)
+    conn.language = negotiate(socket.headers.get("accept-language"))
     last_heard = [time.monotonic()]
     conn.push(
         encode(
@@ -172,12 +177,12 @@ async def live(socket: WebSocket[Any, Any, Any]) -> None:
             raw = await socket.receive_data(mode="text")
             last_heard[0] = time.monotonic()
             if len(raw) > MAX_FRAME:
-                _error(conn, "message too large")
+                _error(conn, _("Message too large."))
                 continue
             try:
                 message = decode(raw)
             except Exception:
-                _error(conn, "malformed JSON")
+                _error(conn, _("Malformed JSON."))
                 continue
             await handle(hub, conn, message)
     except (WebSocketDisconnect, RuntimeError):

@@ -35,6 +35,7 @@ from server.core.errors import (
     TooManyAttempts,
     VersionRequired,
 )
+from server.core.i18n import _, render
 
 XML_TYPE = "application/xml; charset=utf-8"
 CHALLENGE = ("WWW-Authenticate", 'Basic realm="Saison", charset="UTF-8"')
@@ -101,4 +102,10 @@ def error_response(error: DomainError) -> DavResponse:
 
 
 def internal_error() -> DavResponse:
-    return _error(500, None, "something went wrong on the server; nothing was saved")
+    return _error(
+        500,
+        None,
+        render(
+            _("Something went wrong on the server; nothing was saved. The error has been logged.")
+        ),
+    )

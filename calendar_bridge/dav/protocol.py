@@ -63,6 +63,7 @@ from calendar_bridge.query import EventQuery, PropFilter, TextMatch
 from calendar_bridge.sync import last_change, make_token, sync_calendar
 from server.accounts.permissions import Principal
 from server.core.errors import DomainError, NotAuthenticated, NotFound
+from server.core.i18n import _, negotiate, use_language
 from server.db.engine import Database
 from server.settings import Settings
 
@@ -137,7 +138,7 @@ class Context:
         """The calendars' sync token and ctag (one query per request)."""
         if self._token is None:
             assert self.session is not None and self.access is not None
-            seq, _ = await last_change(self.session)
+            seq, _at = await last_change(self.session)
             self._token = make_token(seq, self.access)
         return self._token
 
@@ -151,6 +152,7 @@ async def dav_app(
     raw = scope.get("raw_path") or scope["path"].encode()
     path = unquote(raw.decode("latin-1").split("?", 1)[0])
     client = scope.get("client")
+    use_language(negotiate(headers.get("accept-language")))  # the app's language, else the venue's
     ctx = Context(
         db=app.state.db,
         settings=app.state.settings,
@@ -173,7 +175,7 @@ async def dav_app(
 async def _read_body(receive: Callable[..., Any], headers: dict[str, str], limit: int) -> bytes:
     length = headers.get("content-length", "")
     if length.isdigit() and int(length) > limit:
-        raise TooLarge(f"request bodies are limited to {limit // 1024} KiB")
+        raise TooLarge(_("Request bodies are limited to {size} KiB.", size=limit // 1024))
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -183,7 +185,7 @@ async def _read_body(receive: Callable[..., Any], headers: dict[str, str], limit
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise TooLarge(f"request bodies are limited to {limit // 1024} KiB")
+            raise TooLarge(_("Request bodies are limited to {size} KiB.", size=limit // 1024))
         chunks.append(chunk)
         if not message.get("more_body"):
             break
@@ -208,7 +210,7 @@ async def _dispatch(ctx: Context) -> DavResponse:
         return DavResponse(200, b"", [("Allow", ALLOW)])
     header = ctx.headers.get("authorization")
     if not header:
-        raise NotAuthenticated("sign in with your email and an app password")
+        raise NotAuthenticated(_("Sign in with your email and an app password."))
     if auth.forget_on_account_change not in ctx.db.listeners:
         ctx.db.listeners.append(auth.forget_on_account_change)
     ctx.principal = await auth.authenticate(ctx.db, ctx.settings, header, ctx.client_ip)
@@ -246,7 +248,7 @@ async def _resolve(ctx: Context) -> Resource:
         return Resource(HOME, ctx.home_href)
     calendar = await find_calendar(ctx.session, ctx.access, tail[1])
     if calendar is None:
-        raise NotFound("no such calendar (or not one of yours)")
+        raise NotFound(_("No such calendar (or not one of yours)."))
     if len(tail) == 2:
         return Resource(CALENDAR, ctx.calendar_href(calendar), calendar)
     return Resource(EVENT, ctx.event_href(calendar, tail[2]), calendar, tail[2])
@@ -264,7 +266,7 @@ async def _event(ctx: Context, resource: Resource) -> Event:
         for event in events:
             if event.name == resource.name:
                 return event
-    raise NotFound("no such event in this calendar")
+    raise NotFound(_("No such event in this calendar."))
 
 
 def http_date(moment: datetime) -> str:
@@ -459,7 +461,7 @@ async def propfind(ctx: Context, resource: Resource) -> DavResponse:
     assert ctx.session is not None and ctx.access is not None
     root = parse(ctx.body)
     if root is not None and root.tag != d("propfind"):
-        raise MalformedRequest("a PROPFIND body is a DAV:propfind element")
+        raise MalformedRequest(_("A PROPFIND body is a DAV:propfind element."))
     ms = multistatus()
     event = await _event(ctx, resource) if resource.kind == EVENT else None
     await _describe(ctx, ms, resource, root, event)
@@ -480,7 +482,7 @@ async def proppatch(ctx: Context, resource: Resource) -> DavResponse:
     """Calendars are described by Saison: every property change is refused, politely (207)."""
     root = parse(ctx.body)
     if root is None or root.tag != d("propertyupdate"):
-        raise MalformedRequest("a PROPPATCH body is a DAV:propertyupdate element")
+        raise MalformedRequest(_("A PROPPATCH body is a DAV:propertyupdate element."))
     tags = [child.tag for action in root for prop in action.iter(d("prop")) for child in prop]
     ms = multistatus()
     add_response(ms, resource.href, [], tags, missing_status="403 Forbidden")
@@ -490,16 +492,18 @@ async def proppatch(ctx: Context, resource: Resource) -> DavResponse:
 async def report(ctx: Context, resource: Resource) -> DavResponse:
     root = parse(ctx.body)
     if root is None:
-        raise MalformedRequest("a REPORT needs a body")
+        raise MalformedRequest(_("A REPORT needs a body."))
     if resource.kind not in (CALENDAR, EVENT) or resource.calendar is None:
-        raise UnsupportedReport(f"no report is answered here; ask a calendar ({root.tag})")
+        raise UnsupportedReport(
+            _("No report is answered here; ask a calendar ({report}).", report=root.tag)
+        )
     if root.tag == c("calendar-query"):
         return await _calendar_query(ctx, resource, root)
     if root.tag == c("calendar-multiget"):
         return await _multiget(ctx, resource, root)
     if root.tag == d("sync-collection") and resource.kind == CALENDAR:
         return await _sync(ctx, resource, root)
-    raise UnsupportedReport(f"the report {root.tag} is not supported here")
+    raise UnsupportedReport(_("The report {report} is not supported here.", report=root.tag))
 
 
 def _utc(value: str | None, name: str) -> datetime | None:
@@ -521,10 +525,10 @@ def parse_filter(root: Element) -> EventQuery:
         return query
     comps = top.findall(c("comp-filter"))
     if len(comps) != 1 or comps[0].get("name", "").upper() != "VCALENDAR":
-        raise InvalidFilter("a filter holds one comp-filter on VCALENDAR")
+        raise InvalidFilter(_("A filter holds one comp-filter on VCALENDAR."))
     calendar = comps[0]
     if calendar.find(c("prop-filter")) is not None or calendar.find(c("time-range")) is not None:
-        raise UnsupportedFilter("filter on VEVENT properties, not on VCALENDAR")
+        raise UnsupportedFilter(_("Filter on VEVENT properties, not on VCALENDAR."))
     for comp in calendar.findall(c("comp-filter")):
         name = comp.get("name", "").upper()
         undefined = comp.find(c("is-not-defined")) is not None
@@ -536,13 +540,13 @@ def parse_filter(root: Element) -> EventQuery:
             query.nothing = True
             continue
         if comp.find(c("comp-filter")) is not None:
-            raise UnsupportedFilter("filters on alarms are not supported (events have none)")
+            raise UnsupportedFilter(_("Filters on alarms are not supported (events have none)."))
         span = comp.find(c("time-range"))
         if span is not None:
             query.start = _utc(span.get("start"), "start")
             query.end = _utc(span.get("end"), "end")
             if query.start is None and query.end is None:
-                raise InvalidFilter("a time-range needs a start or an end")
+                raise InvalidFilter(_("A time-range needs a start or an end."))
         for prop in comp.findall(c("prop-filter")):
             query.props.append(_prop_filter(prop))
     return query
@@ -551,9 +555,9 @@ def parse_filter(root: Element) -> EventQuery:
 def _prop_filter(prop: Element) -> PropFilter:
     name = prop.get("name")
     if not name:
-        raise InvalidFilter("a prop-filter needs a name")
+        raise InvalidFilter(_("A prop-filter needs a name."))
     if prop.find(c("param-filter")) is not None or prop.find(c("time-range")) is not None:
-        raise UnsupportedFilter("param-filter and time-range on a property are not supported")
+        raise UnsupportedFilter(_("param-filter and time-range on a property are not supported."))
     if prop.find(c("is-not-defined")) is not None:
         return PropFilter(name, is_not_defined=True)
     matches = tuple(
@@ -664,7 +668,13 @@ async def get(ctx: Context, resource: Resource) -> DavResponse:
         years = years_of((e.starts_at for e in events), (e.ends_at for e in events))
         body = calendar_text([e.vevent for e in events], years).encode()
         return DavResponse(200, body, [("ETag", etag), ("Content-Type", CALENDAR_TYPE)])
-    text = f"Saison CalDAV: add {ctx.settings.public_url}{MOUNT}/ to your calendar app.\n"
+    text = (
+        _(
+            "Saison CalDAV: add {address} to your calendar app.",
+            address=ctx.settings.public_url + MOUNT + "/",
+        ).render()
+        + "\n"
+    )
     return DavResponse(200, text.encode(), [("Content-Type", "text/plain; charset=utf-8")])
 
 
@@ -696,7 +706,7 @@ async def put(ctx: Context, resource: Resource) -> DavResponse:
 async def delete(ctx: Context, resource: Resource) -> DavResponse:
     assert ctx.principal is not None and ctx.access is not None
     if resource.kind != EVENT or resource.calendar is None or resource.name is None:
-        raise ReadOnlyCalendar("calendars and homes are managed by Saison")
+        raise ReadOnlyCalendar(_("Calendars and homes are managed by Saison."))
     await writes.delete_event(
         ctx.db,
         ctx.principal,

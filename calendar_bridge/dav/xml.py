@@ -14,6 +14,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from calendar_bridge.errors import MalformedRequest
+from server.core.i18n import _
 
 DAV = "DAV:"
 CALDAV = "urn:ietf:params:xml:ns:caldav"
@@ -51,13 +52,15 @@ def parse(body: bytes) -> Element | None:
     if not body.strip():
         return None
     if len(body) > MAX_XML_BYTES:
-        raise MalformedRequest(f"XML bodies are limited to {MAX_XML_BYTES // 1024} KiB")
+        raise MalformedRequest(
+            _("XML bodies are limited to {size} KiB.", size=MAX_XML_BYTES // 1024)
+        )
     try:
         root: Element = fromstring(body, forbid_dtd=True, forbid_entities=True)
     except DefusedXmlException:
-        raise MalformedRequest("XML with a DTD or entities is refused") from None
+        raise MalformedRequest(_("XML with a DTD or entities is refused.")) from None
     except ET.ParseError as error:
-        raise MalformedRequest(f"the XML body is malformed: {error}") from None
+        raise MalformedRequest(_("The XML body is malformed: {error}", error=str(error))) from None
     return root
 
 

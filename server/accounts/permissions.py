@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
+from server.core.i18n import N_, Message, _
+
 
 class Workspace(StrEnum):
     DIRECTORY = "directory"
@@ -38,6 +40,35 @@ class Level(IntEnum):
 
 
 ALL_AREAS: tuple[Workspace, ...] = tuple(Workspace)
+
+# How people name workspaces and levels in messages (translated in the catalog).
+AREA_NAMES: dict[Workspace, str] = {
+    Workspace.DIRECTORY: N_("Directory"),
+    Workspace.TECHNICAL: N_("Technical"),
+    Workspace.PROGRAMMING: N_("Programming"),
+    Workspace.PLANNING: N_("General planning"),
+    Workspace.CONTRACTS: N_("Contracts (fees and terms)"),
+    Workspace.ADMINISTRATION: N_("Administration"),
+}
+LEVEL_NAMES: dict[Level, str] = {
+    Level.NONE: N_("no"),
+    Level.READ: N_("read"),
+    Level.WRITE: N_("write"),
+    Level.MANAGE: N_("manage"),
+}
+
+
+def area_name(area: Workspace) -> Message:
+    return Message(AREA_NAMES[area])
+
+
+def access_needed(level: Level, area: Workspace) -> Message:
+    """The message of a refusal: which access to which workspace would allow it."""
+    return _(
+        "You need {level} access to {area} to do this.",
+        level=Message(LEVEL_NAMES[level]),
+        area=area_name(area),
+    )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select, update
 
 from server.accounts import credentials
 from server.accounts.models import ApiToken, User, UserSession
-from server.accounts.permissions import Level, Principal, Workspace
+from server.accounts.permissions import LEVEL_NAMES, Level, Principal, Workspace, area_name
 from server.core.changelog import Change, ChangeLogEntry
 from server.core.errors import (
     Invalid,
@@ -18,11 +18,12 @@ from server.core.errors import (
     PermissionDenied,
     TooManyAttempts,
 )
+from server.core.i18n import N_, Message, _
 from server.core.localtime import venue_times
 from server.core.unit_of_work import UnitOfWork
 from server.settings import Settings
 
-WRONG = "wrong email or password"
+WRONG = N_("Wrong email or password.")
 
 
 def _log(uow: UnitOfWork, action: str, user_id: int | None, after: dict[str, Any]) -> None:
@@ -58,7 +59,7 @@ async def sign_in(
     by_email, by_ip = await recent_failures(uow, email, ip, settings.sign_in_window_seconds)
     if by_email >= settings.sign_in_attempts or by_ip >= settings.sign_in_attempts * 4:
         raise TooManyAttempts(
-            "too many failed sign-ins; wait a few minutes and try again",
+            _("Too many failed sign-ins; wait a few minutes and try again."),
             retry_after=settings.sign_in_window_seconds,
         )
     u: Any = User.__table__  # type: ignore[attr-defined]
@@ -67,7 +68,7 @@ async def sign_in(
     if not ok or user is None or not user["is_active"]:
         _log(uow, "auth.sign_in_failed", user["id"] if user else None, {"email": email, "ip": ip})
         await uow.commit()
-        raise NotAuthenticated(WRONG)
+        raise NotAuthenticated(Message(WRONG))
     new = await credentials.open_session(uow.session, user["id"], settings.session_days)
     principal = await credentials.principal_for(uow.session, user["id"], via="session")
     assert principal is not None
@@ -87,13 +88,15 @@ async def change_password(
     uow: UnitOfWork, current: str, new: str, keep_session: str | None = None
 ) -> None:
     if uow.actor.user_id is None:
-        raise NotAuthenticated("sign in first")
+        raise NotAuthenticated(_("Sign in first."))
     u: Any = User.__table__  # type: ignore[attr-defined]
     row = (await uow.session.execute(select(u).where(u.c.id == uow.actor.user_id))).mappings().one()
     if not credentials.verify_password(row["password_hash"], current):
-        raise Invalid({"current_password": "is not your current password"})
+        raise Invalid({"current_password": _("is not your current password")})
     if len(new) < 10:
-        raise Invalid({"new_password": "needs at least 10 characters"})
+        raise Invalid(
+            {"new_password": _("must have at least {min_length} characters", min_length=10)}
+        )
     await uow.session.execute(
         update(u)
         .where(u.c.id == row["id"])
@@ -140,19 +143,23 @@ async def create_token(
     uow: UnitOfWork, kind: str, name: str, scopes: dict[str, str]
 ) -> tuple[dict[str, Any], str]:
     if uow.actor.user_id is None:
-        raise NotAuthenticated("sign in first")
+        raise NotAuthenticated(_("Sign in first."))
     if uow.actor.via not in {"session", "system"}:
         raise PermissionDenied(
-            "tokens are created from a signed-in session, not with another token"
+            _("Tokens are created from a signed-in session, not with another token.")
         )
-    problems = {}
+    problems: dict[str, Message] = {}
     for area, level in scopes.items():
         if area not in {w.value for w in Workspace}:
-            problems[f"scopes.{area}"] = "unknown workspace"
+            problems[f"scopes.{area}"] = _("unknown workspace")
         elif level not in {"none", "read", "write", "manage"}:
-            problems[f"scopes.{area}"] = "use none, read, write or manage"
+            problems[f"scopes.{area}"] = _("use none, read, write or manage")
         elif not uow.actor.can(Workspace(area), Level.parse(level)):
-            problems[f"scopes.{area}"] = f"you do not have {level} access to {area} yourself"
+            problems[f"scopes.{area}"] = _(
+                "you do not have {level} access to {area} yourself",
+                level=Message(LEVEL_NAMES[Level.parse(level)]),
+                area=area_name(Workspace(area)),
+            )
     if problems:
         raise Invalid(problems)
     prefix, secret = credentials.new_token_secret(kind)
@@ -210,7 +217,7 @@ async def revoke_token(uow: UnitOfWork, token_id: int) -> None:
         row["user_id"] != uow.actor.user_id
         and not uow.actor.can(Workspace.ADMINISTRATION, Level.MANAGE)
     ):
-        raise NotFound(f"token {token_id} does not exist")
+        raise NotFound(_("Token {id} does not exist.", id=token_id))
     if row["revoked_at"] is None:
         await uow.session.execute(update(t).where(t.c.id == token_id).values(revoked_at=func.now()))
         uow.record(

@@ -14,6 +14,7 @@ from server.accounts.permissions import Level, Workspace
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid
 from server.core.fields import Email, Id, Input, LongText, Name, Phone, Short
+from server.core.i18n import N_, _
 from server.core.records import RecordRead
 
 MIN_PASSWORD = 10
@@ -43,7 +44,7 @@ class UserOut(RecordRead):
 class UserService(EntityService):
     model = User
     entity = "user"
-    label = "user"
+    label = N_("user")
     workspace = Workspace.ADMINISTRATION
     filters = {"is_active": Filter("is_active", bool)}
     search_columns = ("name", "email")
@@ -105,7 +106,7 @@ class UserService(EntityService):
         )
         missing = [str(i) for i in team_ids if i not in found]
         if missing:
-            raise Invalid({"team_ids": f"unknown team {', '.join(missing)}"})
+            raise Invalid({"team_ids": _("unknown team(s): {ids}", ids=", ".join(missing))})
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         values["email"] = values["email"].strip().lower()
@@ -114,7 +115,7 @@ class UserService(EntityService):
         if current is not None:
             query = query.where(u.id != current["id"])
         if (await self.session.execute(query)).first() is not None:
-            raise Invalid({"email": "another user has this email"})
+            raise Invalid({"email": _("another user has this email")})
 
     async def create(self, data: dict[str, Any]) -> dict[str, Any]:
         self.require(Level.MANAGE)
@@ -177,7 +178,7 @@ class ManagedService(EntityService):
 class TeamService(ManagedService):
     model = Team
     entity = "team"
-    label = "team"
+    label = N_("team")
     search_columns = ("name",)
     order_by = ("name", "id")
 
@@ -196,7 +197,7 @@ class PermissionOut(PermissionIn, RecordRead):
 class PermissionService(ManagedService):
     model = Permission
     entity = "permission"
-    label = "permission"
+    label = N_("permission")
     references = {"team_id": (Team, "team"), "user_id": (User, "user")}
     filters = {
         "team_id": Filter("team_id", int),
@@ -209,5 +210,5 @@ class PermissionService(ManagedService):
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         if (values.get("team_id") is None) == (values.get("user_id") is None):
-            message = "a permission is for exactly one team or one user"
+            message = _("a permission is for exactly one team or one user")
             raise Invalid({"team_id": message, "user_id": message})

@@ -18,6 +18,7 @@ from server.accounts import credentials
 from server.accounts.permissions import Principal
 from server.api.guards import SAFE_METHODS
 from server.core.errors import NotAuthenticated, PermissionDenied
+from server.core.i18n import _
 from server.db.engine import Database
 
 SESSION_COOKIE = "saison_session"
@@ -84,15 +85,15 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
         db: Database = connection.app.state.db
         header = connection.headers.get("authorization", "")
         if header:
-            scheme, _, secret = header.partition(" ")
+            scheme, _sep, secret = header.partition(" ")
             if scheme.lower() == "basic":
                 # Calendar apps (app passwords): the CalDAV mount authenticates them itself.
                 return AuthenticationResult(user=None, auth=None)
             if scheme.lower() != "bearer" or not secret.strip():
-                raise NotAuthenticated("use 'Authorization: Bearer <token>'")
+                raise NotAuthenticated(_("Send the API token as 'Authorization: Bearer <token>'."))
             resolved = await _resolve(db, "token", secret.strip())
             if resolved is None:
-                raise NotAuthenticated("this API token is unknown or revoked")
+                raise NotAuthenticated(_("This API token is unknown or was revoked."))
             return AuthenticationResult(user=resolved[0], auth="token")
         cookie = connection.cookies.get(SESSION_COOKIE)
         if cookie:
@@ -109,8 +110,10 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
                     sent = connection.headers.get(CSRF_HEADER, "")
                     if not csrf or not hmac.compare_digest(sent, csrf):
                         raise PermissionDenied(
-                            "missing or wrong X-CSRF-Token header "
-                            "(given at sign-in and by /api/v1/auth/me)"
+                            _(
+                                "Missing or wrong X-CSRF-Token header (given at sign-in and by "
+                                "/api/v1/auth/me)."
+                            )
                         )
                 return AuthenticationResult(user=principal, auth="session")
         return AuthenticationResult(user=None, auth=None)

@@ -63,14 +63,19 @@ def resolve_version(
             v for v in (parse_version_tag(part) for part in header.split(",")) if v is not None
         ]
         if not versions:
-            raise StaleVersion(f"If-Match {header} does not name a version of this record")
+            raise StaleVersion(
+                _("If-Match {header} does not name a version of this record.", header=header)
+            )
         if body_version is not None and body_version not in versions:
-            raise StaleVersion("If-Match and the version in the body disagree")
+            raise StaleVersion(_("If-Match and the version in the body disagree."))
         return current if current in versions else versions[0]
     if body_version is not None:
         return body_version
     raise VersionRequired(
-        "send If-Match with the ETag you read (or a 'version'), so no one's change is overwritten"
+        _(
+            "Send If-Match with the ETag you read (or a 'version'), so that no one's change is "
+            "overwritten."
+        )
     )
 
 

@@ -12,7 +12,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers import HTTPRouteHandler
 from litestar.handlers.base import BaseRouteHandler
 
-from server.accounts.permissions import Level, Principal, Workspace
+from server.accounts.permissions import Level, Principal, Workspace, access_needed
 from server.core.errors import Invalid, NotAuthenticated, PermissionDenied
 from server.core.i18n import Message, _
 
@@ -37,18 +37,18 @@ async def permission_guard(
         return
     principal = connection.scope.get("user")
     if not isinstance(principal, Principal):
-        raise NotAuthenticated("sign in, or send an API token as 'Authorization: Bearer …'")
+        raise NotAuthenticated(_("Sign in, or send an API token as 'Authorization: Bearer …'."))
     if opt.get("signed_in") or connection.scope["path"].startswith(SCHEMA_PATH):
         return
     area = opt.get("area")
     if area is None:
-        raise PermissionDenied("this route declares no permission and is closed")
+        raise PermissionDenied(_("This address declares no permission and is closed."))
     level = opt.get("level")
     if level is None:
         method = connection.scope.get("method", "GET")
         level = Level.READ if method in SAFE_METHODS else Level.WRITE
     if not principal.can(area, level):
-        raise PermissionDenied(f"{level.label} access to {area.value} is needed to do this")
+        raise PermissionDenied(access_needed(level, area))
 
 
 # Routes whose callers add query parameters of their own (calendar apps subscribed to a feed

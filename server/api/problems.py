@@ -14,8 +14,9 @@ from litestar.exceptions import (
 )
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY, HTTP_500_INTERNAL_SERVER_ERROR
 
+from server.api.validation import field_of, msgspec_message, pydantic_message
 from server.core.errors import DomainError, Invalid
-from server.core.i18n import N_, negotiate, render, translate, use_language
+from server.core.i18n import N_, Message, negotiate, render, translate, use_language
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +52,6 @@ def speak_to(request: Request[Any, Any, Any]) -> None:
     use_language(negotiate(request.headers.get("accept-language")))
 
 
-def _field_of(key: Any) -> str:
-    text = str(key or "")
-    return text[2:] if text.startswith("$.") else text
-
-
 def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, DomainError)
     speak_to(request)
@@ -77,43 +73,74 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
 
 
 def validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Litestar's own input validation (body, query, path): 422 with one entry per field."""
+    """Litestar's own input validation (body, query, path): 422 with one entry per field, each
+    said in the reader's language (``server.api.validation``)."""
     assert isinstance(exc, ValidationException)
     speak_to(request)
-    errors = []
-    for item in exc.extra or []:
-        if isinstance(item, dict):
+    errors: list[dict[str, Any]] = []
+    cause = exc.__cause__
+    detailed = getattr(cause, "errors", None)
+    if callable(detailed):  # pydantic's own ValidationError
+        detailed = detailed()
+    if isinstance(detailed, list) and detailed:
+        # A body checked by pydantic: each error keeps its type code and limits.
+        for item in detailed:
             errors.append(
                 {
-                    "field": _field_of(item.get("key")),
-                    "message": str(item.get("message", "is invalid")),
-                    "source": item.get("source"),
+                    "field": field_of(item.get("loc")),
+                    "message": pydantic_message(item),
+                    "source": "body",
                 }
             )
+    else:
+        for item in exc.extra or []:
+            if isinstance(item, dict):
+                errors.append(
+                    {
+                        "field": field_of(item.get("key")),
+                        "message": msgspec_message(str(item.get("message", ""))),
+                        "source": item.get("source"),
+                    }
+                )
     if not errors:
-        errors = [{"field": "", "message": exc.detail}]
-    detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors)
+        errors = [{"field": "", "message": translate("The request could not be read.")}]
+    detail = "; ".join(
+        f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
+    )
     return problem(HTTP_422_UNPROCESSABLE_ENTITY, N_("Invalid input"), detail, errors=errors)
+
+
+# What Litestar itself refuses (no such address, a method an address does not take, a body too
+# large or unreadable), said by Saison in the reader's language rather than in HTTP's English.
+HTTP_TEXTS: dict[int, tuple[str, str]] = {
+    400: (
+        N_("Bad request"),
+        N_("The request could not be read; if it has a body, check it is valid JSON."),
+    ),
+    401: (
+        N_("Not authenticated"),
+        N_("Sign in, or send an API token as 'Authorization: Bearer …'."),
+    ),
+    403: (N_("Forbidden"), N_("You may not do this.")),
+    404: (N_("Not found"), N_("There is nothing at this address.")),
+    405: (N_("Method not allowed"), N_("This address does not take {method} requests.")),
+    413: (N_("Payload too large"), N_("The request is too large.")),
+    415: (N_("Unsupported media type"), N_("This address does not take this content type.")),
+}
 
 
 def http_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, HTTPException)
     speak_to(request)
     status = exc.status_code
-    title = {
-        401: N_("Not authenticated"),
-        403: N_("Forbidden"),
-        404: N_("Not found"),
-        405: N_("Method not allowed"),
-        413: N_("Payload too large"),
-        415: N_("Unsupported media type"),
-    }.get(status, N_("Error"))
+    title, text = HTTP_TEXTS.get(status, (N_("Error"), ""))
+    if isinstance(exc, PermissionDeniedException):
+        title, text = HTTP_TEXTS[403]
+    detail = Message(text, method=request.method).render() if text else exc.detail
     headers = dict(exc.headers or {})
     if isinstance(exc, NotAuthorizedException):
         headers.setdefault("WWW-Authenticate", 'Bearer realm="saison"')
-    if isinstance(exc, PermissionDeniedException):
-        title = N_("Forbidden")
-    return problem(status, title, exc.detail, headers=headers or None)
+    return problem(status, title, detail, headers=headers or None)
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

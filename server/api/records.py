@@ -15,6 +15,7 @@ from server.accounts.permissions import Level, Workspace
 from server.api.crud import crud_router, record_response
 from server.api.guards import access
 from server.core.errors import Invalid
+from server.core.i18n import _
 from server.core.unit_of_work import UnitOfWork
 from server.directory.contacts import (
     ContactIn,
@@ -75,7 +76,7 @@ async def upload_attachment(
     settings = request.app.state.settings
     upload = data.get("file")
     if not isinstance(upload, UploadFile):
-        raise Invalid({"file": "send the file as multipart/form-data in a field named 'file'"})
+        raise Invalid({"file": _("send the file as multipart/form-data in a field named 'file'")})
     content = await upload.read(settings.max_attachment_bytes + 1)
     await TechnicalSheetService(uow).read(record_id)
     row = await AttachmentService(uow).upload(

@@ -20,6 +20,7 @@ from server.core.changelog import Change
 from server.core.entities import EntityService
 from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from server.core.fields import Input
+from server.core.i18n import _
 from server.core.localtime import day_of, parse_instant
 from server.core.unit_of_work import UnitOfWork
 from server.planning.availability import AvailabilityFinder, AvailabilityQuery
@@ -79,7 +80,7 @@ async def competing(
     uow: UnitOfWork, room_id: int, first_day: date, last_day: date
 ) -> list[EngagementOut]:
     if last_day < first_day:
-        raise Invalid({"last_day": "must be on or after first_day"})
+        raise Invalid({"last_day": _("must be on or after first_day")})
     return await OptionDesk(uow).competing(room_id, first_day, last_day)  # type: ignore[return-value]
 
 
@@ -269,7 +270,7 @@ async def activity_kinds(uow: UnitOfWork) -> list[ActivityKindOut]:
 )
 async def set_activity_kind(uow: UnitOfWork, kind: str, data: ActivityKindPatch) -> ActivityKindOut:
     if not uow.actor.can(Workspace.PLANNING, Level.MANAGE):
-        raise PermissionDenied("manage access to planning is needed")
+        raise PermissionDenied(_("You need manage access to General planning to do this."))
     row = (
         (
             await uow.session.execute(
@@ -280,7 +281,7 @@ async def set_activity_kind(uow: UnitOfWork, kind: str, data: ActivityKindPatch)
         .first()
     )
     if row is None:
-        raise NotFound(f"activity kind {kind} does not exist")
+        raise NotFound(_("Activity kind {kind} does not exist.", kind=kind))
     try:
         await uow.session.execute(
             text("UPDATE activity_kinds SET blocks_room = :b WHERE kind = :k"),
@@ -288,7 +289,11 @@ async def set_activity_kind(uow: UnitOfWork, kind: str, data: ActivityKindPatch)
         )
     except IntegrityError as error:
         raise Conflict(
-            f"{kind} activities already overlap in some rooms; they cannot block rooms until moved",
+            _(
+                "Activities of kind {kind} already overlap in some rooms; they cannot block "
+                "rooms until they are moved.",
+                kind=kind,
+            ),
             kind="double-booking",
         ) from error
     uow.record(

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.accounts.permissions import Level, Principal, Workspace
 from server.core.changelog import ChangeLogEntry, read_change
 from server.core.errors import Invalid, PermissionDenied
+from server.core.i18n import _
 
 # entity -> fields only readable with the CONTRACTS level; filled by server.registry.
 CONFIDENTIAL_FIELDS: dict[str, frozenset[str]] = {}
@@ -73,10 +74,10 @@ class History:
     ) -> tuple[list[dict[str, Any]], int]:
         """Changes after ``since`` in commit order, and the cursor to continue from."""
         if limit < 1 or limit > MAX_CHANGES:
-            raise Invalid({"limit": f"must be between 1 and {MAX_CHANGES}"})
+            raise Invalid({"limit": _("must be between 1 and {max}", max=MAX_CHANGES)})
         areas = readable_areas(self.principal)
         if not areas:
-            raise PermissionDenied("you may not read any workspace")
+            raise PermissionDenied(_("You may not read any workspace."))
         c: Any = ChangeLogEntry.__table__.c  # type: ignore[attr-defined]
         query = select(ChangeLogEntry.__table__).where(c.seq > since, c.workspace.in_(areas))  # type: ignore[attr-defined]
         if entity is not None:

@@ -30,12 +30,37 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import SQLModel
 
-from server.accounts.permissions import Level, Workspace
+from server.accounts.permissions import Level, Workspace, access_needed
 from server.core.changelog import Change
 from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied, StaleVersion
+from server.core.i18n import N_, Message, _
 from server.core.unit_of_work import UnitOfWork
 from server.settings import get_settings
 
+# Tables that may still refer to a record being deleted, as people name their rows.
+TABLE_NAMES: dict[str, str] = {
+    "activities": N_("activities"),
+    "engagements": N_("engagements"),
+    "shows": N_("shows"),
+    "rooms": N_("rooms"),
+    "room_configurations": N_("room configurations"),
+    "room_links": N_("room links"),
+    "technical_sheets": N_("technical sheets"),
+    "attachments": N_("attachments"),
+    "places": N_("places"),
+    "contact_roles": N_("contact roles"),
+    "activity_templates": N_("activity templates"),
+    "permissions": N_("permissions"),
+    "calendar_objects": N_("calendar events"),
+}
+# Rules the database checks that a form would name as one field's mistake.
+CHECKS: dict[str, tuple[str, Message]] = {
+    "activity_period": ("ends_at", Message(N_("must be after starts_at"))),
+    "engagement_period": ("last_day", Message(N_("must be on or after first_day"))),
+    "engagement_fee": ("fee", Message(N_("must be at least {ge}"), ge=0)),
+    "show_duration": ("duration_minutes", Message(N_("must be greater than {gt}"), gt=0)),
+    "room_capacity": ("capacity", Message(N_("must be at least {ge}"), ge=0)),
+}
 MAX_PAGE = 10_000
 DEFAULT_PAGE = 100
 BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at"})
@@ -104,6 +129,19 @@ class EntityService:
         self.session = uow.session
         self.actor = uow.actor
 
+    @property
+    def noun(self) -> Message:
+        """What people call this kind of record, in their language ("exploitation")."""
+        return Message(self.label)
+
+    def not_found(self, record_id: Any) -> Message:
+        return _("{record:capital} {id} does not exist.", record=self.noun, id=record_id)
+
+    @staticmethod
+    def missing(label: str, record_id: Any) -> Message:
+        """What a field naming a record that does not exist is told ("salle 12 introuvable")."""
+        return _("{record:capital} {id} does not exist", record=Message(label), id=record_id)
+
     # -- permissions ------------------------------------------------------------------------
     @property
     def table(self) -> Table:
@@ -111,9 +149,7 @@ class EntityService:
 
     def require(self, level: Level) -> None:
         if not self.actor.can(self.workspace, level):
-            raise PermissionDenied(
-                f"{level.label} access to {self.workspace.value} is needed to do this"
-            )
+            raise PermissionDenied(access_needed(level, self.workspace))
 
     def visible_many(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """``visible`` for a whole page, with the per-row work kept to what differs."""
@@ -147,7 +183,7 @@ class EntityService:
             query = query.with_for_update()
         row = (await self.session.execute(query)).mappings().first()
         if row is None:
-            raise NotFound(f"{self.label} {record_id} does not exist")
+            raise NotFound(self.not_found(record_id))
         return dict(row)
 
     async def read(self, record_id: int) -> dict[str, Any]:
@@ -155,7 +191,7 @@ class EntityService:
         query = self.base_query().where(self.table.c.id == record_id)
         row = (await self.session.execute(query)).mappings().first()
         if row is None:
-            raise NotFound(f"{self.label} {record_id} does not exist")
+            raise NotFound(self.not_found(record_id))
         return self.visible(row)
 
     def apply_filters(self, query: Select[Any], q: ListQuery) -> Select[Any]:
@@ -165,7 +201,9 @@ class EntityService:
                 continue
             spec = self.filters[name]
             if spec.confidential and not self.actor.can_read_fees:
-                raise PermissionDenied(f"filtering on {name} needs read access to contracts")
+                raise PermissionDenied(
+                    _("Filtering on {field} needs read access to contracts.", field=name)
+                )
             column = c[spec.column]
             query = query.where(column.in_(value) if isinstance(value, list) else column == value)
         if q.updated_since is not None:
@@ -218,7 +256,10 @@ class EntityService:
         touched = self.confidential.intersection(data)
         if touched and not self.actor.can_write_fees:
             raise PermissionDenied(
-                f"changing {', '.join(sorted(touched))} needs write access to contracts"
+                _(
+                    "Changing {fields} needs write access to contracts.",
+                    fields=", ".join(sorted(touched)),
+                )
             )
 
     async def abort(self) -> None:
@@ -290,8 +331,14 @@ class EntityService:
         """Refuse to act on a record someone changed since the client read it."""
         if expected is not None and current["version"] != expected:
             raise StaleVersion(
-                f"{self.label} {current['id']} was changed by someone else "
-                f"(version {current['version']}, yours {expected}); reload it",
+                _(
+                    "Someone else changed this record meanwhile ({record} {id}, version "
+                    "{current}, yours {yours}): reload it, then make your change again.",
+                    record=self.noun,
+                    id=current["id"],
+                    current=current["version"],
+                    yours=expected,
+                ),
                 current_version=current["version"],
             )
 
@@ -388,19 +435,42 @@ class EntityService:
         if missing:  # a reference to a record that does not exist: the field's fault
             field, value, table = missing.groups()
             label = self.references[field][1] if field in self.references else table.rstrip("s")
-            return Invalid({field: f"unknown {label} {value}"})
+            return Invalid({field: self.missing(label, value)})
         if "foreign key" in message and (
             "update or delete on table" in message or "still referenced" in message
         ):
             tables = re.findall(r'on table "(\w+)"', message)  # the last one references us
-            used_by = tables[-1].replace("_", " ") if tables else "other records"
-            return Conflict(f"{self.label} is still used by {used_by}; remove those first")
+            used_by = TABLE_NAMES.get(tables[-1] if tables else "", N_("other records"))
+            return Conflict(
+                _(
+                    "This {record} cannot be deleted: {used_by} still depend on it; "
+                    "delete or move those first.",
+                    record=self.noun,
+                    used_by=Message(used_by),
+                )
+            )
         if "foreign key" in message:
-            return Invalid({constraint or "reference": "refers to a record that does not exist"})
+            return Invalid({constraint or "reference": _("refers to a record that does not exist")})
         if "unique" in message or "duplicate key" in message:
-            return Conflict(f"a {self.label} with the same {constraint or 'values'} already exists")
+            taken = re.search(
+                r"Key \((.+?)\)=\((.*?)\) already exists", getattr(cause, "detail", None) or ""
+            )
+            if taken:
+                fields, value = taken.groups()
+                return Conflict(
+                    _(
+                        "{record:capital}: “{value}” is already taken ({fields}).",
+                        record=self.noun,
+                        value=value,
+                        fields=fields,
+                    )
+                )
+            return Conflict(_("{record:capital}: the same values already exist.", record=self.noun))
         if "check constraint" in message:
-            return Invalid({constraint or "record": "violates a rule of the database"})
+            if constraint in CHECKS:
+                field, text = CHECKS[constraint]
+                return Invalid({field: text})
+            return Invalid({constraint or "record": _("is not allowed by the venue's rules")})
         return Conflict(message.splitlines()[0])
 
 

@@ -147,9 +147,23 @@ class Span:
         return hash((self.start, self.end))
 
 
+class _Text(str):
+    """A rendered value; ``{record:capital}`` starts it with a capital (labels are written in
+    lower case to sit inside sentences: "exploitation 12" / "Exploitation 12 introuvable")."""
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        if spec == "capital":
+            return self[:1].upper() + self[1:]
+        return format(str(self), spec)
+
+
 def _value(value: Any, language: str) -> Any:
     if isinstance(value, Message | Span):
-        return value.render(language)
+        return _Text(value.render(language))
+    if isinstance(value, str):
+        return _Text(value)
     if isinstance(value, datetime):
         return format_moment(value, language)
     if isinstance(value, date):

@@ -10,6 +10,7 @@ from server.accounts.permissions import Workspace
 from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.fields import Email, Id, Input, LongText, Name, Phone
+from server.core.i18n import N_
 from server.core.records import RecordRead
 from server.directory.models import Contact, ContactRole, Organisation
 
@@ -29,7 +30,7 @@ class ContactOut(ContactIn, RecordRead):
 class ContactService(EntityService):
     model = Contact
     entity = "contact"
-    label = "contact"
+    label = N_("contact")
     workspace = Workspace.DIRECTORY
     search_columns = ("first_name", "last_name", "notes")
     order_by = ("last_name", "first_name", "id")
@@ -52,7 +53,7 @@ class ContactRoleOut(ContactRoleIn, RecordRead):
 class ContactRoleService(EntityService):
     model = ContactRole
     entity = "contact_role"
-    label = "contact role"
+    label = N_("contact role")
     workspace = Workspace.DIRECTORY
     references = {
         "contact_id": (Contact, "contact"),

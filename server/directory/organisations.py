@@ -8,6 +8,7 @@ from server.accounts.permissions import Workspace
 from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.fields import Email, Input, LongText, Name, Phone, Short, Url
+from server.core.i18n import N_
 from server.core.records import RecordRead
 from server.directory.contacts import ContactRoleService
 from server.directory.models import Organisation, OrganisationKind
@@ -37,7 +38,7 @@ class OrganisationOut(OrganisationIn, RecordRead):
 class OrganisationService(EntityService):
     model = Organisation
     entity = "organisation"
-    label = "organisation"
+    label = N_("organisation")
     workspace = Workspace.DIRECTORY
     filters = {"kind": Filter("kind", OrganisationKind)}
     search_columns = ("name", "city", "email")

@@ -11,6 +11,7 @@ from server.accounts.permissions import Workspace
 from server.core.entities import EntityService, Filter, ListQuery
 from server.core.errors import Invalid
 from server.core.fields import Id, Input, LongText, Name, Short
+from server.core.i18n import N_, _
 from server.core.records import RecordRead
 from server.directory.models import Place
 from server.technical.models import Venue
@@ -35,7 +36,7 @@ class PlaceOut(PlaceIn, RecordRead):
 class PlaceService(EntityService):
     model = Place
     entity = "place"
-    label = "place"
+    label = N_("place")
     workspace = Workspace.DIRECTORY
     references = {"venue_id": (Venue, "venue")}
     filters = {"venue_id": Filter("venue_id", int)}
@@ -75,12 +76,14 @@ class PlaceService(EntityService):
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         if values.get("venue_id") is None and not values.get("name"):
-            raise Invalid({"name": "a place needs a name, or a venue_id linking one of our venues"})
+            raise Invalid(
+                {"name": _("a place needs a name, or a venue_id linking one of our venues")}
+            )
         if values.get("venue_id") is not None:
             copied = [f for f in LINKED_FIELDS if values.get(f)]
             if copied:
                 raise Invalid(
-                    {f: "comes from the linked venue; change it in Technical" for f in copied}
+                    {f: _("comes from the linked venue; change it in Technical") for f in copied}
                 )
 
     async def present(self, row: dict[str, Any]) -> dict[str, Any]:

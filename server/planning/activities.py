@@ -20,6 +20,7 @@ from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid, PermissionDenied
 from server.core.fields import Id, Input, LongText, Name, Short
+from server.core.i18n import N_, _
 from server.core.localtime import venue_time
 from server.core.records import RecordRead
 from server.planning.bookings import double_booking, is_double_booking
@@ -73,7 +74,7 @@ def localise(moment: datetime, field: str) -> datetime:
 class ActivityService(EntityService):
     model = Activity
     entity = "activity"
-    label = "activity"
+    label = N_("activity")
     workspace = Workspace.PLANNING
     references = {
         "room_id": (Room, "room"),
@@ -113,11 +114,13 @@ class ActivityService(EntityService):
             current is not None and current.get("kind") == ActivityKind.PERFORMANCE.value
         )
         if is_performance and type(self) is ActivityService:
-            raise PermissionDenied("performances are managed in Programming (/api/v1/performances)")
+            raise PermissionDenied(
+                _("Performances are managed in Programming (/api/v1/performances).")
+            )
         for key in ("starts_at", "ends_at"):
             values[key] = localise(values[key], key)
         if values["ends_at"] <= values["starts_at"]:
-            raise Invalid({"ends_at": "must be after starts_at"})
+            raise Invalid({"ends_at": _("must be after starts_at")})
         if values.get("assignee_ids"):
             values["assignee_ids"] = sorted(set(values["assignee_ids"]))
             users: Any = User.__table__  # type: ignore[attr-defined]
@@ -127,19 +130,23 @@ class ActivityService(EntityService):
             missing = set(values["assignee_ids"]) - set(found.scalars())
             if missing:
                 raise Invalid(
-                    {"assignee_ids": f"unknown user(s) {', '.join(map(str, sorted(missing)))}"}
+                    {
+                        "assignee_ids": _(
+                            "unknown user(s): {ids}", ids=", ".join(map(str, sorted(missing)))
+                        )
+                    }
                 )
         if values.get("performance_id") is not None:
             parent = await self.get_kind(values["performance_id"])
             if parent != ActivityKind.PERFORMANCE.value:
-                raise Invalid({"performance_id": "must name a performance"})
+                raise Invalid({"performance_id": _("must name a performance")})
 
     async def delete_row(self, record_id: int, expected_version: int | None) -> dict[str, Any]:
         if type(self) is ActivityService:
             kind = await self.get_kind(record_id)
             if kind == ActivityKind.PERFORMANCE.value:
                 raise PermissionDenied(
-                    "performances are managed in Programming (/api/v1/performances)"
+                    _("Performances are managed in Programming (/api/v1/performances).")
                 )
         # Services of a performance go with it, each with its own line in the history.
         await delete_dependents(ActivityService(self.uow), "performance_id", record_id)

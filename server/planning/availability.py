@@ -44,9 +44,9 @@ class AvailabilityQuery(Input):
     @model_validator(mode="after")
     def window(self) -> AvailabilityQuery:
         if self.to_day < self.from_day:
-            raise ValueError("to_day must be on or after from_day")
+            raise ValueError(_("to_day must be on or after from_day"))
         if (self.to_day - self.from_day).days > 366:
-            raise ValueError("search at most a year at a time")
+            raise ValueError(_("search at most a year at a time"))
         return self
 
 
@@ -63,7 +63,9 @@ class AvailabilityFinder:
 
     async def find(self, q: AvailabilityQuery) -> list[dict[str, Any]]:
         if not self.uow.actor.can(Workspace.PLANNING, Level.READ):
-            raise PermissionDenied("read access to planning is needed to search availability")
+            raise PermissionDenied(
+                _("You need read access to General planning to search availability.")
+            )
         session = self.uow.session
         rooms = (
             (

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from server.accounts.permissions import Level
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Input
+from server.core.i18n import N_, _
 from server.core.localtime import shift_days
 from server.planning.activities import ActivityService, localise
 from server.planning.bookings import Slot, conflicts_for
@@ -39,7 +40,7 @@ class EngagementMove(Input):
     @model_validator(mode="after")
     def something(self) -> EngagementMove:
         if self.days == 0 and self.room_id is None:
-            raise ValueError("give days, room_id or both")
+            raise ValueError(_("give days, room_id or both"))
         return self
 
 
@@ -61,7 +62,7 @@ class Mover(ActivityService):
     async def _room_exists(self, room_id: int) -> None:
         r: Any = Room.__table__  # type: ignore[attr-defined]
         if (await self.session.execute(select(r.c.id).where(r.c.id == room_id))).first() is None:
-            raise Invalid({"room_id": f"unknown room {room_id}"})
+            raise Invalid({"room_id": self.missing(N_("room"), room_id)})
 
     async def _plan(self, rows: list[dict[str, Any]], move: Any) -> list[dict[str, Any]]:
         return [{**row, **move(row)} for row in rows]
@@ -84,7 +85,10 @@ class Mover(ActivityService):
             return result
         if conflicts:
             raise Conflict(
-                f"{len(conflicts)} activit(ies) would collide after the move; nothing was moved",
+                _(
+                    "Activities that would collide after the move: {count}; nothing was moved.",
+                    count=len(conflicts),
+                ),
                 conflicts=conflicts,
                 kind="double-booking",
             )
@@ -109,7 +113,7 @@ class Mover(ActivityService):
             slots = [Slot.of(p) for p in planned]
             conflicts = await conflicts_for(self.session, slots, exclude=[p["id"] for p in planned])
             raise Conflict(
-                "the room was booked meanwhile; nothing was moved",
+                _("The room was booked meanwhile; nothing was moved."),
                 conflicts=conflicts,
                 kind="double-booking",
             ) from error

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import text
 
-from server.accounts.permissions import Level, Workspace
+from server.accounts.permissions import Level, Workspace, access_needed
 from server.core.errors import Invalid, PermissionDenied
+from server.core.i18n import _
 from server.core.unit_of_work import UnitOfWork
 
 MAX_DAYS = 400
@@ -58,7 +59,7 @@ class Timeline:
 
     def require(self) -> None:
         if not self.uow.actor.can(Workspace.PLANNING, Level.READ):
-            raise PermissionDenied("read access to planning is needed to see the timeline")
+            raise PermissionDenied(access_needed(Level.READ, Workspace.PLANNING))
 
     async def last_seq(self) -> int:
         value = await self.uow.session.execute(text("SELECT max(seq) FROM change_log"))
@@ -71,9 +72,9 @@ class Timeline:
 
     async def check(self, start: datetime, end: datetime) -> None:
         if end <= start:
-            raise Invalid({"end": "must be after start"})
+            raise Invalid({"end": _("must be after start")})
         if (end - start).days > MAX_DAYS:
-            raise Invalid({"end": f"a timeline spans at most {MAX_DAYS} days"})
+            raise Invalid({"end": _("a timeline spans at most {days} days", days=MAX_DAYS)})
 
     async def build(
         self,

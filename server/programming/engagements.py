@@ -24,7 +24,7 @@ from server.accounts.permissions import Level, Workspace
 from server.core.entities import EntityService, Filter
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Id, Input, LongText
-from server.core.i18n import _
+from server.core.i18n import N_, Message, _
 from server.core.records import RecordRead, partial_model
 from server.planning.activities import ActivityService
 from server.planning.bookings import linked_rooms, lock_rooms
@@ -123,7 +123,7 @@ def ranked(
 class EngagementService(EntityService):
     model = Engagement
     entity = "engagement"
-    label = "engagement"
+    label = N_("engagement")
     workspace = Workspace.PROGRAMMING
     references = {"show_id": (Show, "show"), "room_id": (Room, "room")}
     filters = {
@@ -144,12 +144,12 @@ class EngagementService(EntityService):
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         if current is not None:
             await self.check_transition(values, current)
-        problems: dict[str, str] = {}
+        problems: dict[str, Message] = {}
         if values["last_day"] < values["first_day"]:
-            problems["last_day"] = "must be on or after first_day"
+            problems["last_day"] = _("must be on or after first_day")
         status = str(values.get("status") or "option")
         if status != "option" and values.get("option_rank") is not None and current is None:
-            problems["option_rank"] = "only options have a rank"
+            problems["option_rank"] = _("only options have a rank")
         if problems:
             raise Invalid(problems)
         if status == "option":
@@ -170,7 +170,7 @@ class EngagementService(EntityService):
     async def check_transition(self, values: dict[str, Any], current: dict[str, Any]) -> None:
         if values.get("status") == "option" and current["status"] != "option":
             raise Invalid(
-                {"status": "a confirmed or cancelled engagement cannot become an option again"}
+                {"status": _("a confirmed or cancelled engagement cannot become an option again")}
             )
         moved = any(values.get(k) != current.get(k) for k in ("room_id", "first_day", "last_day"))
         if moved and not self.moves_attached:
@@ -182,8 +182,11 @@ class EngagementService(EntityService):
             )
             if attached.scalar_one():
                 raise Conflict(
-                    "this engagement has performances or activities: move it with "
-                    f"POST /api/v1/engagements/{current['id']}/move so they follow"
+                    _(
+                        "This engagement has performances or activities: move it with "
+                        "POST /api/v1/engagements/{id}/move so that they follow.",
+                        id=current["id"],
+                    )
                 )
 
     async def next_rank(self, values: dict[str, Any], current: dict[str, Any] | None) -> int:

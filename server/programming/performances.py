@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from server.accounts.permissions import Workspace
 from server.core.entities import Filter, ListQuery
 from server.core.errors import Invalid, NotFound
+from server.core.i18n import N_, _
 from server.planning.activities import PERFORMANCE_FIELDS, ActivityService
 from server.planning.models import ActivityKind, ActivityStatus
 from server.programming.models import Engagement, Show
@@ -20,7 +21,7 @@ from server.programming.models import Engagement, Show
 
 class PerformanceService(ActivityService):
     entity = "performance"
-    label = "performance"
+    label = N_("performance")
     workspace = Workspace.PROGRAMMING
     filters = {
         "room_id": Filter("room_id", int),
@@ -41,7 +42,7 @@ class PerformanceService(ActivityService):
     async def get(self, record_id: int, *, for_update: bool = False) -> dict[str, Any]:
         row = await super().get(record_id, for_update=for_update)
         if row["kind"] != ActivityKind.PERFORMANCE.value:
-            raise NotFound(f"performance {record_id} does not exist")
+            raise NotFound(self.not_found(record_id))
         return row
 
     async def present(self, row: dict[str, Any]) -> dict[str, Any]:
@@ -54,11 +55,13 @@ class PerformanceService(ActivityService):
             found = await self.session.execute(select(e).where(e.c.id == values["engagement_id"]))
             engagement = found.mappings().first()
             if engagement is None:
-                raise Invalid({"engagement_id": f"unknown engagement {values['engagement_id']}"})
+                raise Invalid(
+                    {"engagement_id": self.missing(N_("engagement"), values["engagement_id"])}
+                )
             values["show_id"] = values.get("show_id") or engagement["show_id"]
             values["room_id"] = values.get("room_id") or engagement["room_id"]
             if values["show_id"] != engagement["show_id"]:
-                raise Invalid({"show_id": "differs from the show of the engagement"})
+                raise Invalid({"show_id": _("differs from the show of the engagement")})
             if values.get("status") is None:
                 values["status"] = (
                     ActivityStatus.TENTATIVE.value
@@ -68,7 +71,7 @@ class PerformanceService(ActivityService):
                     else ActivityStatus.CONFIRMED.value
                 )
         if values.get("show_id") is None:
-            raise Invalid({"engagement_id": "a performance belongs to an engagement or a show"})
+            raise Invalid({"engagement_id": _("a performance belongs to an engagement or a show")})
         if values.get("status") is None:
             values["status"] = ActivityStatus.CONFIRMED.value
         if not values.get("title"):
@@ -78,6 +81,6 @@ class PerformanceService(ActivityService):
             )
             found_title = title.scalar_one_or_none()
             if found_title is None:
-                raise Invalid({"show_id": f"unknown show {values['show_id']}"})
+                raise Invalid({"show_id": self.missing(N_("show"), values["show_id"])})
             values["title"] = found_title
         await super().check(values, current)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from server.accounts.permissions import Level
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Input
-from server.core.i18n import _
+from server.core.i18n import Message, _
 from server.core.localtime import at, day_of
 from server.planning.bookings import Slot, conflicts_for
 from server.planning.models import Activity
@@ -55,16 +55,20 @@ class SeriesIn(Input):
 
 class SeriesPlanner(EngagementService):
     async def plan(self, engagement: dict[str, Any], spec: SeriesIn) -> list[dict[str, Any]]:
-        problems: dict[str, str] = {}
+        problems: dict[str, Message] = {}
         unknown = [d for d in [*spec.weekdays, *spec.times] if d not in WEEKDAYS]
         if unknown:
-            problems["weekdays"] = f"unknown day(s) {', '.join(unknown)}; use {', '.join(WEEKDAYS)}"
+            problems["weekdays"] = _(
+                "unknown day(s) {days}; use {known}",
+                days=", ".join(unknown),
+                known=", ".join(WEEKDAYS),
+            )
         first = spec.first_day or engagement["first_day"]
         last = spec.last_day or engagement["last_day"]
         if last < first:
-            problems["last_day"] = "must be on or after first_day"
+            problems["last_day"] = _("must be on or after first_day")
         elif (last - first).days > 366:
-            problems["last_day"] = "a series spans at most a year"
+            problems["last_day"] = _("a series spans at most a year")
         if problems:
             raise Invalid(problems)
         show: Any = Show.__table__  # type: ignore[attr-defined]
@@ -141,10 +145,10 @@ class SeriesPlanner(EngagementService):
             await self.lock_rooms((await self.get(engagement_id))["room_id"])
         engagement = await self.get(engagement_id, for_update=not spec.dry_run)
         if engagement["status"] == "cancelled":
-            raise Conflict(f"engagement {engagement_id} is cancelled")
+            raise Conflict(_("Engagement {id} is cancelled.", id=engagement_id))
         planned = await self.plan(engagement, spec)
         if not planned:
-            raise Invalid({"weekdays": "no performance falls in this pattern"})
+            raise Invalid({"weekdays": _("no performance falls in this pattern")})
         existing = await self._existing(engagement_id)
         service = PerformanceService(self.uow)
         series = [

@@ -10,6 +10,7 @@ from server.accounts.permissions import Workspace
 from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.fields import Id, Input, LongText, Name, Short, Url
+from server.core.i18n import N_
 from server.core.records import RecordRead
 from server.directory.models import Organisation
 from server.programming.models import Show
@@ -35,7 +36,7 @@ class ShowOut(ShowIn, RecordRead):
 class ShowService(EntityService):
     model = Show
     entity = "show"
-    label = "show"
+    label = N_("show")
     workspace = Workspace.PROGRAMMING
     references = {
         "company_id": (Organisation, "organisation"),

@@ -11,6 +11,7 @@ from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Colour, Count, Id, Input, LongText, Name
+from server.core.i18n import N_, _
 from server.core.records import RecordRead
 from server.planning.bookings import is_double_booking
 from server.technical.models import Room, RoomConfiguration, RoomLink, Venue
@@ -33,7 +34,7 @@ class RoomOut(RoomIn, RecordRead):
 class RoomService(EntityService):
     model = Room
     entity = "room"
-    label = "room"
+    label = N_("room")
     workspace = Workspace.TECHNICAL
     references = {"venue_id": (Venue, "venue")}
     filters = {"venue_id": Filter("venue_id", int)}
@@ -63,7 +64,7 @@ class RoomConfigurationOut(RoomConfigurationIn, RecordRead):
 class RoomConfigurationService(EntityService):
     model = RoomConfiguration
     entity = "room_configuration"
-    label = "room configuration"
+    label = N_("room configuration")
     workspace = Workspace.TECHNICAL
     references = {"room_id": (Room, "room")}
     filters = {"room_id": Filter("room_id", int)}
@@ -87,7 +88,7 @@ class RoomLinkService(EntityService):
 
     model = RoomLink
     entity = "room_link"
-    label = "room link"
+    label = N_("room link")
     workspace = Workspace.TECHNICAL
     references = {"room_id": (Room, "room"), "other_room_id": (Room, "room")}
     filters = {"room_id": Filter("room_id", int), "other_room_id": Filter("other_room_id", int)}
@@ -95,7 +96,7 @@ class RoomLinkService(EntityService):
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         if values["room_id"] == values["other_room_id"]:
-            raise Invalid({"other_room_id": "a room cannot be linked to itself"})
+            raise Invalid({"other_room_id": _("a room cannot be linked to itself")})
         if values["room_id"] > values["other_room_id"]:  # stored once, in order
             values["room_id"], values["other_room_id"] = values["other_room_id"], values["room_id"]
 
@@ -104,8 +105,10 @@ class RoomLinkService(EntityService):
     ) -> Exception:
         if is_double_booking(error):
             return Conflict(
-                "these rooms are already used at the same time; move one of the activities "
-                "before linking them",
+                _(
+                    "These rooms are already used at the same time; move one of the activities "
+                    "before linking them."
+                ),
                 kind="double-booking",
             )
         return await super().explain(error, values, current)

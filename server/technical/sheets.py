@@ -12,6 +12,7 @@ from server.audit.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid
 from server.core.fields import Id, Input, LongText, Name
+from server.core.i18n import N_, Message, _
 from server.core.records import RecordRead
 from server.programming.models import Show
 from server.technical.models import Attachment, Room, TechnicalSheet
@@ -31,7 +32,7 @@ class TechnicalSheetOut(TechnicalSheetIn, RecordRead):
 class TechnicalSheetService(EntityService):
     model = TechnicalSheet
     entity = "technical_sheet"
-    label = "technical sheet"
+    label = N_("technical sheet")
     workspace = Workspace.TECHNICAL
     references = {"room_id": (Room, "room"), "show_id": (Show, "show")}
     filters = {"room_id": Filter("room_id", int), "show_id": Filter("show_id", int)}
@@ -40,7 +41,7 @@ class TechnicalSheetService(EntityService):
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         if (values.get("room_id") is None) == (values.get("show_id") is None):
-            message = "give exactly one of room_id (a room's sheet) or show_id (a show's rider)"
+            message = _("give exactly one of room_id (a room's sheet) or show_id (a show's rider)")
             raise Invalid({"room_id": message, "show_id": message})
 
     async def delete_row(self, record_id: int, expected_version: int | None) -> dict[str, Any]:
@@ -75,7 +76,7 @@ class AttachmentOut(RecordRead):
 class AttachmentService(EntityService):
     model = Attachment
     entity = "attachment"
-    label = "attachment"
+    label = N_("attachment")
     workspace = Workspace.TECHNICAL
     references = {"technical_sheet_id": (TechnicalSheet, "technical sheet")}
     filters = {"technical_sheet_id": Filter("technical_sheet_id", int)}
@@ -105,20 +106,24 @@ class AttachmentService(EntityService):
         self.require(Level.WRITE)
         name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
         content_type = content_type.split(";")[0].strip().lower()
-        problems: dict[str, str] = {}
+        problems: dict[str, Message] = {}
         if not name or len(name) > 200 or any(ord(ch) < 32 for ch in name):
-            problems["filename"] = "give a file name of 1 to 200 printable characters"
+            problems["filename"] = _("give a file name of 1 to 200 printable characters")
         if not data:
-            problems["file"] = "the file is empty"
+            problems["file"] = _("the file is empty")
         elif len(data) > max_bytes:
-            problems["file"] = f"the file is {len(data)} bytes; the limit is {max_bytes} bytes"
+            problems["file"] = _(
+                "the file is {size} bytes; the limit is {limit} bytes",
+                size=len(data),
+                limit=max_bytes,
+            )
         if content_type not in ALLOWED_TYPES:
-            problems["content_type"] = (
-                f"{content_type or 'unknown type'} is not accepted; send PDF, images, "
-                "office documents, text or CSV"
+            problems["content_type"] = _(
+                "{type} is not accepted; send PDF, images, office documents, text or CSV",
+                type=content_type or "?",
             )
         elif data and not _looks_like(content_type, data):
-            problems["file"] = f"the content does not look like {content_type}"
+            problems["file"] = _("the content does not look like {type}", type=content_type)
         if problems:
             raise Invalid(problems)
         row = await self.insert_row(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from server.accounts.permissions import Workspace
 from server.core.entities import EntityService, Filter
 from server.core.fields import Input, LongText, Name, Phone, Short
+from server.core.i18n import N_
 from server.core.records import RecordRead
 from server.technical.models import Venue
 
@@ -28,7 +29,7 @@ class VenueOut(VenueIn, RecordRead):
 class VenueService(EntityService):
     model = Venue
     entity = "venue"
-    label = "venue"
+    label = N_("venue")
     workspace = Workspace.TECHNICAL
     filters = {
         "is_own": Filter(

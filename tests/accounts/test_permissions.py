@@ -203,7 +203,7 @@ async def test_a_personal_permission_beats_the_team_upwards_but_not_for_fees(
 
     fee = await technique.patch(f"/engagements/{engagement['id']}", {"fee": "1.00"}, version=2)
     assert is_problem(fee, 403)
-    assert "contracts" in fee.json()["detail"]
+    assert "contrats" in fee.json()["detail"]
     terms = await technique.patch(
         f"/engagements/{engagement['id']}", {"contract_terms": "Gratuit"}, version=2
     )

@@ -107,6 +107,12 @@ async def test_a_record_still_in_use_cannot_be_deleted(admin):
     r = await admin.delete(f"/venues/{venue['id']}", version=1)
     assert r.status_code == 409
     assert r.headers["content-type"].startswith("application/problem+json")
-    assert "rooms" in r.json()["detail"]
+    assert "des salles en dépendent encore" in r.json()["detail"]
+    english = await admin.delete(
+        f"/venues/{venue['id']}", version=1, headers={"Accept-Language": "en"}
+    )
+    assert english.json()["detail"] == (
+        "This venue cannot be deleted: rooms still depend on it; delete or move those first."
+    )
     assert (await admin.get(f"/venues/{venue['id']}")).status_code == 200
     assert (await admin.get(f"/rooms/{room['id']}")).status_code == 200

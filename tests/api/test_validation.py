@@ -271,3 +271,93 @@ async def test_a_change_to_an_unknown_field_is_refused_not_ignored(admin, season
     show = season["show"]
     r = await admin.patch(f"/shows/{show['id']}", {"titel": "Phèdre II"}, version=1)
     assert_problem_naming(r, "titel")
+
+
+def messages(response) -> dict[str, str]:
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    return {e["field"]: e["message"] for e in response.json()["errors"]}
+
+
+async def test_input_errors_are_said_in_french_by_their_kind(admin, season):
+    """pydantic's errors are read by their type code, not passed on in English."""
+    r = await admin.post(
+        "/shows", {"title": "x" * 201, "duration_minutes": "deux heures", "titel": "Phèdre"}
+    )
+    assert messages(r) == {
+        "title": "doit compter au plus 200 caractères",
+        "duration_minutes": "doit être un nombre entier",
+        "titel": "champ inconnu",
+    }
+    assert r.json()["title"] == "Saisie invalide"
+    r = await admin.post(
+        "/activities",
+        {"title": "", "kind": "apéro", "starts_at": "hier", "room_id": 0},
+    )
+    assert messages(r) == {
+        "title": "ne doit pas être vide",
+        "kind": "doit être l’une de ces valeurs : performance, get_in, get_out, rehearsal, "
+        "technical_service, meeting, maintenance, private_hire, mediation, other",
+        "starts_at": "doit être une date et une heure, par exemple 2026-10-06T20:30",
+        "ends_at": "obligatoire",
+        "room_id": "doit être supérieur ou égal à 1",
+    }
+    r = await admin.post(
+        "/engagements",
+        {
+            "show_id": season["show"]["id"],
+            "room_id": season["room"]["id"],
+            "first_day": "6 octobre",
+            "last_day": "2026-10-08",
+            "fee": "12.345",
+        },
+    )
+    assert messages(r) == {
+        "first_day": "doit être un jour, par exemple 2026-10-06",
+        "fee": "doit compter au plus 2 décimales",
+    }
+    # A rule of a form (a validator of ours) in the reader's words too.
+    r = await admin.post("/availability", {"from_day": "2026-10-10", "to_day": "2026-10-01"})
+    assert list(messages(r).values()) == ["to_day doit être le même jour que from_day ou après"]
+
+
+async def test_query_errors_are_said_in_french_too(admin):
+    r = await admin.get("/activities", params={"limit": 0, "offset": "deux", "q": "x" * 201})
+    assert messages(r) == {
+        "limit": "doit être supérieur ou égal à 1",
+        "offset": "doit être un nombre entier",
+        "q": "doit compter au plus 200 caractères",
+    }
+    r = await admin.get("/activities", params={"kind": "apéro", "start": "hier"})
+    assert messages(r)["kind"] == "ne fait pas partie des valeurs permises"
+
+
+async def test_english_readers_get_english(admin):
+    r = await admin.post(
+        "/shows", {"title": "x" * 201}, headers={"Accept-Language": "en-GB,en;q=0.8"}
+    )
+    assert messages(r) == {"title": "must have at most 200 characters"}
+    assert r.json()["title"] == "Invalid input"
+    assert r.json()["detail"] == "title: must have at most 200 characters"
+
+
+async def test_refusals_of_the_framework_are_said_in_french(people, admin):
+    anonymous, communication = people["anonymous"], people["communication"]
+    r = await anonymous.get("/shows")
+    assert r.status_code == 401 and r.json()["title"] == "Non connecté"
+    assert r.json()["detail"].startswith("Connectez-vous")
+    r = await communication.post("/shows", {"title": "Phèdre"})
+    assert r.status_code == 403 and r.json()["detail"] == (
+        "Il faut l’accès en écriture à l’espace « Programmation » pour faire cela."
+    )
+    r = await admin.get("/nulle-part")
+    assert r.status_code == 404 and r.json()["detail"] == "Il n’y a rien à cette adresse."
+    r = await admin.http.delete("/timeline")
+    assert r.status_code == 405
+    assert r.json()["detail"] == "Cette adresse n’accepte pas les requêtes DELETE."
+    r = await admin.get("/shows/987654")
+    assert r.status_code == 404 and r.json()["detail"] == "Spectacle 987654 introuvable."
+    broken = await admin.http.post(
+        "/shows", content=b'{"title": ', headers={"content-type": "application/json"}
+    )
+    assert broken.status_code == 400 and "JSON valide" in broken.json()["detail"]

@@ -23,9 +23,16 @@ async def test_wrong_passwords_are_refused_then_throttled(dav_for, server_url, a
             r = await http.request(
                 "PROPFIND", "/dav/", content=PROPFIND, auth=(app.email, "sap_000000000000_guess")
             )
-            assert r.status_code == 401 and "app password" in r.text
-        r = await http.request("PROPFIND", "/dav/", content=PROPFIND, auth=(app.email, "guess"))
-        assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+            assert r.status_code == 401 and "mot de passe d’application" in r.text
+        r = await http.request(
+            "PROPFIND",
+            "/dav/",
+            content=PROPFIND,
+            auth=(app.email, "guess"),
+            headers={"Accept-Language": "en-GB,en;q=0.9"},  # an English phone
+        )
+        assert r.status_code == 429 and "Too many wrong app passwords" in r.text
+        assert int(r.headers["retry-after"]) > 0
         # While throttled, even the right password waits (as sign-ins do) …
         r = await http.request(
             "PROPFIND", "/dav/", content=PROPFIND, auth=(app.email, app.password)

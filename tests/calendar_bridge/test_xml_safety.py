@@ -16,13 +16,13 @@ async def test_entities_and_doctypes_are_refused(dav_for, stage):
     for body in (LAUGHS, EXTERNAL):
         r = await app.dav("PROPFIND", f"{app.home}mine/", body, depth="0")
         assert r.status_code == 400
-        assert "refused" in r.text and "root:" not in r.text
+        assert "est refusé" in r.text and "root:" not in r.text
 
 
 async def test_malformed_and_unexpected_xml_get_a_clear_400(dav_for, stage):
     app = await dav_for("technique")
     r = await app.dav("REPORT", f"{app.home}mine/", "<c:calendar-query", depth="1")
-    assert r.status_code == 400 and "malformed" in r.text
+    assert r.status_code == 400 and "mal formé" in r.text
     r = await app.dav("PROPFIND", f"{app.home}mine/", "<hello/>", depth="0")
     assert r.status_code == 400 and "DAV:propfind" in r.text
     r = await app.dav("REPORT", f"{app.home}mine/", "", depth="1")

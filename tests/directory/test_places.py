@@ -75,7 +75,7 @@ async def test_a_linked_venue_cannot_be_deleted(admin, season):
     await admin.create("/places", {"venue_id": venue["id"]})
     r = await admin.delete(f"/venues/{venue['id']}", version=1)
     assert r.status_code == 409
-    assert "places" in r.json()["detail"]
+    assert "des lieux en dépendent encore" in r.json()["detail"]
     assert (await admin.get(f"/venues/{venue['id']}")).status_code == 200
 
 
