@@ -234,3 +234,18 @@ async def test_malformed_or_unsupported_events_are_explained(dav_for, stage, adm
         assert r.status_code == status, (body, r.text)
         assert condition in r.text and "<s:message>" in r.text
     assert len(await activities_in(admin, stage["studio"]["id"])) == 2
+
+
+async def test_a_floating_time_in_the_spring_gap_is_explained_in_the_apps_language(
+    dav_for, stage, admin
+):
+    """A phone writing 02:30 without a zone on 28 March 2027 (Paris skips 02:00–03:00)."""
+    app = await dav_for("technique")
+    path = f"{app.home}room-{stage['studio']['id']}/gap.ics"
+    body = vevent("gap@example.org", "Veille technique", "20270328T023000", "20270328T040000")
+    r = await app.dav("PUT", path, body, content_type="text/calendar")
+    assert r.status_code == 403 and "valid-calendar-object-resource" in r.text
+    assert "n’existe pas" in r.text and "de 2 h 00 à 3 h 00" in r.text
+    r = await app.dav("PUT", path, body, content_type="text/calendar", accept_language="en")
+    assert "does not exist in the venue's time zone" in r.text
+    assert len(await activities_in(admin, stage["studio"]["id"])) == 2

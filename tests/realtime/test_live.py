@@ -165,6 +165,23 @@ async def test_live_events_give_times_in_the_venues_zone(clients):
     await screen.close()
 
 
+async def test_live_errors_are_said_in_the_screens_language(clients):
+    url = clients["b"].replace("http", "ws") + "/api/v1/live"
+    for language, expected in ((None, "JSON mal formé."), ("en-GB,en;q=0.8", "Malformed JSON.")):
+        headers = {"Authorization": f"Bearer {clients['tokens']['technique']}"}
+        if language:
+            headers["Accept-Language"] = language
+        async with websockets.connect(url, additional_headers=headers) as socket:
+            screen = Live(socket)
+            await screen.next("hello")
+            await screen.socket.send("{pas du json")
+            error = await screen.next("error")
+            assert error["message"] == expected
+            await screen.send({"type": "subscribe", "id": "p", "topic": {"workspace": "contracts"}})
+            refused = await screen.next("error")
+            assert ("Contrats" if language is None else "Contracts") in refused["message"]
+
+
 async def test_each_screen_sees_only_what_its_permissions_allow(clients):
     s = await _season(clients["api_a"])
     prog = await Live.open(clients["a"], clients["tokens"]["programmation"])
