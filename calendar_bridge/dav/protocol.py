@@ -228,7 +228,7 @@ async def _resolve(ctx: Context) -> Resource:
     assert ctx.session is not None and ctx.access is not None
     rest = ctx.path[len(MOUNT) :] if ctx.path.startswith(MOUNT) else ctx.path
     parts = [p for p in rest.split("/") if p]
-    missing = NotFound("nothing here")
+    missing = NotFound(_("There is nothing at this address."))
     if not parts:
         return Resource(ROOT, f"{MOUNT}/")
     head, *tail = parts
