@@ -97,8 +97,7 @@ async def accounts(database_url: str) -> tuple[str, str, str, int]:
                 principal = await credentials.principal_for(uow.session, user["id"], via="session")
                 assert principal is not None
                 uow.actor = principal
-                scopes = {area.value: level.label for area, level in principal.levels.items()}
-                _row, secret = await signin.create_token(uow, kind, "bench", scopes)
+                _row, secret = await signin.create_token(uow, kind, "bench", {})
                 secrets.append(secret)
         return secrets[0], tech["email"], secrets[1], tech["id"]
     finally:

@@ -85,7 +85,7 @@ async def admin_sql(server_url: str, sql: str) -> None:
 
 
 async def admin_token(database_url: str) -> str:
-    """An admin user and an API token with all of its scopes (as tests/conftest.py does)."""
+    """An admin user and an API token without scopes: its owner's levels (as the README says)."""
     db = Database(database_url, pool_size=2)
     try:
         user, _ = await create_user(
@@ -96,8 +96,7 @@ async def admin_token(database_url: str) -> str:
             if principal is None:
                 raise RuntimeError("the bench user has no principal")
             uow.actor = principal
-            scopes = {area.value: level.label for area, level in principal.levels.items()}
-            _row, secret = await signin.create_token(uow, "api", "bench", scopes)
+            _row, secret = await signin.create_token(uow, "api", "bench", {})
         return secret
     finally:
         await db.dispose()
