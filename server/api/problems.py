@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -21,6 +22,7 @@ from server.core.i18n import N_, Message, negotiate, render, translate, use_lang
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+MISSING_PARAMETER = re.compile(r"Missing required (\w+) parameter '([^']+)'")
 TYPE_BASE = "https://saison.dev/problems/"
 
 
@@ -102,6 +104,10 @@ def validation_handler(request: Request[Any, Any, Any], exc: Exception) -> Respo
                         "source": item.get("source"),
                     }
                 )
+    missing = MISSING_PARAMETER.match(str(exc.detail or ""))
+    if not errors and missing:  # Litestar names a missing required parameter in English
+        source, name = missing.groups()
+        errors = [{"field": name, "message": translate("required"), "source": source}]
     if not errors:
         errors = [{"field": "", "message": translate("The request could not be read.")}]
     detail = "; ".join(

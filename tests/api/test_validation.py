@@ -330,6 +330,8 @@ async def test_query_errors_are_said_in_french_too(admin):
     }
     r = await admin.get("/activities", params={"kind": "apéro", "start": "hier"})
     assert messages(r)["kind"] == "ne fait pas partie des valeurs permises"
+    r = await admin.get("/timeline", params={"end": "2026-10-07"})
+    assert messages(r) == {"start": "obligatoire"}
 
 
 async def test_english_readers_get_english(admin):
