@@ -322,8 +322,7 @@ class EngagementService(EntityService):
     async def update(
         self, record_id: int, changes: dict[str, Any], expected_version: int | None
     ) -> dict[str, Any]:
-        self.require(Level.WRITE)
-        self.guard_confidential(changes)
+        self.require_to_change(changes)  # fees alone: contracts write + programming read
         current = await self.get(record_id)
         await self.lock_rooms(current["room_id"], changes.get("room_id"))
         row = await self.update_row(record_id, changes, expected_version)
