@@ -34,6 +34,7 @@ from server.core.idempotency import IdempotencyStore
 from server.core.unit_of_work import UnitOfWork, unit_of_work
 from server.db.engine import Database
 from server.settings import Settings, get_settings
+from server.web import web_routes
 
 log = logging.getLogger("saison")
 
@@ -127,7 +128,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             await app.state.db.dispose()
 
     app = Litestar(
-        route_handlers=[health, api_router(), *calendar_routes()],
+        route_handlers=[health, api_router(), *calendar_routes(), *web_routes()],
         lifespan=[lifespan],
         dependencies={"uow": Provide(provide_uow)},
         guards=[permission_guard, known_query_parameters],

@@ -1,0 +1,207 @@
+"""The browser app: Saison serves the built pages (``web/dist``) beside its API.
+
+``/`` and every client route (``/planning``, ``/connexion``…) answer the app's ``index.html``,
+revalidated on each visit (``no-cache`` with an ETag) so a new build reaches everyone at once;
+the hashed files under ``/assets/`` never change and are cached for a year. Paths that belong to
+the server (the API, CalDAV, the OpenAPI pages…) never fall back to the page: an unknown one
+still gets a 404 problem. The page is told the venue's time zone and the language to speak, so
+the app never guesses from the browser's settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from litestar import Request, Response, get, route
+from litestar.datastructures import CacheControlHeader
+from litestar.enums import HttpMethod
+from litestar.exceptions import NotFoundException
+from litestar.response import File
+
+from server.api.guards import PUBLIC
+from server.settings import Settings, get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("fr", "en")
+# Prefixes the server answers itself: an unknown path under them is a 404, never the page.
+SERVER_PATHS = ("/api", "/dav", "/.well-known", "/schema", "/swagger", "/ics", "/health", "/assets")
+YEAR = 365 * 24 * 3600
+HTML = "text/html"  # Litestar adds the charset
+# The app loads only its own files; styles may be inline (the timeline positions its blocks so).
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'"
+    ),
+}
+
+NOT_BUILT = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Saison — application à construire</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:4rem auto;padding:0 1rem}}
+code{{background:#f2f2f2;padding:.1rem .3rem}}</style></head><body>
+<h1>L'application n'est pas encore construite</h1>
+<p>Saison fonctionne (l'API répond sous <code>/api/v1</code>), mais les pages du navigateur
+n'ont pas été construites dans <code>{dist}</code>.</p>
+<p>Lancez <code>./dev start</code> depuis le dossier de Saison : il construit l'application
+(Node 20) puis la sert ici. Ou, à la main : <code>cd web &amp;&amp; npm ci &amp;&amp;
+npm run build</code>, puis rechargez cette page.</p>
+<hr><p lang="en"><strong>The browser app is not built yet.</strong> Run <code>./dev start</code>
+(it builds the app with Node 20, then serves it), or <code>cd web &amp;&amp; npm ci &amp;&amp;
+npm run build</code>, then reload this page.</p>
+</body></html>
+"""
+
+
+def web_dist() -> Path:
+    """Where the built app is: ``SAISON_WEB_DIST``, else ``web/dist`` in the source tree."""
+    configured = os.environ.get("SAISON_WEB_DIST")
+    return Path(configured) if configured else ROOT / "web" / "dist"
+
+
+def negotiate_language(header: str, default: str) -> str:
+    """The first language of ``Accept-Language`` (by weight) Saison speaks, else ``default``."""
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        primary = tag.strip().lower().split("-", 1)[0]
+        if primary and quality > 0:
+            weighted.append((-quality, position, primary))
+    for _q, _p, language in sorted(weighted):
+        if language in LANGUAGES:
+            return language
+    return default if default in LANGUAGES else LANGUAGES[0]
+
+
+@dataclass
+class _Page:
+    mtime: float
+    head: str
+    tail: str
+
+
+_page_cache: dict[Path, _Page] = {}
+
+
+def _template(index: Path) -> _Page | None:
+    """``index.html`` split where the configuration goes; re-read only when the build changes."""
+    try:
+        mtime = index.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    cached = _page_cache.get(index)
+    if cached is None or cached.mtime != mtime:
+        text = index.read_text(encoding="utf-8")
+        cut = text.find("</head>")
+        cut = cut if cut >= 0 else 0
+        cached = _Page(mtime, text[:cut], text[cut:])
+        _page_cache[index] = cached
+    return cached
+
+
+def page_config(settings: Settings, language: str) -> dict[str, Any]:
+    """What the app must not guess: the venue's time zone and the language to speak."""
+    return {
+        "timezone": settings.timezone,
+        "language": language,
+        "languages": list(LANGUAGES),
+        "defaultLanguage": settings.language,
+    }
+
+
+def render_index(request: Request[Any, Any, Any]) -> Response[bytes]:
+    settings: Settings = getattr(request.app.state, "settings", None) or get_settings()
+    page = _template(web_dist() / "index.html")
+    if page is None:
+        return Response(
+            NOT_BUILT.format(dist=web_dist()).encode(),
+            status_code=503,
+            media_type=HTML,
+            headers={"Cache-Control": "no-store", "Retry-After": "60"},
+        )
+    language = negotiate_language(request.headers.get("accept-language", ""), settings.language)
+    config = json.dumps(page_config(settings, language)).replace("<", "\\u003c")
+    body = (
+        f'{page.head}<script type="application/json" id="saison-config">{config}</script>\n'
+        f"{page.tail}"
+    ).encode()
+    tag = f'"{hashlib.sha256(body).hexdigest()[:20]}"'
+    headers = {
+        "ETag": tag,
+        "Cache-Control": "no-cache",
+        "Vary": "Accept-Language",
+        **SECURITY_HEADERS,
+    }
+    if tag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        return Response(b"", status_code=304, headers=headers)
+    return Response(body, status_code=200, media_type=HTML, headers=headers)
+
+
+def is_server_path(path: str) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in SERVER_PATHS)
+
+
+@get("/", opt=PUBLIC, include_in_schema=False, sync_to_thread=False)
+def home(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """The app's first page (it sends people who are not signed in to the sign-in form)."""
+    return render_index(request)
+
+
+@route(
+    "/{path:path}",
+    http_method=[
+        HttpMethod.GET,
+        HttpMethod.POST,
+        HttpMethod.PUT,
+        HttpMethod.PATCH,
+        HttpMethod.DELETE,
+    ],
+    opt=PUBLIC,
+    include_in_schema=False,
+    sync_to_thread=False,
+    status_code=200,
+)
+def client_route(request: Request[Any, Any, Any], path: str) -> Response[bytes]:
+    """A route of the app (a link someone bookmarked or shared): the page, which shows it.
+
+    Anything else (an unknown API path, a write to a page) is the 404 problem it always was.
+    """
+    if request.method != HttpMethod.GET or is_server_path(path):
+        raise NotFoundException(f"there is nothing at {path}")
+    return render_index(request)
+
+
+@get(
+    "/assets/{name:path}",
+    opt=PUBLIC,
+    include_in_schema=False,
+    sync_to_thread=False,
+    cache_control=CacheControlHeader(public=True, max_age=YEAR, immutable=True),
+)
+def asset(name: str) -> File:
+    """A file of the build; its name holds a hash of its content, so it is kept for a year."""
+    folder = (web_dist() / "assets").resolve()
+    target = (folder / name.lstrip("/")).resolve()
+    if not target.is_relative_to(folder) or not target.is_file():
+        raise NotFoundException(f"there is no asset {name}")
+    media_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    return File(target, media_type=media_type, headers={"X-Content-Type-Options": "nosniff"})
+
+
+def web_routes() -> list[Any]:
+    return [home, client_route, asset]

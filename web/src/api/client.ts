@@ -1,0 +1,88 @@
+/**
+ * The typed client of Saison's API (types generated from the server's OpenAPI document into
+ * `schema.d.ts`; a test fails when they drift). Every request speaks the app's language, and
+ * every write carries the session's CSRF token; a 401 tells the app the session is over.
+ */
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from './schema';
+import { i18n } from '../lib/i18n.svelte';
+
+export type Schemas = components['schemas'];
+export type Me = Schemas['Me'];
+export type ActivityOut = Schemas['ActivityOut'];
+export type ActivityKind = Schemas['ActivityKind'];
+
+/** An RFC 9457 problem as Saison sends it (with its extensions). */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  detail: string;
+  errors?: { field: string; message: string }[];
+  conflicts?: ConflictHolder[];
+  retry_after?: number;
+}
+
+/** What holds a room, in a 409 answer. */
+export interface ConflictHolder {
+  activity_id: number;
+  title: string;
+  kind: string;
+  room_id: number | null;
+  room: string | null;
+  starts_at: string;
+  ends_at: string;
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+let csrfToken: string | null = null;
+const signedOutListeners = new Set<() => void>();
+
+export function setCsrfToken(token: string | null | undefined): void {
+  csrfToken = token ?? null;
+}
+
+/** Called when the server says the session is over (401 on anything but signing in). */
+export function onSignedOut(listener: () => void): () => void {
+  signedOutListeners.add(listener);
+  return () => signedOutListeners.delete(listener);
+}
+
+const saison: Middleware = {
+  onRequest({ request }) {
+    request.headers.set('Accept-Language', i18n.language);
+    if (!SAFE.has(request.method) && csrfToken) request.headers.set('X-CSRF-Token', csrfToken);
+    return request;
+  },
+  onResponse({ request, response }) {
+    const path = new URL(request.url).pathname;
+    if (response.status === 401 && !path.endsWith('/auth/sign-in') && !path.endsWith('/auth/me')) {
+      for (const listener of signedOutListeners) listener();
+    }
+    return response;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
+api.use(saison);
+
+/** The problem of a failed answer, whatever its body (a proxy's HTML page, nothing at all). */
+export function problemOf(response: Response, body: unknown): Problem {
+  if (body && typeof body === 'object' && 'status' in body && 'detail' in body) {
+    return body as Problem;
+  }
+  return {
+    status: response.status,
+    title: response.statusText,
+    detail: typeof body === 'string' && body && body.length < 300 ? body : response.statusText,
+  };
+}
+
+/** A request that never reached the server (network down, server stopped). */
+export function offlineProblem(): Problem {
+  return { status: 0, title: 'offline', detail: 'offline' };
+}
+
+export function ifMatch(version: number): Record<string, string> {
+  return { 'If-Match': `"v${version}"` };
+}
