@@ -108,7 +108,7 @@ const fr = {
   'move.notAllowed': 'Vous ne pouvez pas modifier « {title} ».',
   'move.clash': 'Créneau occupé',
 
-  'conflict.holder': '{room} est occupée par « {title} », {when}.',
+  'conflict.holder': '{room} : créneau déjà pris par « {title} », {when}.',
   'conflict.more': ' (et {count} autre(s))',
   'conflict.unknown': 'La salle vient d’être réservée par quelqu’un d’autre. Réessayez.',
   'conflict.refused': 'Changement refusé : {detail}',
@@ -234,7 +234,7 @@ const en: Record<MessageKey, string> = {
   'move.notAllowed': 'You may not change “{title}”.',
   'move.clash': 'Slot taken',
 
-  'conflict.holder': '{room} is taken by “{title}”, {when}.',
+  'conflict.holder': '{room}: already taken by “{title}”, {when}.',
   'conflict.more': ' (and {count} more)',
   'conflict.unknown': 'The room was just booked by someone else. Try again.',
   'conflict.refused': 'Change refused: {detail}',
