@@ -1,11 +1,19 @@
-# Saison server image: the Python app (the web client, when built, is served by it).
+# Saison server image: the browser app built with Node, then the Python app that serves it.
+FROM node:20-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json web/.npmrc ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
+
 FROM python:3.11-slim
 WORKDIR /app
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 SAISON_WEB_DIST=/app/web/dist
 COPY pyproject.toml README.md ./
 COPY server ./server
 COPY realtime ./realtime
 COPY calendar_bridge ./calendar_bridge
 RUN pip install --no-cache-dir .
+COPY --from=web /web/dist /app/web/dist
 EXPOSE 8000
 CMD ["saison", "serve", "--host", "0.0.0.0", "--port", "8000"]
