@@ -25,10 +25,10 @@ from litestar.exceptions import NotFoundException
 from litestar.response import File
 
 from server.api.guards import PUBLIC
+from server.core.i18n import LANGUAGES, negotiate
 from server.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ("fr", "en")
 # Prefixes the server answers itself: an unknown path under them is a 404, never the page.
 SERVER_PATHS = ("/api", "/dav", "/.well-known", "/schema", "/swagger", "/ics", "/health", "/assets")
 YEAR = 365 * 24 * 3600
@@ -64,28 +64,6 @@ def web_dist() -> Path:
     """Where the built app is: ``SAISON_WEB_DIST``, else ``web/dist`` in the source tree."""
     configured = os.environ.get("SAISON_WEB_DIST")
     return Path(configured) if configured else ROOT / "web" / "dist"
-
-
-def negotiate_language(header: str, default: str) -> str:
-    """The first language of ``Accept-Language`` (by weight) Saison speaks, else ``default``."""
-    weighted: list[tuple[float, int, str]] = []
-    for position, part in enumerate(header.split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        primary = tag.strip().lower().split("-", 1)[0]
-        if primary and quality > 0:
-            weighted.append((-quality, position, primary))
-    for _q, _p, language in sorted(weighted):
-        if language in LANGUAGES:
-            return language
-    return default if default in LANGUAGES else LANGUAGES[0]
 
 
 @dataclass
@@ -134,7 +112,7 @@ def render_index(request: Request[Any, Any, Any]) -> Response[bytes]:
             media_type=HTML,
             headers={"Cache-Control": "no-store", "Retry-After": "60"},
         )
-    language = negotiate_language(request.headers.get("accept-language", ""), settings.language)
+    language = negotiate(request.headers.get("accept-language"))
     config = json.dumps(page_config(settings, language)).replace("<", "\\u003c")
     body = (
         f'{page.head}<script type="application/json" id="saison-config">{config}</script>\n'

@@ -43,11 +43,18 @@ def web_build() -> None:
 
 
 @pytest.fixture(scope="session")
-async def chromium(web_build: None) -> AsyncIterator[Browser]:
+def chromium_path() -> str:
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: ./dev test installs Debian's chromium")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+async def chromium(web_build: None, chromium_path: str) -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS
+        )
         yield browser
         await browser.close()
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 from pathlib import Path
@@ -24,7 +25,8 @@ async def test_the_committed_api_types_match_the_server(admin, server_url, tmp_p
     source.write_bytes(document.content)
     generated = tmp_path / "schema.d.ts"
     assert GENERATOR.exists(), "run ./dev web (npm ci in web/) first"
-    subprocess.run(
+    await asyncio.to_thread(
+        subprocess.run,
         [str(GENERATOR), str(source), "--output", str(generated)],
         cwd=WEB,
         check=True,

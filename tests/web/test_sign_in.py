@@ -21,14 +21,18 @@ async def test_sign_in_then_back_to_where_one_was_going(open_page: OpenPage, peo
     await page.get_by_label("Adresse e-mail").fill("technique@test.saison")
     await page.get_by_label("Mot de passe").fill("pas le bon")
     await page.get_by_role("button", name="Se connecter").click()
-    await expect(page.get_by_role("alert")).to_have_text("Adresse e-mail ou mot de passe incorrect.")
+    await expect(page.get_by_role("alert")).to_have_text(
+        "Adresse e-mail ou mot de passe incorrect."
+    )
     # The email stays; the wrong password is cleared for the next try.
     await expect(page.get_by_label("Adresse e-mail")).to_have_value("technique@test.saison")
     await expect(page.get_by_label("Mot de passe")).to_have_value("")
 
     await page.get_by_label("Mot de passe").fill(PASSWORD)
     await page.get_by_label("Mot de passe").press("Enter")
-    await expect(page.get_by_role("heading", name="Semaine du 11 janv. au dim. 17 janv. 2027")).to_be_visible()
+    await expect(
+        page.get_by_role("heading", name="Semaine du 11 janv. au dim. 17 janv. 2027")
+    ).to_be_visible()
     assert page.url.endswith(WEEK)
     await expect(page.get_by_text("Connecté·e : Technique")).to_be_visible()
 

@@ -214,13 +214,19 @@ async def test_the_address_keeps_view_date_and_filters(open_page: OpenPage, stag
         "technique@test.saison", f"/planning?view=week&date={THURSDAY}&kinds=rehearsal"
     )
     await timeline_ready(page)
-    await expect(page.get_by_role("button", name="Semaine")).to_have_attribute("aria-pressed", "true")
+    await expect(page.get_by_role("button", name="Semaine")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     await expect(block(page, "Raccord lumière")).to_be_visible()
     await expect(block(page, "Phèdre")).to_have_count(0)  # a performance, filtered out
 
     await page.get_by_role("button", name="Mois").click()
     await expect(page.get_by_role("heading", name="Janvier 2027")).to_be_visible()
-    assert "view=month" in page.url and f"date={THURSDAY}" in page.url and "kinds=rehearsal" in page.url
+    assert (
+        "view=month" in page.url
+        and f"date={THURSDAY}" in page.url
+        and "kinds=rehearsal" in page.url
+    )
 
     await page.get_by_text("Salles", exact=True).click()
     await page.get_by_role("checkbox", name="Studio").check()
@@ -235,7 +241,9 @@ async def test_the_address_keeps_view_date_and_filters(open_page: OpenPage, stag
     await expect(page.locator(".ec-body .sa-room")).to_have_text(["Studio"])
 
     await page.go_back()
-    await expect(page.get_by_role("heading", name="Semaine du 11 janv. au dim. 17 janv. 2027")).to_be_visible()
+    await expect(
+        page.get_by_role("heading", name="Semaine du 11 janv. au dim. 17 janv. 2027")
+    ).to_be_visible()
 
 
 async def test_the_season_at_a_glance_opens_a_week(open_page: OpenPage, stage, people):
@@ -249,5 +257,7 @@ async def test_the_season_at_a_glance_opens_a_week(open_page: OpenPage, stage, p
     await expect(grande.locator('g.day[data-day="2027-01-15"] title')).to_contain_text("option 1")
 
     await grande.locator('g.day[data-day="2027-01-14"]').click()
-    await expect(page.get_by_role("heading", name="Semaine du 11 janv. au dim. 17 janv. 2027")).to_be_visible()
+    await expect(
+        page.get_by_role("heading", name="Semaine du 11 janv. au dim. 17 janv. 2027")
+    ).to_be_visible()
     assert "view=week" in page.url
