@@ -44,7 +44,7 @@ async def test_blocks_show_kinds_options_and_venue_times(open_page: OpenPage, st
     await timeline_ready(page)
     rehearsal = block(page, "Raccord lumière")
     await expect(rehearsal).to_have_class(re.compile(r"\bk-rehearsal\b.*\bsa-confirmed\b"))
-    await expect(rehearsal.locator(".sa-when")).to_have_text("10 h – 12 h")
+    await expect(rehearsal.locator(".sa-when")).to_have_text("10 h 00 – 12 h 00")
     # The option is hatched and says its rank; its time is the venue's, not Montréal's.
     option = block(page, "Phèdre")
     await expect(option).to_have_class(re.compile(r"\bsa-option\b"))
@@ -64,14 +64,14 @@ async def test_book_by_selecting_free_time(open_page: OpenPage, stage, people, a
 
     form = page.get_by_role("dialog", name="Réserver Studio")
     await expect(form).to_be_visible()
-    await expect(form.locator(".when")).to_have_text("jeu. 14 janv. 2027, 14 h – 17 h")
+    await expect(form.locator(".when")).to_have_text("jeu. 14 janv. 2027, 14 h 00 – 17 h 00")
     await form.get_by_label("Type").select_option("rehearsal")
     await form.get_by_label("Intitulé").fill("Raccord son")
     await form.get_by_label("Intitulé").press("Enter")
 
     await expect(form).to_be_hidden()
     await expect(page.get_by_test_id("notice-success")).to_contain_text(
-        "« Raccord son » réservé : Studio, jeu. 14 janv. 2027, 14 h – 17 h."
+        "« Raccord son » réservé : Studio, jeu. 14 janv. 2027, 14 h 00 – 17 h 00."
     )
     await expect(block(page, "Raccord son")).to_be_visible()
     top, bottom = await row_span(page, "Studio")
@@ -103,7 +103,8 @@ async def test_a_refused_booking_keeps_what_was_typed(open_page: OpenPage, stage
     await form.get_by_role("button", name="Réserver").click()
 
     await expect(form.get_by_role("alert")).to_have_text(
-        "Studio : créneau déjà pris par « Répétition — Lac Gelé », jeu. 14 janv. 2027, 10 h – 12 h."
+        "Studio : créneau déjà pris par « Répétition — Lac Gelé », "
+        "jeu. 14 janv. 2027, 10 h 00 – 12 h 00."
     )
     await expect(form.get_by_label("Intitulé")).to_have_value("Filage")
     await expect(form.get_by_label("Notes")).to_have_value("Prévoir la régie son")
@@ -131,7 +132,7 @@ async def test_move_by_dragging_to_another_room(open_page: OpenPage, stage, peop
     await drag_block(page, "Raccord lumière", None, await row_middle(page, "Studio"))
 
     await expect(page.get_by_test_id("notice-success")).to_have_text(
-        "« Raccord lumière » déplacé : Studio, jeu. 14 janv. 2027, 10 h – 12 h."
+        "« Raccord lumière » déplacé : Studio, jeu. 14 janv. 2027, 10 h 00 – 12 h 00."
     )
     moved = (await admin.get(f"/activities/{stage['mover']['id']}")).json()
     assert moved["room_id"] == stage["studio"]["id"] and moved["version"] == 2
@@ -148,7 +149,8 @@ async def test_a_drag_onto_a_booked_slot_is_refused_reverted_and_explained(
     await drag_block(page, "Raccord lumière", None, await row_middle(page, "Studio"))
 
     await expect(page.get_by_test_id("notice-error")).to_have_text(
-        "Studio : créneau déjà pris par « Répétition — Lac Gelé », jeu. 14 janv. 2027, 10 h – 12 h."
+        "Studio : créneau déjà pris par « Répétition — Lac Gelé », "
+        "jeu. 14 janv. 2027, 10 h 00 – 12 h 00."
     )
     # Back where the server has it.
     top, bottom = await row_span(page, "Grande salle")
@@ -175,7 +177,7 @@ async def test_a_block_changed_meanwhile_is_reloaded_and_explained(
         "« Raccord lumière » a été modifié par quelqu’un d’autre entre-temps"
     )
     await expect(block(page, "Raccord lumière et son").locator(".sa-when")).to_have_text(
-        "10 h – 12 h"
+        "10 h 00 – 12 h 00"
     )
     current = (await admin.get(f"/activities/{mover['id']}")).json()
     assert current["version"] == 2 and paris_wall(current["starts_at"]) == "2027-01-14 10:00"
@@ -261,3 +263,66 @@ async def test_the_season_at_a_glance_opens_a_week(open_page: OpenPage, stage, p
         page.get_by_role("heading", name="Semaine du 11 janv. au dim. 17 janv. 2027")
     ).to_be_visible()
     assert "view=week" in page.url
+
+
+async def test_only_the_visible_window_is_loaded_and_revalidated(
+    open_page: OpenPage, stage, people
+):
+    page = await open_page("technique@test.saison", f"/planning?view=week&date={THURSDAY}")
+    await timeline_ready(page)
+    asked: list[tuple[str, int, str | None]] = []
+
+    def seen(response) -> None:
+        if "/api/v1/timeline" in response.url:
+            asked.append(
+                (response.url, response.status, response.request.headers.get("if-none-match"))
+            )
+
+    page.on("response", seen)
+    await page.get_by_role("button", name="Suivant").click()
+    await expect(
+        page.get_by_role("heading", name=re.compile("Semaine du 18 janv."))
+    ).to_be_visible()
+    await page.get_by_role("button", name="Précédent").click()
+    await expect(
+        page.get_by_role("heading", name=re.compile("Semaine du 11 janv."))
+    ).to_be_visible()
+    await expect(block(page, "Raccord lumière")).to_be_visible()
+
+    assert [(url.split("?")[1], status) for url, status, _ in asked] == [
+        ("start=2027-01-18&end=2027-01-25", 200),
+        ("start=2027-01-11&end=2027-01-18", 304),  # nothing changed: nothing sent again
+    ]
+    assert asked[1][2]  # asked with the ETag of the first answer
+
+
+async def test_filters_by_show_team_and_mine(open_page: OpenPage, stage, people, admin):
+    technique = people["technique"].user
+    team = technique["team_ids"][0]
+    for title, hours, extra in (
+        ("Service équipe technique", ("14", "16"), {"team_id": team}),
+        ("Service confié à Technique", ("16", "18"), {"assignee_ids": [technique["id"]]}),
+    ):
+        await admin.create(
+            "/activities",
+            {
+                "kind": "technical_service",
+                "title": title,
+                "room_id": stage["grande"]["id"],
+                "starts_at": f"{THURSDAY}T{hours[0]}:00:00+01:00",
+                "ends_at": f"{THURSDAY}T{hours[1]}:00:00+01:00",
+                **extra,
+            },
+        )
+    page = await open_page("technique@test.saison", f"/planning?view=week&date={THURSDAY}&mine=1")
+    await timeline_ready(page)
+    titles = page.locator(".ec-event.sa-block .sa-title")
+    await expect(titles).to_have_text(
+        ["Service équipe technique", "Service confié à Technique"], timeout=5000
+    )
+
+    await page.get_by_role("checkbox", name="Mon planning").uncheck()
+    await page.get_by_text("Spectacles", exact=True).click()
+    await page.get_by_role("checkbox", name="Phèdre").check()
+    await expect(page).to_have_url(re.compile(rf"shows={stage['show']['id']}"))
+    await expect(titles).to_have_text(["Phèdre"])

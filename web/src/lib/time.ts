@@ -137,9 +137,15 @@ function format(options: Intl.DateTimeFormatOptions, date: Date): string {
   return formatter.format(date);
 }
 
-/** "mar. 14 janv. 2027" / "Tue, 14 Jan 2027". */
+/** "mar. 14 janv. 2027" / "Tue 14 Jan 2027" (as the server writes them in its messages). */
 export function formatDay(day: Day): string {
-  return format({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }, utc(day));
+  const date = utc(day);
+  return [
+    format({ weekday: 'short' }, date),
+    format({ day: 'numeric' }, date),
+    format({ month: 'short' }, date),
+    format({ year: 'numeric' }, date),
+  ].join(' ');
 }
 
 /** "14 janv." / "14 Jan". */
@@ -157,12 +163,18 @@ export function formatMonthShort(day: Day): string {
   return format({ month: 'short' }, utc(day));
 }
 
-/** "20 h 30", "14 h" in French; "20:30" in English. */
+/** "20 h 30", "14 h 00" in French (as venues print them); "20:30" in English. */
 export function formatTime(wall: Wall): string {
   const hours = +wall.slice(11, 13);
   const minutes = wall.slice(14, 16);
-  if (i18n.language === 'fr') return minutes === '00' ? `${hours} h` : `${hours} h ${minutes}`;
+  if (i18n.language === 'fr') return `${hours} h ${minutes}`;
   return `${pad(hours)}:${minutes}`;
+}
+
+/** A time on the timeline's own ruler: "14 h" / "14:00". */
+export function formatHour(wall: Wall): string {
+  const hours = +wall.slice(11, 13);
+  return i18n.language === 'fr' ? `${hours} h` : `${pad(hours)}:00`;
 }
 
 /** "14 h – 18 h" within a day, else with both days. */
@@ -173,7 +185,12 @@ export function formatTimes(start: Wall, end: Wall): string {
   return `${formatTime(start)} – ${formatShortDay(endDay)} ${formatTime(end)}`;
 }
 
-/** "mar. 14 janv. 2027, 14 h – 18 h": the day and the times of a block. */
+/**
+ * "mar. 14 janv. 2027, 14 h 00 – 18 h 00", or both moments when it runs over two days: the
+ * way the server's messages say a period, so both read alike.
+ */
 export function formatWhen(start: Wall, end: Wall): string {
-  return `${formatDay(start.slice(0, 10))}, ${formatTimes(start, end)}`;
+  const first = `${formatDay(start.slice(0, 10))}, ${formatTime(start)}`;
+  if (start.slice(0, 10) === end.slice(0, 10)) return `${first} – ${formatTime(end)}`;
+  return `${first} – ${formatDay(end.slice(0, 10))}, ${formatTime(end)}`;
 }
