@@ -326,3 +326,20 @@ async def test_filters_by_show_team_and_mine(open_page: OpenPage, stage, people,
     await page.get_by_role("checkbox", name="Phèdre").check()
     await expect(page).to_have_url(re.compile(rf"shows={stage['show']['id']}"))
     await expect(titles).to_have_text(["Phèdre"])
+
+
+async def test_resize_by_dragging_the_end(open_page: OpenPage, stage, people, admin):
+    page = await open_day(open_page, "technique@test.saison")
+    rehearsal = block(page, "Raccord lumière")
+    await rehearsal.hover()
+    handle = await rehearsal.locator(".ec-resizer").bounding_box()
+    assert handle
+    y = handle["y"] + handle["height"] / 2
+    end = await time_x(page, f"{THURSDAY}T13:00:00") - 3  # in the quarter ending at 13 h
+    await drag(page, handle["x"] + handle["width"] / 2, y, end, y)
+
+    await expect(page.get_by_test_id("notice-success")).to_have_text(
+        "« Raccord lumière » : jeu. 14 janv. 2027, 10 h 00 – 13 h 00."
+    )
+    longer = (await admin.get(f"/activities/{stage['mover']['id']}")).json()
+    assert paris_wall(longer["ends_at"]) == "2027-01-14 13:00"

@@ -73,6 +73,8 @@ const fr = {
   'timeline.readOnly': 'Lecture seule : vous pouvez consulter le planning sans le modifier.',
   'timeline.rooms': 'Salles',
   'timeline.outsideRoom': 'sans salle',
+  'timeline.expand': 'Déplier',
+  'timeline.collapse': 'Replier',
 
   'overview.hint':
     'Vue d’ensemble : chaque case est un jour d’une salle, colorée selon ce qui l’occupe ; les options sont hachurées. Cliquez sur un jour pour ouvrir sa semaine.',
@@ -199,6 +201,8 @@ const en: Record<MessageKey, string> = {
   'timeline.readOnly': 'Read only: you may look at the planning but not change it.',
   'timeline.rooms': 'Rooms',
   'timeline.outsideRoom': 'no room',
+  'timeline.expand': 'Expand',
+  'timeline.collapse': 'Collapse',
 
   'overview.hint':
     'Overview: each cell is one day of one room, coloured by what takes it; holds are hatched. Click a day to open its week.',
