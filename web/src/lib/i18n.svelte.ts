@@ -291,3 +291,11 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
     name in params ? String(params[name]) : whole,
   );
 }
+
+/** "1re", "2e" (as French venues name options) / "1st", "2nd". */
+export function ordinal(rank: number): string {
+  if (i18n.language === 'fr') return rank === 1 ? '1re' : `${rank}e`;
+  const tens = rank % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[rank % 10] ?? 'th';
+  return `${rank}${suffix}`;
+}

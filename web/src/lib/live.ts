@@ -8,7 +8,9 @@
  * - Apply a change with `store.upsert(activityFromChange)` / `store.remove(id)`; the calendar
  *   redraws only that block (batched into one redraw per frame) and highlights it if asked
  *   (`store.upsert(a, { highlight: true })`). After too much was missed, `store.reload()`.
- * - Presence: `store.editing` is a map activity id → who is editing (shown on the block).
+ * - Presence: `store.editing` is a map activity id → who is editing; after changing it call
+ *   `store.touch(id)` and the block shows "✎ name". Who else looks at the period can go in the
+ *   toolbar of `TimelinePage.svelte` (next to the title).
  * - Connection state for a banner: set `live.state` ('online' | 'reconnecting' | 'offline').
  */
 import type { TimelineStore } from '../timeline/store.svelte';

@@ -174,7 +174,7 @@ export function formatTime(wall: Wall): string {
 /** A time on the timeline's own ruler: "14 h" / "14:00". */
 export function formatHour(wall: Wall): string {
   const hours = +wall.slice(11, 13);
-  return i18n.language === 'fr' ? `${hours} h` : `${pad(hours)}:00`;
+  return i18n.language === 'fr' ? `${hours} h` : `${hours}:00`;
 }
 
 /** "14 h – 18 h" within a day, else with both days. */

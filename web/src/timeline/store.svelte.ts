@@ -194,6 +194,12 @@ export class TimelineStore {
     this.#emit([{ type: 'upsert', block, highlight }]);
   }
 
+  /** Draw one block again (after `editing` changed for it), highlighting it if asked. */
+  touch(id: number, { highlight = false } = {}): void {
+    const block = this.#blocks.get(id);
+    if (block) this.#emit([{ type: 'upsert', block, highlight }]);
+  }
+
   remove(id: number): void {
     if (this.#blocks.delete(id)) this.#emit([{ type: 'remove', id }]);
   }
