@@ -121,22 +121,20 @@ async def test_a_refused_booking_keeps_what_was_typed(open_page: OpenPage, stage
 
 async def test_move_by_dragging_to_another_room(open_page: OpenPage, stage, people, admin):
     page = await open_day(open_page, "technique@test.saison")
-    await block(page, "Répétition — Lac Gelé").wait_for()
-    # Free the Studio first (through the API, as a colleague would), then move there.
-    holder = stage["holder"]
-    gone = await admin.delete(f"/activities/{holder['id']}", version=holder["version"])
-    assert gone.status_code == 204
-    await page.reload()
-    await timeline_ready(page)
-
-    await drag_block(page, "Raccord lumière", None, await row_middle(page, "Studio"))
+    # Down to the Studio (held until noon by another rehearsal) and on to the afternoon.
+    box = await block(page, "Raccord lumière").bounding_box()
+    assert box
+    grab = box["x"] + 12 - await time_x(page, f"{THURSDAY}T10:00:00")
+    to_x = await time_x(page, f"{THURSDAY}T14:00:00") + grab
+    await drag_block(page, "Raccord lumière", to_x, await row_middle(page, "Studio"))
 
     await expect(page.get_by_test_id("notice-success")).to_have_text(
-        "« Raccord lumière » déplacé : Studio, jeu. 14 janv. 2027, 10 h 00 – 12 h 00."
+        "« Raccord lumière » déplacé : Studio, jeu. 14 janv. 2027, 14 h 00 – 16 h 00."
     )
     moved = (await admin.get(f"/activities/{stage['mover']['id']}")).json()
     assert moved["room_id"] == stage["studio"]["id"] and moved["version"] == 2
-    assert paris_wall(moved["starts_at"]) == "2027-01-14 10:00"
+    assert paris_wall(moved["starts_at"]) == "2027-01-14 14:00"
+    assert paris_wall(moved["ends_at"]) == "2027-01-14 16:00"
     top, bottom = await row_span(page, "Studio")
     box = await block(page, "Raccord lumière").bounding_box()
     assert box and top <= box["y"] + box["height"] / 2 <= bottom
