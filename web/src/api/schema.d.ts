@@ -730,7 +730,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Find rooms free for a run of days (with a get-in before) */
+        /** Periods when rooms are free for a run of days (with a get-in before), options shown */
         post: operations["ApiV1AvailabilityAvailability"];
         delete?: never;
         options?: never;
@@ -1513,6 +1513,10 @@ export interface components {
             /** @description Only for those who may read contracts */
             contract_terms?: string | null;
             notes?: string | null;
+            /** @description The confirmed engagement this option waits behind */
+            blocked_by_id?: number | null;
+            /** @description That engagement (in answers about one engagement) */
+            behind?: components["schemas"]["HolderOut"] | null;
         };
         /** EngagementOutPage */
         EngagementOutPage: {
@@ -1563,6 +1567,18 @@ export interface components {
             created_at: string;
             last_used_at: string | null;
             revoked_at: string | null;
+        };
+        /** HolderOut */
+        HolderOut: {
+            engagement_id: number;
+            show_id: number;
+            show: string;
+            room_id: number;
+            room: string;
+            /** Format: date */
+            first_day: string;
+            /** Format: date */
+            last_day: string;
         };
         /** Me */
         Me: {
