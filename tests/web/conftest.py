@@ -7,6 +7,7 @@ the times on screen must still be the venue's (Europe/Paris), never the browser'
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -61,8 +62,13 @@ async def chromium(web_build: None, chromium_path: str) -> AsyncIterator[Browser
 
 @pytest.fixture
 async def open_page(chromium: Browser, server_url: str) -> AsyncIterator[OpenPage]:
-    """``await open_page("technique@test.saison", "/planning?…")``: a page, signed in or not."""
+    """``await open_page("technique@test.saison", "/planning?…")``: a page, signed in or not.
+
+    A test ends only once its pages have no request left on the way: the next test empties
+    the tables, which must not race a timeline still being read for this one.
+    """
     contexts = []
+    in_flight: set[Any] = set()
 
     async def open_(
         email: str | None = None, path: str = "/", *, locale: str = "fr-FR", **options: Any
@@ -75,6 +81,9 @@ async def open_page(chromium: Browser, server_url: str) -> AsyncIterator[OpenPag
             **options,
         )
         context.set_default_timeout(WAIT_MS)
+        context.on("request", lambda request: in_flight.add(request))
+        context.on("requestfinished", lambda request: in_flight.discard(request))
+        context.on("requestfailed", lambda request: in_flight.discard(request))
         contexts.append(context)
         if email:
             signed = await context.request.post(
@@ -86,6 +95,10 @@ async def open_page(chromium: Browser, server_url: str) -> AsyncIterator[OpenPag
         return page
 
     yield open_
+    for _ in range(250):
+        if not in_flight:
+            break
+        await asyncio.sleep(0.02)
     for context in contexts:
         await context.close()
 
