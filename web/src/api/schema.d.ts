@@ -2176,7 +2176,7 @@ export interface components {
              * @enum {string}
              */
             kind: "api" | "app_password";
-            /** @description Level per workspace, e.g. {'programming': 'read'} */
+            /** @description Leave out (or {}) for a token acting with your own levels, as they change; a level per workspace narrows it, e.g. {'planning': 'read'} (workspaces not named: none) */
             scopes?: {
                 [key: string]: "none" | "read" | "write" | "manage";
             };
@@ -2344,6 +2344,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in name, city, email */
                 q?: string | null;
                 /** @description Only records with this kind */
@@ -2543,6 +2545,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in first_name, last_name, notes */
                 q?: string | null;
             };
@@ -2740,6 +2744,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in role */
                 q?: string | null;
                 /** @description Only records with this contact_id */
@@ -2941,6 +2947,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in name, city */
                 q?: string | null;
                 /** @description Only records with this venue_id */
@@ -3140,6 +3148,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in name, city */
                 q?: string | null;
                 /** @description Only our own venues (true) or partners (false) */
@@ -3339,6 +3349,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in name */
                 q?: string | null;
                 /** @description Only records with this venue_id */
@@ -3538,6 +3550,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in name */
                 q?: string | null;
                 /** @description Only records with this room_id */
@@ -3737,6 +3751,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in title, notes */
                 q?: string | null;
                 /** @description Only records with this room_id */
@@ -3981,6 +3997,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in filename */
                 q?: string | null;
                 /** @description Only records with this technical_sheet_id */
@@ -4137,6 +4155,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in title, genre, description */
                 q?: string | null;
                 /** @description Only records with this company_id */
@@ -4340,9 +4360,11 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
-                /** @description Only what ends after this instant */
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
+                /** @description Only what ends after this instant: a date and time (offset optional: venue time) or a day (its midnight) */
                 start?: string | null;
-                /** @description Only what starts before this instant */
+                /** @description Only what starts before this instant: a date and time (offset optional: venue time) or a day (its midnight) */
                 end?: string | null;
                 /** @description Only records with this show_id */
                 show_id?: number | null;
@@ -4545,11 +4567,13 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in title, ticketing_ref, notes */
                 q?: string | null;
-                /** @description Only what ends after this instant */
+                /** @description Only what ends after this instant: a date and time (offset optional: venue time) or a day (its midnight) */
                 start?: string | null;
-                /** @description Only what starts before this instant */
+                /** @description Only what starts before this instant: a date and time (offset optional: venue time) or a day (its midnight) */
                 end?: string | null;
                 /** @description Only records with this room_id */
                 room_id?: number | null;
@@ -4754,11 +4778,13 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in title, notes */
                 q?: string | null;
-                /** @description Only what ends after this instant */
+                /** @description Only what ends after this instant: a date and time (offset optional: venue time) or a day (its midnight) */
                 start?: string | null;
-                /** @description Only what starts before this instant */
+                /** @description Only what starts before this instant: a date and time (offset optional: venue time) or a day (its midnight) */
                 end?: string | null;
                 /** @description Only records with this room_id */
                 room_id?: number | null;
@@ -5567,6 +5593,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in name */
                 q?: string | null;
                 /** @description Only records with this kind */
@@ -5766,6 +5794,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Only records with this room_id */
                 room_id?: number | null;
                 /** @description Only records with this other_room_id */
@@ -5929,9 +5959,9 @@ export interface operations {
                 /** @description Only changes made by this user */
                 actor_id?: number | null;
                 workspace?: string | null;
-                /** @description Changes made at or after */
+                /** @description ISO 8601 date and time (2026-10-06T20:30, offset optional: venue time) or a day (2026-10-06: its midnight) */
                 start?: string | null;
-                /** @description Changes made before */
+                /** @description ISO 8601 date and time (2026-10-06T20:30, offset optional: venue time) or a day (2026-10-06: its midnight) */
                 end?: string | null;
             };
             header?: never;
@@ -5970,7 +6000,9 @@ export interface operations {
         parameters: {
             query?: {
                 actor_id?: number | null;
+                /** @description ISO 8601 date and time (2026-10-06T20:30, offset optional: venue time) or a day (2026-10-06: its midnight) */
                 start?: string | null;
+                /** @description ISO 8601 date and time (2026-10-06T20:30, offset optional: venue time) or a day (2026-10-06: its midnight) */
                 end?: string | null;
             };
             header?: never;
@@ -6225,6 +6257,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in name, email */
                 q?: string | null;
                 /** @description Only records with this is_active */
@@ -6424,6 +6458,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Text to find in name */
                 q?: string | null;
             };
@@ -6621,6 +6657,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
                 /** @description Only records with this team_id */
                 team_id?: number | null;
                 /** @description Only records with this user_id */
