@@ -21,11 +21,11 @@ from typing import Any
 from litestar import Request, Response, get, route
 from litestar.datastructures import CacheControlHeader
 from litestar.enums import HttpMethod
-from litestar.exceptions import NotFoundException
 from litestar.response import File
 
 from server.api.guards import PUBLIC
-from server.core.i18n import LANGUAGES, negotiate
+from server.core.errors import NotFound
+from server.core.i18n import LANGUAGES, _, negotiate
 from server.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,7 +134,11 @@ def is_server_path(path: str) -> bool:
     return any(path == p or path.startswith(p + "/") for p in SERVER_PATHS)
 
 
-@get("/", opt=PUBLIC, include_in_schema=False, sync_to_thread=False)
+# The app's pages read their own parameters (view, date, filters): any query is theirs.
+APP_PAGE = {**PUBLIC, "any_query": True}
+
+
+@get("/", opt=APP_PAGE, include_in_schema=False, sync_to_thread=False)
 def home(request: Request[Any, Any, Any]) -> Response[bytes]:
     """The app's first page (it sends people who are not signed in to the sign-in form)."""
     return render_index(request)
@@ -149,7 +153,7 @@ def home(request: Request[Any, Any, Any]) -> Response[bytes]:
         HttpMethod.PATCH,
         HttpMethod.DELETE,
     ],
-    opt=PUBLIC,
+    opt=APP_PAGE,
     include_in_schema=False,
     sync_to_thread=False,
     status_code=200,
@@ -160,13 +164,13 @@ def client_route(request: Request[Any, Any, Any], path: str) -> Response[bytes]:
     Anything else (an unknown API path, a write to a page) is the 404 problem it always was.
     """
     if request.method != HttpMethod.GET or is_server_path(path):
-        raise NotFoundException(f"there is nothing at {path}")
+        raise NotFound(_("There is nothing at {path}.", path="/" + path))
     return render_index(request)
 
 
 @get(
     "/assets/{name:path}",
-    opt=PUBLIC,
+    opt=APP_PAGE,
     include_in_schema=False,
     sync_to_thread=False,
     cache_control=CacheControlHeader(public=True, max_age=YEAR, immutable=True),
@@ -176,7 +180,7 @@ def asset(name: str) -> File:
     folder = (web_dist() / "assets").resolve()
     target = (folder / name.lstrip("/")).resolve()
     if not target.is_relative_to(folder) or not target.is_file():
-        raise NotFoundException(f"there is no asset {name}")
+        raise NotFound(_("There is no file {name} in the app.", name=name))
     media_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     return File(target, media_type=media_type, headers={"X-Content-Type-Options": "nosniff"})
 
