@@ -35,6 +35,9 @@ def event_of(change: dict[str, Any]) -> dict[str, Any]:
         "actor_id": change["actor_id"],
         "before": change.get("before"),
         "after": change.get("after"),
+        # Where and when the record is after the change (and its version): a screen places
+        # or moves a block, and can edit it next, without reading it back.
+        "refs": change.get("refs"),
     }
 
 

@@ -262,12 +262,15 @@ class Hub:
             return
         self.presence[key] = entry
         if known is None or (known["where"], known["state"]) != (entry["where"], entry["state"]):
-            self._announce(entry)
+            self._announce(entry, known)
 
-    def _announce(self, entry: dict[str, Any]) -> None:
+    def _announce(self, entry: dict[str, Any], earlier: dict[str, Any] | None = None) -> None:
+        """Tell the screens concerned; those that saw the earlier place learn it was left."""
         message = encode({"type": "presence", **{k: v for k, v in entry.items() if k != "expires"}})
         for conn in self.connections:
-            if self.presence_visible(conn, entry):
+            if self.presence_visible(conn, entry) or (
+                earlier is not None and self.presence_visible(conn, earlier)
+            ):
                 conn.push(message)
 
     def presence_visible(self, conn: Connection, entry: dict[str, Any]) -> bool:
@@ -303,7 +306,19 @@ class Hub:
 def _topic_covers(topic: Topic, where: Any) -> bool:
     if where == "timeline":
         return topic.kind == "timeline"
+    if isinstance(where, dict) and "timeline" in where:
+        # Someone looking at a period: the timelines showing part of it.
+        if topic.kind != "timeline":
+            return False
+        try:
+            period = Topic.parse(where)
+        except ValueError:
+            return False
+        assert period.start and period.end and topic.start and topic.end
+        return period.start < topic.end and period.end > topic.start
     if isinstance(where, dict):
+        if topic.kind == "timeline" and where.get("entity") in ("activity", "performance"):
+            return True  # a block being edited: every timeline may be showing it
         return (
             topic.kind == "record"
             and topic.record_id == where.get("id")

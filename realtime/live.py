@@ -7,7 +7,11 @@ Protocol (JSON text frames). Client → server:
   {"type": "unsubscribe", "id": "t1"}
   {"type": "resume", "since": 1234}          replay what was missed, then continue live
   {"type": "presence", "where": "timeline" | {"entity": "activity", "id": 12}, "state": "editing"}
+  {"type": "presence", "where": {"timeline": {"start": …, "end": …}}}   looking at this period
   {"type": "presence", "where": null}        leave
+Presence reaches the screens whose topics cover its "where": a period reaches the timelines
+that overlap it; an activity (or performance) reaches its record's followers and every
+timeline (a timeline shows the block someone is editing; the screen knows whether it holds it).
   {"type": "pong"}
 Server → client: "hello", "subscribed", "unsubscribed", "event" (with the subscription ids it
 matches in "topics"), "presence", "ping" (with "seq", a safe point to resume from), "resumed",
@@ -136,6 +140,14 @@ async def _presence(hub: Hub, conn: Connection, message: dict[str, Any]) -> None
         return
     if where == "timeline":
         area = Workspace.PLANNING
+    elif isinstance(where, dict) and set(where) == {"timeline"}:
+        try:
+            Topic.parse(where)
+        except ValueError as error:
+            reason = error.args[0] if error.args else ""
+            _error(conn, _("Presence period: {reason}", reason=reason))
+            return
+        area = Workspace.PLANNING
     elif (
         isinstance(where, dict)
         and isinstance(where.get("entity"), str)
@@ -143,7 +155,10 @@ async def _presence(hub: Hub, conn: Connection, message: dict[str, Any]) -> None
     ):
         area = Topic("record", entity=where["entity"], record_id=where["id"]).area()
     else:
-        _error(conn, _("Presence 'where' is \"timeline\" or {{entity, id}}."))
+        _error(
+            conn,
+            _("Presence 'where' is \"timeline\", {{timeline: {{start, end}}}} or {{entity, id}}."),
+        )
         return
     if not conn.principal.can(area, Level.READ):
         _error(conn, access_needed(Level.READ, area))

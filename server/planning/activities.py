@@ -95,7 +95,7 @@ class ActivityService(EntityService):
     period = ("starts_at", "ends_at")
     order_by = ("starts_at", "room_id", "id")
     # Where and when, on every change: live timelines and calendars place an event without
-    # reading the activity back.
+    # reading the activity back (and with its version, a screen can move it next).
     log_refs = {
         "room_id": "room",
         "engagement_id": "engagement",
@@ -107,6 +107,7 @@ class ActivityService(EntityService):
         "status": "status",
         "starts_at": "time",
         "ends_at": "time",
+        "version": "version",
     }
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
