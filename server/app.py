@@ -64,6 +64,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
     from calendar_bridge.routes import calendar_api_routers
     from realtime.live import live
     from server.api.accounts import account_routers
+    from server.api.day import day_router
     from server.api.workflow import workflow_routers
 
     return Router(
@@ -74,6 +75,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
             *record_routers(),
             *workflow_routers(),
             changes_router,
+            day_router,
             live,
             *account_routers(),
             *calendar_api_routers(),

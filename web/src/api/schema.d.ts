@@ -896,6 +896,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/day-sheets/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One day, room by room, with the company contacts to call (the phone's day view) */
+        get: operations["ApiV1DaySheetsDaySheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/sign-in": {
         parameters: {
             query?: never;
@@ -1452,6 +1469,61 @@ export interface components {
             total: number;
             limit: number;
             offset: number;
+        };
+        /** DayCompany */
+        DayCompany: {
+            id: number;
+            name: string;
+            phone: string | null;
+        };
+        /** DayContact */
+        DayContact: {
+            id: number;
+            name: string;
+            role: string | null;
+            phones: string[];
+            emails: string[];
+        };
+        /** DayEntry */
+        DayEntry: {
+            id: number;
+            kind: components["schemas"]["ActivityKind"];
+            status: string;
+            tentative: boolean;
+            title: string;
+            room_id: number | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            version: number;
+            notes: string | null;
+            engagement_id: number | null;
+            performance_id: number | null;
+            team_id: number | null;
+            show: components["schemas"]["DayShow"] | null;
+            company: components["schemas"]["DayCompany"] | null;
+            contacts: components["schemas"]["DayContact"][];
+        };
+        /** DayRoom */
+        DayRoom: {
+            id: number;
+            name: string;
+            venue_id: number;
+            venue: string;
+        };
+        /** DaySheetOut */
+        DaySheetOut: {
+            /** Format: date */
+            day: string;
+            seq: number;
+            rooms: components["schemas"]["DayRoom"][];
+            entries: components["schemas"]["DayEntry"][];
+        };
+        /** DayShow */
+        DayShow: {
+            id: number;
+            title: string;
         };
         /** DuplicateIn */
         DuplicateIn: {
@@ -6021,6 +6093,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChangesPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1DaySheetsDaySheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DaySheetOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
