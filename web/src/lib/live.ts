@@ -1,33 +1,16 @@
 /**
- * Live updates (to be built): the page keeps `/api/v1/live` open, subscribed to the visible
- * window, and feeds what others change into the timeline's store.
+ * Live updates: the page keeps `/api/v1/live` open, subscribed to the visible window, and feeds
+ * what others change into the timeline's store (see `live/timeline.svelte.ts`, and
+ * `live/socket.svelte.ts` for the connection: resume, reload, presence, reconnection).
  *
- * How to plug in (the timeline already calls `startLive` / `LiveConnection.follow`):
- * - `store.window` is the visible window (`start`/`end` days, venue time), `store.seq` the
- *   change-log sequence number the loaded data reflects (from `GET /api/v1/timeline`).
- * - Apply a change with `store.upsert(activityFromChange)` / `store.remove(id)`; the calendar
- *   redraws only that block (batched into one redraw per frame) and highlights it if asked
- *   (`store.upsert(a, { highlight: true })`). After too much was missed, `store.reload()`.
- * - Presence: `store.editing` is a map activity id → who is editing; after changing it call
- *   `store.touch(id)` and the block shows "✎ name". Who else looks at the period can go in the
- *   toolbar of `TimelinePage.svelte` (next to the title).
- * - Connection state for a banner: set `live.state` ('online' | 'reconnecting' | 'offline').
+ * - `startLive(store)` connects; `follow(window)` after navigation, `editing(id | 'new' | null)`
+ *   while a block is dragged or the booking form is open; `people` is who else is here.
+ * - Changes go through `store.upsert` / `store.remove` (one redraw per frame, with a highlight);
+ *   after too much was missed, `store.reload()`. `store.editing` maps a block to its editor
+ *   (`store.touch(id)` draws the block again with "✎ name").
+ * - `liveStatus.state` ('idle' | 'connecting' | 'online' | 'reconnecting') drives the banner.
  */
-import type { TimelineStore } from '../timeline/store.svelte';
+import '../live/live.css';
 
-export interface LiveConnection {
-  /** Follow another window (the person navigated or changed zoom). */
-  follow(window: { start: string; end: string }): void;
-  close(): void;
-}
-
-export function startLive(_store: TimelineStore): LiveConnection {
-  return {
-    follow() {
-      // no live connection yet
-    },
-    close() {
-      // nothing to close
-    },
-  };
-}
+export { startLive, type Colleague, type Editing, type LiveConnection } from '../live/timeline.svelte';
+export { liveStatus } from '../live/socket.svelte';

@@ -1,0 +1,79 @@
+/**
+ * The words of live updates, presence and the phone's day view, in French (first) and English.
+ * Kept beside the app's main dictionary (`lib/i18n.svelte.ts`) and spoken in its language.
+ */
+import { i18n } from '../lib/i18n.svelte';
+
+const fr = {
+  'live.reconnecting': 'Reconnexion…',
+  'live.reconnectingDetail': 'La connexion au serveur est perdue ; les changements des autres reviendront dès qu’elle sera rétablie.',
+  'live.offline': 'Mises à jour en direct indisponibles.',
+  'live.alsoHere': 'Aussi sur cette période',
+  'live.editingBy': '{name} modifie',
+  'live.booking': '{name} réserve un créneau',
+  'live.viewing': '{name} regarde cette période',
+  'live.changedBy': 'Modifié par {name}',
+
+  'day.nav': 'Jour',
+  'day.title': 'Journée du {day}',
+  'day.previous': 'Jour précédent',
+  'day.next': 'Jour suivant',
+  'day.today': 'Aujourd’hui',
+  'day.loading': 'Chargement de la journée…',
+  'day.loadError': 'La journée n’a pas pu être chargée : {detail}',
+  'day.retry': 'Réessayer',
+  'day.empty': 'Rien de prévu ce jour-là.',
+  'day.freeRooms': 'Salles libres : {rooms}',
+  'day.noRoom': 'Sans salle',
+  'day.show': 'Spectacle',
+  'day.company': 'Compagnie',
+  'day.contacts': 'Contacts',
+  'day.noContacts': 'Aucun contact enregistré pour cette compagnie.',
+  'day.call': 'Appeler {name} ({phone})',
+  'day.notes': 'Notes',
+  'day.status': 'Statut',
+  'day.openPlanning': 'Voir dans le planning',
+  'day.option': 'option',
+} as const;
+
+export type LiveWord = keyof typeof fr;
+
+const en: Record<LiveWord, string> = {
+  'live.reconnecting': 'Reconnecting…',
+  'live.reconnectingDetail': 'The connection to the server is lost; others’ changes will come back as soon as it returns.',
+  'live.offline': 'Live updates unavailable.',
+  'live.alsoHere': 'Also on this period',
+  'live.editingBy': '{name} is editing',
+  'live.booking': '{name} is booking a slot',
+  'live.viewing': '{name} is looking at this period',
+  'live.changedBy': 'Changed by {name}',
+
+  'day.nav': 'Day',
+  'day.title': 'Day of {day}',
+  'day.previous': 'Previous day',
+  'day.next': 'Next day',
+  'day.today': 'Today',
+  'day.loading': 'Loading the day…',
+  'day.loadError': 'The day could not be loaded: {detail}',
+  'day.retry': 'Try again',
+  'day.empty': 'Nothing planned that day.',
+  'day.freeRooms': 'Free rooms: {rooms}',
+  'day.noRoom': 'No room',
+  'day.show': 'Show',
+  'day.company': 'Company',
+  'day.contacts': 'Contacts',
+  'day.noContacts': 'No contact recorded for this company.',
+  'day.call': 'Call {name} ({phone})',
+  'day.notes': 'Notes',
+  'day.status': 'Status',
+  'day.openPlanning': 'See in the planning',
+  'day.option': 'hold',
+};
+
+const dictionaries = { fr, en } as const;
+
+/** The word in the app's current language, with `{name}` replaced by `params.name`. */
+export function lt(key: LiveWord, params: Record<string, string | number> = {}): string {
+  const text: string = dictionaries[i18n.language][key] ?? fr[key];
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
