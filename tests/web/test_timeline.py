@@ -161,7 +161,11 @@ async def test_a_drag_onto_a_booked_slot_is_refused_reverted_and_explained(
 async def test_a_block_changed_meanwhile_is_reloaded_and_explained(
     open_page: OpenPage, stage, people, admin
 ):
-    page = await open_day(open_page, "technique@test.saison")
+    # A page that has not heard of the change (its live update is still on the way).
+    page = await open_page("technique@test.saison", "about:blank")
+    await page.route_web_socket("**/api/v1/live", lambda socket: None)
+    await page.goto(DAY)
+    await timeline_ready(page)
     mover = stage["mover"]
     renamed = await admin.patch(
         f"/activities/{mover['id']}", {"title": "Raccord lumière et son"}, version=1
