@@ -146,10 +146,7 @@ class TimelineLive implements LiveConnection {
 
   /** The flash is over: draw the highlighted blocks plainly again (one redraw for all). */
   #fade(): void {
-    for (const id of this.#highlighted) {
-      const block = this.#store.get(id);
-      if (block) this.#store.upsert(block);
-    }
+    for (const id of this.#highlighted) this.#store.touch(id);
     this.#highlighted.clear();
   }
 
@@ -166,8 +163,7 @@ class TimelineLive implements LiveConnection {
       const name = here.editors.get(id);
       if (name === undefined) store.editing.delete(id);
       else store.editing.set(id, name);
-      const block = store.get(id);
-      if (block) store.upsert(block);
+      store.touch(id);
     }
   }
 }
