@@ -78,7 +78,7 @@ async def test_a_move_shows_on_another_screen_with_who_made_it(open_page: OpenPa
     await mover.mouse.up()
     await expect(mover.get_by_test_id("notice-success")).to_contain_text("« Raccord lumière »")
     # Without reloading, the block moves on the other screen, flashes, and is free again.
-    await expect(seen.locator(".sa-when")).to_have_text("15 h – 17 h")
+    await expect(seen.locator(".sa-when")).to_have_text("15 h 00 – 17 h 00")
     await expect(seen).to_have_class(re.compile(r"\bsa-highlight\b"))
     await expect(seen.locator(".sa-editor")).to_have_count(0)
     await expect(seen).not_to_have_class(re.compile(r"\bsa-highlight\b"))
@@ -92,8 +92,10 @@ async def test_a_move_shows_on_another_screen_with_who_made_it(open_page: OpenPa
     await watcher.mouse.move(box["x"] + 18, box["y"] + box["height"] / 2, steps=3)
     await watcher.mouse.move(later, await row_middle(watcher, "Grande salle"), steps=10)
     await watcher.mouse.up()
-    await expect(watcher.get_by_test_id("notice-success")).to_contain_text("18 h – 20 h")
-    await expect(block(mover, "Raccord lumière").locator(".sa-when")).to_have_text("18 h – 20 h")
+    await expect(watcher.get_by_test_id("notice-success")).to_contain_text("18 h 00 – 20 h 00")
+    await expect(block(mover, "Raccord lumière").locator(".sa-when")).to_have_text(
+        "18 h 00 – 20 h 00"
+    )
 
 
 # -- a server that goes away ---------------------------------------------------------------------
@@ -169,7 +171,9 @@ async def test_after_the_server_closed_the_socket_the_page_catches_up(
 ):
     page = await open_on("technique@test.saison", DAY)
     await timeline_ready(page)
-    await expect(block(page, "Raccord lumière").locator(".sa-when")).to_have_text("10 h – 12 h")
+    await expect(block(page, "Raccord lumière").locator(".sa-when")).to_have_text(
+        "10 h 00 – 12 h 00"
+    )
     loads = timeline_loads(page)
     banner = page.get_by_test_id("live-banner")
     await expect(banner).to_have_count(0)
@@ -180,7 +184,9 @@ async def test_after_the_server_closed_the_socket_the_page_catches_up(
     own_server["restart"]()
 
     await expect(banner).to_have_count(0, timeout=20_000)
-    await expect(block(page, "Raccord lumière").locator(".sa-when")).to_have_text("15 h – 17 h")
+    await expect(block(page, "Raccord lumière").locator(".sa-when")).to_have_text(
+        "15 h 00 – 17 h 00"
+    )
     await expect(block(page, "Raccord son")).to_be_visible()
     await expect(block(page, "Raccord son")).to_have_class(re.compile(r"\bsa-highlight\b"))
     assert loads == []  # caught up from its last sequence number, not by reloading
@@ -211,7 +217,9 @@ async def test_told_too_much_was_missed_the_page_reloads_its_window(
     own_server["restart"]()
 
     await expect(banner).to_have_count(0, timeout=20_000)
-    await expect(block(page, "Raccord lumière").locator(".sa-when")).to_have_text("15 h – 17 h")
+    await expect(block(page, "Raccord lumière").locator(".sa-when")).to_have_text(
+        "15 h 00 – 17 h 00"
+    )
     await expect(block(page, "Raccord son")).to_be_visible()
     assert len(loads) == 1  # one quiet reload of the window
     await expect(page.get_by_test_id("notice-error")).to_have_count(0)
@@ -253,10 +261,10 @@ async def test_the_day_on_a_phone_with_the_company_to_call(
     grande = page.get_by_role("region", name="Grande salle")
     studio = page.get_by_role("region", name="Studio")
     await expect(grande.get_by_test_id("day-entry")).to_have_text(
-        [re.compile(r"10 h – 12 h\s*Raccord lumière\s*Répétition")]
+        [re.compile(r"10 h 00 – 12 h 00\s*Raccord lumière\s*Répétition")]
     )
     rehearsal = studio.get_by_test_id("day-entry").filter(has_text="Répétition — Lac Gelé")
-    await expect(rehearsal).to_contain_text("10 h – 12 h")
+    await expect(rehearsal).to_contain_text("10 h 00 – 12 h 00")
     # Nothing is cut off or scrolls sideways at a phone's width.
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
@@ -282,7 +290,7 @@ async def test_the_day_on_a_phone_with_the_company_to_call(
         },
     )
     added = grande.get_by_test_id("day-entry").filter(has_text="Service lumière")
-    await expect(added).to_contain_text("14 h – 18 h")
+    await expect(added).to_contain_text("14 h 00 – 18 h 00")
     await expect(added).to_have_class(re.compile(r"\bflash\b"))
     await expect(call).to_be_visible()  # the open entry stayed open
 
