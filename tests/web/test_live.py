@@ -26,6 +26,7 @@ from tests.web.conftest import (
     WAIT_MS,
     OpenPage,
     block,
+    drag,
     row_middle,
     time_x,
     timeline_ready,
@@ -96,6 +97,22 @@ async def test_a_move_shows_on_another_screen_with_who_made_it(open_page: OpenPa
     await expect(block(mover, "Raccord lumière").locator(".sa-when")).to_have_text(
         "18 h 00 – 20 h 00"
     )
+
+    # While the technician fills in a booking, the programmer sees it; then no longer.
+    y = await row_middle(mover, "Studio")
+    await drag(
+        mover,
+        await time_x(mover, f"{THURSDAY}T14:00:00") + 3,
+        y,
+        await time_x(mover, f"{THURSDAY}T16:00:00") - 3,
+        y,
+    )
+    form = mover.get_by_role("dialog", name="Réserver Studio")
+    await expect(form).to_be_visible()
+    here = watcher.get_by_test_id("colleagues")
+    await expect(here.get_by_label("Technique modifie")).to_be_visible()
+    await form.get_by_role("button", name="Annuler").click()
+    await expect(here.get_by_label("Technique regarde cette période")).to_be_visible()
 
 
 # -- a server that goes away ---------------------------------------------------------------------
