@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from server.accounts.permissions import Level, Workspace
 from server.api.guards import access
 from server.core.errors import Invalid
+from server.core.i18n import _
 from server.core.unit_of_work import UnitOfWork
 from server.planning.day_sheet import DaySheets
 from server.planning.models import ActivityKind
@@ -80,7 +81,7 @@ async def day_sheet(uow: UnitOfWork, day: str) -> DaySheetOut:
     try:
         wanted = date.fromisoformat(day)
     except ValueError:
-        raise Invalid({"day": "use a date such as 2026-10-05"}) from None
+        raise Invalid({"day": _("use a date such as 2026-10-05")}) from None
     sheet = await DaySheets(uow).read(wanted)
     return DaySheetOut.model_validate(
         {"day": sheet.day, "seq": sheet.seq, "rooms": sheet.rooms, "entries": sheet.entries}

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from server.accounts.permissions import Level, Workspace
+from server.accounts.permissions import Level, Workspace, access_needed
 from server.core.errors import PermissionDenied
 from server.core.localtime import at
 from server.core.unit_of_work import UnitOfWork
@@ -74,7 +74,7 @@ class DaySheets:
     async def read(self, day: date) -> DaySheet:
         actor = self.uow.actor
         if not actor.can(Workspace.PLANNING, Level.READ):
-            raise PermissionDenied("read access to planning is needed to see the day")
+            raise PermissionDenied(access_needed(Level.READ, Workspace.PLANNING))
         shows = actor.can(Workspace.PROGRAMMING, Level.READ)
         companies = shows and actor.can(Workspace.DIRECTORY, Level.READ)
         session = self.uow.session
