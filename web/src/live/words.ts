@@ -7,15 +7,11 @@ import { i18n } from '../lib/i18n.svelte';
 const fr = {
   'live.reconnecting': 'Reconnexion…',
   'live.reconnectingDetail': 'La connexion au serveur est perdue ; les changements des autres reviendront dès qu’elle sera rétablie.',
-  'live.offline': 'Mises à jour en direct indisponibles.',
   'live.alsoHere': 'Aussi sur cette période',
   'live.editingBy': '{name} modifie',
-  'live.booking': '{name} réserve un créneau',
   'live.viewing': '{name} regarde cette période',
-  'live.changedBy': 'Modifié par {name}',
 
   'day.nav': 'Jour',
-  'day.title': 'Journée du {day}',
   'day.previous': 'Jour précédent',
   'day.next': 'Jour suivant',
   'day.today': 'Aujourd’hui',
@@ -31,7 +27,6 @@ const fr = {
   'day.noContacts': 'Aucun contact enregistré pour cette compagnie.',
   'day.call': 'Appeler {name} ({phone})',
   'day.notes': 'Notes',
-  'day.status': 'Statut',
   'day.openPlanning': 'Voir dans le planning',
   'day.option': 'option',
 } as const;
@@ -41,15 +36,11 @@ export type LiveWord = keyof typeof fr;
 const en: Record<LiveWord, string> = {
   'live.reconnecting': 'Reconnecting…',
   'live.reconnectingDetail': 'The connection to the server is lost; others’ changes will come back as soon as it returns.',
-  'live.offline': 'Live updates unavailable.',
   'live.alsoHere': 'Also on this period',
   'live.editingBy': '{name} is editing',
-  'live.booking': '{name} is booking a slot',
   'live.viewing': '{name} is looking at this period',
-  'live.changedBy': 'Changed by {name}',
 
   'day.nav': 'Day',
-  'day.title': 'Day of {day}',
   'day.previous': 'Previous day',
   'day.next': 'Next day',
   'day.today': 'Today',
@@ -65,7 +56,6 @@ const en: Record<LiveWord, string> = {
   'day.noContacts': 'No contact recorded for this company.',
   'day.call': 'Call {name} ({phone})',
   'day.notes': 'Notes',
-  'day.status': 'Status',
   'day.openPlanning': 'See in the planning',
   'day.option': 'hold',
 };
