@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import statistics
 import subprocess
 import time
@@ -69,7 +70,7 @@ BENCH_PASSWORD = "motdepasse-solide"  # season_api.admin_token's user
 
 # The busiest month of the demo, a day of it with much going on, and a day to drag on.
 DEMO_MONTH = date(2026, 10, 1)
-DEMO_DAY = date(2026, 10, 17)
+DEMO_DAY = date(2026, 10, 27)
 BIG_MONTH = date(2027, 1, 1)
 DRAG_DAY = date(2027, 1, 12)  # a Tuesday: the test block moves to Wednesday and back
 
@@ -339,7 +340,7 @@ async def demo_season(browser: Browser, server: str, args: argparse.Namespace) -
         finally:
             await db.dispose()
         async with serving(url) as (base_url, _pid):
-            print(summary.split(". Sign in")[0])
+            print(re.split(r"\. (?:Sign in|Connectez-vous)", summary)[0])
             if args.screenshots:
                 await screenshots(browser, base_url)
             print(f"month view ({DEMO_MONTH:%B %Y}), target interactive ≤ 2 s:")

@@ -278,7 +278,7 @@ async def test_the_day_on_a_phone_with_the_company_to_call(
     grande = page.get_by_role("region", name="Grande salle")
     studio = page.get_by_role("region", name="Studio")
     await expect(grande.get_by_test_id("day-entry")).to_have_text(
-        [re.compile(r"10 h 00 – 12 h 00\s*Raccord lumière\s*Répétition")]
+        [re.compile(r"10 h 00 – 12 h 00\s*Répétition\s*Raccord lumière")]
     )
     rehearsal = studio.get_by_test_id("day-entry").filter(has_text="Répétition — Lac Gelé")
     await expect(rehearsal).to_contain_text("10 h 00 – 12 h 00")
