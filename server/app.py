@@ -61,6 +61,7 @@ async def _forget_on_account_change(changes: list[Any]) -> None:
 
 
 def api_router(extra: list[Any] | None = None) -> Router:
+    from calendar_bridge.profile_routes import profile_router
     from calendar_bridge.routes import calendar_api_routers
     from realtime.live import live
     from server.api.accounts import account_routers
@@ -79,6 +80,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
             live,
             *account_routers(),
             *calendar_api_routers(),
+            profile_router(),
             *(extra or []),
         ],
     )

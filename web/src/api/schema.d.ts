@@ -1179,6 +1179,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendars/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My Apple configuration profile (the device asks for the app password) */
+        get: operations["ApiV1CalendarsProfileProfileWithoutPassword"];
+        put?: never;
+        /** My Apple configuration profile holding an app password of mine */
+        post: operations["ApiV1CalendarsProfileProfileWithPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ics/{name}": {
         parameters: {
             query?: never;
@@ -1933,6 +1951,11 @@ export interface components {
             total: number;
             limit: number;
             offset: number;
+        };
+        /** ProfileIn */
+        ProfileIn: {
+            /** @description An app password of yours, just created, to put in the profile */
+            app_password?: string | null;
         };
         /** RoomConfigurationIn */
         RoomConfigurationIn: {
@@ -7058,6 +7081,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CalendarsProfileProfileWithoutPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-apple-aspen-config": string;
+                };
+            };
+        };
+    };
+    ApiV1CalendarsProfileProfileWithPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-apple-aspen-config": string;
+                };
             };
             /** @description Bad request syntax or unsupported method */
             400: {
