@@ -1,0 +1,201 @@
+/**
+ * The words of "My calendars" (CalDAV address, app passwords, phone set-up, subscriptions and
+ * their help), in French (first) and English, spoken in the app's language.
+ */
+import { i18n } from '../lib/i18n.svelte';
+
+const fr = {
+  'cal.nav': 'Mes calendriers',
+  'cal.title': 'Mes calendriers',
+  'cal.lead':
+    'Retrouvez Saison dans les calendriers de votre téléphone et de votre ordinateur, toujours à jour, sans rien recopier.',
+  'cal.loading': 'Chargement de vos calendriers…',
+  'cal.loadError': 'Vos calendriers n’ont pas pu être chargés : {detail}',
+  'cal.retry': 'Réessayer',
+  'cal.copy': 'Copier',
+  'cal.copied': 'Copié dans le presse-papiers.',
+  'cal.copyFailed': 'La copie a échoué : sélectionnez le texte et copiez-le.',
+
+  'cal.account': 'Votre compte CalDAV',
+  'cal.server': 'Adresse du serveur CalDAV',
+  'cal.username': 'Nom d’utilisateur',
+  'cal.usernameHint': 'votre adresse e-mail',
+  'cal.password': 'Mot de passe',
+  'cal.passwordHint': 'un mot de passe d’application (jamais votre mot de passe Saison)',
+  'cal.mine': 'Vos calendriers',
+  'cal.none': 'Vous n’avez encore aucun calendrier : il faut au moins la lecture du planning.',
+  'cal.writable': 'modifiable',
+  'cal.readOnly': 'lecture seule',
+
+  'cal.passwords': 'Mots de passe d’application',
+  'cal.passwordsLead':
+    'Chaque appareil se connecte avec son propre mot de passe d’application : il agit avec vos droits, et le révoquer arrête aussitôt la synchronisation de cet appareil.',
+  'cal.passwordName': 'Nom de l’appareil',
+  'cal.passwordNamePlaceholder': 'iPhone, Mac du bureau…',
+  'cal.create': 'Créer un mot de passe',
+  'cal.creating': 'Création…',
+  'cal.nameRequired': 'Donnez un nom à l’appareil.',
+  'cal.fresh': 'Mot de passe d’application « {name} »',
+  'cal.freshOnce':
+    'Copiez-le maintenant : il ne sera plus jamais affiché. Saisissez-le dans l’application de calendrier, avec votre adresse e-mail.',
+  'cal.freshDone': 'C’est fait, masquer',
+  'cal.noPasswords': 'Aucun mot de passe d’application.',
+  'cal.createdOn': 'créé le {when}',
+  'cal.usedOn': 'dernière utilisation le {when}',
+  'cal.neverUsed': 'jamais utilisé',
+  'cal.revoke': 'Révoquer',
+  'cal.revokeConfirm': 'Confirmer la révocation',
+  'cal.cancel': 'Annuler',
+  'cal.revoked': '« {name} » est révoqué : cet appareil ne se synchronise plus.',
+
+  'cal.device': 'Configurer un appareil en un geste',
+  'cal.profileTitle': 'iPhone, iPad, Mac : profil de configuration',
+  'cal.profileLead':
+    'Ouvrez cette page sur l’iPhone (Safari), touchez « Télécharger le profil », puis Réglages → Profil téléchargé → Installer.',
+  'cal.profileWith': 'Télécharger le profil avec ce mot de passe',
+  'cal.profileWithout': 'Télécharger le profil',
+  'cal.profileAsks': 'L’appareil vous demandera un mot de passe d’application pendant l’installation.',
+  'cal.profileHas': 'Le profil contient le mot de passe « {name} » : l’installation ne demande rien.',
+  'cal.qrTitle': 'Android : code QR pour DAVx⁵',
+  'cal.qrLead':
+    'Scannez-le avec le téléphone : DAVx⁵ s’ouvre avec l’adresse et votre nom d’utilisateur déjà remplis.',
+  'cal.qrHasPassword': 'Ce code contient aussi le mot de passe « {name} » : ne le laissez pas à la vue de tous.',
+  'cal.qrAlt': 'Code QR du compte CalDAV ({address})',
+
+  'cal.feeds': 'Abonnements (Google Agenda, Outlook)',
+  'cal.feedsLead':
+    'Google Agenda ne sait pas synchroniser un serveur CalDAV : abonnez-le à une adresse ICS. L’adresse est elle-même la clé : quiconque la connaît voit ce calendrier.',
+  'cal.feedCalendar': 'Calendrier',
+  'cal.feedCreate': 'Créer une adresse d’abonnement',
+  'cal.fresFeed': 'Adresse d’abonnement « {name} »',
+  'cal.feedOnce': 'Copiez-la maintenant : elle ne sera plus affichée.',
+  'cal.feedHttps': 'Adresse https (Google Agenda, Outlook)',
+  'cal.feedWebcal': 'Adresse webcal (Calendrier d’Apple, Outlook)',
+  'cal.noFeeds': 'Aucun abonnement.',
+  'cal.feedRevoked': 'L’abonnement « {name} » est révoqué : son adresse ne fonctionne plus.',
+
+  'cal.help': 'Pas à pas',
+  'cal.help.ios': 'iPhone et iPad (sans profil)',
+  'cal.help.ios.1': 'Réglages → Calendrier → Comptes → Ajouter un compte → Autre → « Ajouter un compte CalDAV ».',
+  'cal.help.ios.2': 'Serveur : {host} ; Nom d’utilisateur : {email} ; Mot de passe : le mot de passe d’application.',
+  'cal.help.ios.3': 'S’il n’est pas trouvé : « Réglages avancés » → URL du compte : {url}',
+  'cal.help.macos': 'Mac',
+  'cal.help.macos.1': 'Calendrier → Réglages → Comptes → + → « Autre compte CalDAV… ».',
+  'cal.help.macos.2': 'Type de compte « Manuel », puis les trois mêmes valeurs : {email}, le mot de passe d’application, {host}.',
+  'cal.help.davx5': 'Android (DAVx⁵)',
+  'cal.help.davx5.1': 'Installez DAVx⁵ (F-Droid ou Play Store), ou scannez le code QR ci-dessus.',
+  'cal.help.davx5.2': '+ → « Connexion avec une URL et un nom d’utilisateur » : URL de base {base}, {email}, le mot de passe d’application.',
+  'cal.help.davx5.3': '« Se connecter » → « Créer un compte », puis cochez les calendriers à synchroniser : ils apparaissent dans toutes les applications de calendrier du téléphone.',
+  'cal.help.thunderbird': 'Thunderbird',
+  'cal.help.thunderbird.1': 'Agenda → « Nouvel agenda… » → « Sur le réseau ».',
+  'cal.help.thunderbird.2': 'Nom d’utilisateur : {email} ; Adresse : {url} → « Rechercher des agendas ».',
+  'cal.help.thunderbird.3': 'Donnez le mot de passe d’application et cochez les calendriers voulus.',
+  'cal.help.google': 'Google Agenda (sur le web)',
+  'cal.help.google.1': 'Créez une adresse d’abonnement ci-dessus et copiez l’adresse https.',
+  'cal.help.google.2': '« Autres agendas » → + → « À partir de l’URL » → collez l’adresse → « Ajouter l’agenda ».',
+  'cal.help.google.3': 'Google actualise les abonnements à son rythme (plusieurs heures) : les changements y arrivent plus tard.',
+  'cal.help.outlook': 'Outlook',
+  'cal.help.outlook.1': 'Créez une adresse d’abonnement ci-dessus et copiez-la.',
+  'cal.help.outlook.2': '« Ajouter un calendrier » → « S’abonner à partir du web » → collez l’adresse.',
+};
+
+type CalendarWord = keyof typeof fr;
+
+const en: Record<CalendarWord, string> = {
+  'cal.nav': 'My calendars',
+  'cal.title': 'My calendars',
+  'cal.lead': 'Have Saison in your phone’s and computer’s calendars, always current, without copying anything.',
+  'cal.loading': 'Loading your calendars…',
+  'cal.loadError': 'Your calendars could not be loaded: {detail}',
+  'cal.retry': 'Try again',
+  'cal.copy': 'Copy',
+  'cal.copied': 'Copied to the clipboard.',
+  'cal.copyFailed': 'Copying failed: select the text and copy it.',
+
+  'cal.account': 'Your CalDAV account',
+  'cal.server': 'CalDAV server address',
+  'cal.username': 'User name',
+  'cal.usernameHint': 'your email',
+  'cal.password': 'Password',
+  'cal.passwordHint': 'an app password (never your Saison password)',
+  'cal.mine': 'Your calendars',
+  'cal.none': 'You have no calendar yet: reading the planning is needed at least.',
+  'cal.writable': 'editable',
+  'cal.readOnly': 'read-only',
+
+  'cal.passwords': 'App passwords',
+  'cal.passwordsLead':
+    'Each device signs in with its own app password: it acts with your permissions, and revoking it stops that device syncing at once.',
+  'cal.passwordName': 'Device name',
+  'cal.passwordNamePlaceholder': 'iPhone, office Mac…',
+  'cal.create': 'Create a password',
+  'cal.creating': 'Creating…',
+  'cal.nameRequired': 'Give the device a name.',
+  'cal.fresh': 'App password “{name}”',
+  'cal.freshOnce': 'Copy it now: it will never be shown again. Type it into the calendar app, with your email.',
+  'cal.freshDone': 'Done, hide it',
+  'cal.noPasswords': 'No app password.',
+  'cal.createdOn': 'created {when}',
+  'cal.usedOn': 'last used {when}',
+  'cal.neverUsed': 'never used',
+  'cal.revoke': 'Revoke',
+  'cal.revokeConfirm': 'Confirm revocation',
+  'cal.cancel': 'Cancel',
+  'cal.revoked': '“{name}” is revoked: that device no longer syncs.',
+
+  'cal.device': 'Set up a device in one step',
+  'cal.profileTitle': 'iPhone, iPad, Mac: configuration profile',
+  'cal.profileLead':
+    'Open this page on the iPhone (Safari), tap “Download the profile”, then Settings → Profile Downloaded → Install.',
+  'cal.profileWith': 'Download the profile with this password',
+  'cal.profileWithout': 'Download the profile',
+  'cal.profileAsks': 'The device asks for an app password while installing.',
+  'cal.profileHas': 'The profile holds the password “{name}”: installing asks nothing.',
+  'cal.qrTitle': 'Android: QR code for DAVx⁵',
+  'cal.qrLead': 'Scan it with the phone: DAVx⁵ opens with the address and your user name filled in.',
+  'cal.qrHasPassword': 'This code also holds the password “{name}”: do not leave it in view.',
+  'cal.qrAlt': 'QR code of the CalDAV account ({address})',
+
+  'cal.feeds': 'Subscriptions (Google Calendar, Outlook)',
+  'cal.feedsLead':
+    'Google Calendar cannot sync with a CalDAV server: subscribe it to an ICS address. The address is the key: anyone who has it sees that calendar.',
+  'cal.feedCalendar': 'Calendar',
+  'cal.feedCreate': 'Create a subscription address',
+  'cal.fresFeed': 'Subscription address “{name}”',
+  'cal.feedOnce': 'Copy it now: it will not be shown again.',
+  'cal.feedHttps': 'https address (Google Calendar, Outlook)',
+  'cal.feedWebcal': 'webcal address (Apple Calendar, Outlook)',
+  'cal.noFeeds': 'No subscription.',
+  'cal.feedRevoked': 'The subscription “{name}” is revoked: its address no longer works.',
+
+  'cal.help': 'Step by step',
+  'cal.help.ios': 'iPhone and iPad (without the profile)',
+  'cal.help.ios.1': 'Settings → Calendar → Accounts → Add Account → Other → “Add CalDAV Account”.',
+  'cal.help.ios.2': 'Server: {host}; User Name: {email}; Password: the app password.',
+  'cal.help.ios.3': 'If it is not found: “Advanced Settings” → Account URL: {url}',
+  'cal.help.macos': 'Mac',
+  'cal.help.macos.1': 'Calendar → Settings → Accounts → + → “Other CalDAV Account…”.',
+  'cal.help.macos.2': 'Account type “Manual”, then the same three values: {email}, the app password, {host}.',
+  'cal.help.davx5': 'Android (DAVx⁵)',
+  'cal.help.davx5.1': 'Install DAVx⁵ (F-Droid or Play Store), or scan the QR code above.',
+  'cal.help.davx5.2': '+ → “Login with URL and user name”: Base URL {base}, {email}, the app password.',
+  'cal.help.davx5.3': '“Login” → “Create account”, then tick the calendars to sync: they appear in every calendar app of the phone.',
+  'cal.help.thunderbird': 'Thunderbird',
+  'cal.help.thunderbird.1': 'Calendar → “New Calendar…” → “On the Network”.',
+  'cal.help.thunderbird.2': 'Username: {email}; Location: {url} → “Find Calendars”.',
+  'cal.help.thunderbird.3': 'Give the app password and tick the calendars you want.',
+  'cal.help.google': 'Google Calendar (on the web)',
+  'cal.help.google.1': 'Create a subscription address above and copy the https address.',
+  'cal.help.google.2': '“Other calendars” → + → “From URL” → paste the address → “Add calendar”.',
+  'cal.help.google.3': 'Google refreshes subscriptions at its own pace (several hours): changes arrive there later.',
+  'cal.help.outlook': 'Outlook',
+  'cal.help.outlook.1': 'Create a subscription address above and copy it.',
+  'cal.help.outlook.2': '“Add calendar” → “Subscribe from web” → paste the address.',
+};
+
+const dictionaries = { fr, en } as const;
+
+export function ct(key: CalendarWord, params: Record<string, string | number> = {}): string {
+  const text: string = dictionaries[i18n.language][key] ?? fr[key];
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
