@@ -8,8 +8,8 @@ prints, without asserting anything:
 - the time from dropping a dragged block to the server's confirmation on screen (the success
   notice), and to the block painted in its new place, in the month and the week views.
 
-It also writes the README's screenshots (docs/screenshots/timeline.png and day-phone.png) from
-the demo season, made by this same browser run.
+It also writes the README's screenshots (docs/screenshots/timeline.png, day-phone.png and
+calendars.png) from the demo season, made by this same browser run.
 
     .venv/bin/python bench/web.py [--runs 5] [--drops 10] [--activities 10000] [--no-screenshots]
 
@@ -326,9 +326,17 @@ async def screenshots(browser: Browser, base_url: str) -> None:
         await entries.nth(n).locator("summary").tap()
     await day.wait_for_timeout(300)
     await day.screenshot(path=SCREENSHOTS / "day-phone.png", full_page=True)
+    # My calendars, right after creating an app password for a phone.
+    mine = await viewer.new_page()
+    await mine.goto("/calendriers")
+    await mine.get_by_label("Nom de l’appareil").fill("iPhone de la régie")
+    await mine.get_by_role("button", name="Créer un mot de passe").click()
+    await mine.get_by_test_id("fresh-secret").wait_for()
+    await mine.get_by_role("img", name=re.compile("Code QR")).wait_for()
+    await mine.screenshot(path=SCREENSHOTS / "calendars.png", full_page=True)
     for context in (viewer, phone):
         await context.close()
-    print(f"screenshots:                 {SCREENSHOTS}/timeline.png, day-phone.png")
+    print(f"screenshots:                 {SCREENSHOTS}/timeline.png, day-phone.png, calendars.png")
 
 
 # -- the two seasons ------------------------------------------------------------------------------
