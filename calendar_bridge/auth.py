@@ -1,46 +1,36 @@
 """Calendar apps sign in with an email and an app password (HTTP Basic, over HTTPS).
 
-Wrong passwords are recorded in the change log (``auth.app_password_failed``) and throttled by
-the same rule as sign-ins (``recent_failures``, ``SAISON_SIGN_IN_ATTEMPTS`` per window, by
-email and by address). Good answers are cached a few seconds per process, and forgotten as
-soon as an account, token or permission changes in this process.
+An app password is a random 256-bit secret: it cannot be guessed, so it is checked first and a
+valid one is accepted whatever failed before (``server/accounts/throttling.py``). Wrong ones
+are recorded in the change log (``auth.app_password_failed``) and throttled per (that password,
+address) and per address: a forgotten iPad polling with a revoked password slows itself down,
+never the iPhone next to it. Good answers are cached per process and used only while no access
+change (a revoked password, a person deactivated…) was committed since, on any process
+(``server/accounts/revocation.py``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import time
-from typing import Any
 
 from calendar_bridge.errors import MalformedRequest
-from server.accounts import credentials
+from server.accounts import credentials, throttling
 from server.accounts.permissions import Principal, Workspace
-from server.accounts.signin import recent_failures
+from server.accounts.revocation import AccessWatch, CredentialCache
 from server.core.changelog import Change
-from server.core.errors import NotAuthenticated, TooManyAttempts
+from server.core.errors import NotAuthenticated
 from server.core.i18n import N_, Message, _
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
 from server.settings import Settings
 
-CACHE_SECONDS = 5.0
-MAX_CACHED = 10_000
+CACHE_SECONDS = 30.0
 FAILED = "auth.app_password_failed"
 WRONG = N_("Wrong email or app password (create one in your Saison profile).")
 CALENDAR_CLIENT = Principal(user_id=None, name="calendar app", via="app_password")
 
-_cache: dict[str, tuple[float, Principal]] = {}
-
-
-def forget() -> None:
-    _cache.clear()
-
-
-async def forget_on_account_change(changes: list[Any]) -> None:
-    """Commit listener: any change to accounts, tokens or permissions empties the cache."""
-    if any(change.workspace == Workspace.ADMINISTRATION.value for change in changes):
-        forget()
+_cache: CredentialCache[Principal] = CredentialCache(CACHE_SECONDS)
 
 
 def basic_credentials(header: str) -> tuple[str, str]:
@@ -60,45 +50,58 @@ def basic_credentials(header: str) -> tuple[str, str]:
     return email.strip().lower(), password
 
 
-async def authenticate(db: Database, settings: Settings, header: str, ip: str) -> Principal:
+def credential_label(secret: str) -> str:
+    """What names the password tried in the history: its public prefix (``sap_…``), if any."""
+    parts = secret.strip().split("_", 2)
+    if len(parts) == 3 and parts[0] in credentials.TOKEN_PREFIX.values() and len(parts[1]) <= 16:
+        return f"{parts[0]}_{parts[1]}"
+    return "other"
+
+
+async def authenticate(
+    db: Database, watch: AccessWatch, settings: Settings, header: str, ip: str
+) -> Principal:
     """The principal of an app password, or NotAuthenticated / TooManyAttempts."""
     email, secret = basic_credentials(header)
     key = f"{email}:{credentials.digest(secret)}"
-    now = time.monotonic()
-    hit = _cache.get(key)
-    if hit and hit[0] > now:
-        return hit[1]
+    latest = await watch.latest(db)
+    hit = _cache.get(key, latest)
+    if hit is not None:
+        return hit
     async with unit_of_work(db, CALENDAR_CLIENT) as uow:
-        by_email, by_ip = await recent_failures(
-            uow, email, ip, settings.sign_in_window_seconds, action=FAILED
-        )
-        if by_email >= settings.sign_in_attempts or by_ip >= settings.sign_in_attempts * 4:
-            raise TooManyAttempts(
-                _("Too many wrong app passwords; wait a few minutes and try again."),
-                retry_after=settings.sign_in_window_seconds,
-            )
         token = await credentials.find_token(uow.session, secret, kind="app_password")
         principal = None
         if token is not None:
             principal = await credentials.principal_for(
                 uow.session, token["user_id"], via="app_password", scopes=token["scopes"]
             )
-        if principal is None or (principal.email or "").lower() != email:
-            uow.record(
-                Change(
-                    workspace=Workspace.ADMINISTRATION.value,
-                    entity="user",
-                    entity_id=principal.user_id if principal else None,
-                    action=FAILED,
-                    after={"email": email, "ip": ip},
-                )
+        if principal is not None and (principal.email or "").lower() == email:
+            assert token is not None
+            await credentials.touch_token(uow.session, token["id"])
+            await uow.session.commit()
+            _cache.put(key, principal, latest)
+            return principal
+        # A wrong one: past the allowance, 429 until its delay has passed (from memory).
+        label = credential_label(secret)
+        throttled = f"app-password {email} {label} {ip}"
+        left = throttling.cooling(throttled)
+        if left:
+            raise throttling.too_many(left)
+        policy = throttling.Policy.of(settings)
+        identifier = {"email": email, "credential": label}
+        failed = await throttling.recent_failures(uow, FAILED, identifier, ip, policy.window)
+        uow.record(
+            Change(
+                workspace=Workspace.ADMINISTRATION.value,
+                entity="user",
+                entity_id=principal.user_id if principal else None,
+                action=FAILED,
+                after={**identifier, "ip": ip},
             )
-            await uow.commit()
-            raise NotAuthenticated(Message(WRONG))
-        assert token is not None
-        await credentials.touch_token(uow.session, token["id"])
-        await uow.session.commit()
-    if len(_cache) > MAX_CACHED:
-        _cache.clear()
-    _cache[key] = (now + CACHE_SECONDS, principal)
-    return principal
+        )
+        await uow.commit()
+        delay = policy.delay(*failed)
+        if delay:
+            throttling.cool(throttled, delay)
+            raise throttling.too_many(delay)
+        raise NotAuthenticated(Message(WRONG))

@@ -5,6 +5,15 @@ gap-free sequence (see server/core/changelog.py), so every connection receives e
 order, nothing published for a rolled-back transaction can exist, and a client that resumes
 from sequence N gets exactly what it missed. Each event is filtered by the one visibility rule
 and encoded once per kind of reader, not once per client.
+
+Access follows the same path: an access change (server/accounts/revocation.py) met in the log
+makes this process's cached credentials stale at once, and the connections it concerns are
+re-checked before any later change is sent: a closed account's socket is closed (4401), a
+person moved to a team that may not see fees receives the next engagement without them.
+
+Memory is bounded: each connection may hold ``MAX_QUEUED_BYTES`` of events not yet sent, and
+all of them together ``MAX_TOTAL_QUEUED_BYTES``; past that the slowest is closed with 4008
+("reconnect and resume from your last seq") and what it held is freed at once.
 """
 
 from __future__ import annotations
@@ -15,6 +24,8 @@ import logging
 import os
 import time
 import uuid
+from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +34,7 @@ from sqlalchemy import text
 from realtime.bus import CHANGES, PRESENCE, Bus
 from realtime.events import Topic, decode, encode, placements, visible_event
 from server.accounts.permissions import Level, Principal, Workspace
+from server.accounts.revocation import AccessWatch, affected_by, is_access_change
 from server.core.changelog import Change, read_change
 from server.db.engine import Database
 
@@ -31,41 +43,131 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
 BATCH = 2_000
 MAX_REPLAY = 20_000
-QUEUE_LIMIT = 5_000
 PRESENCE_TTL = 45.0
+# Events waiting for a client that reads slowly. 1 MiB is a few thousand events, far more than a
+# screen on a poor network lags behind; past it the client resumes from its last seq instead.
+MAX_QUEUED_BYTES = 1 << 20
+MAX_TOTAL_QUEUED_BYTES = 64 << 20
+RECHECK_CONCURRENCY = 8
+RECHECK_SECONDS = 5.0
+
+# Close codes (the protocol is documented in realtime/live.py).
+RELOAD = 4001
+NO_HEARTBEAT = 4002
+TOO_SLOW = 4008
+SIGNED_OUT = 4401
+TRY_AGAIN = 1013
 
 FETCH = text(
     "SELECT seq, at, actor_id, actor, workspace, entity, entity_id, action, before, after, refs "
     "FROM change_log WHERE seq > :after AND seq <= :upto ORDER BY seq LIMIT :limit"
 )
+# With no connection to feed, only access changes matter (a busy writer reads little).
+FETCH_ACCESS = text(
+    "SELECT seq, workspace, entity, entity_id, action, before, after, refs FROM change_log "
+    "WHERE seq > :after AND workspace = 'administration' ORDER BY seq LIMIT :limit"
+)
+TOP = text("SELECT coalesce(max(seq), 0) FROM change_log")
+
+Recheck = Callable[[], Awaitable[Principal | None]]
 
 
 @dataclass(eq=False)
 class Connection:
+    """One open socket: who it is, what it follows, and the events not sent to it yet."""
+
     principal: Principal
-    queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
     topics: dict[str, Topic] = field(default_factory=dict)
     cursor: int = 0
     replaying: bool = True
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     presence: dict[str, Any] | None = None
-    overflowed: bool = False
     reader: tuple[Any, ...] = ()
     language: str | None = None  # of its error messages (the socket's Accept-Language)
+    # What opened it, to re-check it when access changes: credential groups sockets opened
+    # with the same cookie or token (one lookup for all of them).
+    credential: str = ""
+    token_id: int | None = None
+    recheck: Recheck | None = None
+    hub: Hub | None = None
+    outbox: deque[str] = field(default_factory=deque)
+    queued: int = 0  # characters waiting in the outbox
+    closing: tuple[int, str] | None = None
+    _ready: asyncio.Event = field(default_factory=asyncio.Event)
+    _room: asyncio.Event = field(default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
         self.reader = reader_key(self.principal)
 
     def push(self, payload: bytes | str) -> None:
-        if self.overflowed:
+        """Queue a frame; a client too far behind is closed (4008) rather than let lag."""
+        if self.closing is not None:
             return
-        try:
-            self.queue.put_nowait(payload if isinstance(payload, str) else payload.decode())
-        except asyncio.QueueFull:  # a client too slow to keep up reloads instead of lagging
-            self.overflowed = True
-            self.queue = asyncio.Queue(2)
-            self.queue.put_nowait(encode({"type": "reload", "reason": "too far behind"}).decode())
-            self.queue.put_nowait(None)
+        text_ = payload if isinstance(payload, str) else payload.decode()
+        size = len(text_)
+        if self.queued + size > MAX_QUEUED_BYTES:
+            self.close(TOO_SLOW, "too far behind: reconnect and resume from your last seq")
+            return
+        self.outbox.append(text_)
+        self.queued += size
+        self._ready.set()
+        if self.hub is not None:
+            self.hub.queued_total += size
+            if self.hub.queued_total > MAX_TOTAL_QUEUED_BYTES:
+                self.hub.shed()
+
+    async def next(self) -> str | None:
+        """The next frame to send, or None once the connection is closing."""
+        while not self.outbox and self.closing is None:
+            self._ready.clear()
+            await self._ready.wait()
+        if self.closing is not None:
+            return None
+        text_ = self.outbox.popleft()
+        self._taken(len(text_))
+        return text_
+
+    def _taken(self, size: int) -> None:
+        self.queued -= size
+        if self.hub is not None:
+            self.hub.queued_total -= size
+        if self.queued <= MAX_QUEUED_BYTES // 2:
+            self._room.set()
+
+    async def room(self) -> None:
+        """Wait until the client has read enough (replays push at the client's pace)."""
+        while self.queued > MAX_QUEUED_BYTES // 2 and self.closing is None:
+            self._room.clear()
+            await self._room.wait()
+
+    def close(self, code: int, reason: str) -> None:
+        """Stop sending, free what was queued; the socket's handler closes it with ``code``."""
+        if self.closing is None:
+            self.closing = (code, reason)
+        self._taken(self.queued)
+        self.outbox.clear()
+        self._ready.set()
+        self._room.set()
+
+    def reauthorise(self, principal: Principal | None) -> None:
+        """Apply a re-checked identity: closed, or filtered as ``principal`` from now on."""
+        if principal is None:
+            self.close(SIGNED_OUT, "signed out, or access revoked: sign in again")
+            return
+        self.principal = principal
+        self.reader = reader_key(principal)
+        for ref, topic in list(self.topics.items()):
+            if not principal.can(topic.area(), Level.READ):
+                del self.topics[ref]
+                self.push(
+                    encode(
+                        {
+                            "type": "unsubscribed",
+                            "id": ref,
+                            "reason": f"read access to {topic.area().value} was withdrawn",
+                        }
+                    )
+                )
 
 
 def reader_key(principal: Principal) -> tuple[Any, ...]:
@@ -74,10 +176,12 @@ def reader_key(principal: Principal) -> tuple[Any, ...]:
 
 
 class Hub:
-    def __init__(self, db: Database, redis_url: str | None) -> None:
+    def __init__(self, db: Database, redis_url: str | None, access: AccessWatch) -> None:
         self.db = db
         self.bus = Bus(redis_url)
+        self.access = access
         self.connections: set[Connection] = set()
+        self.queued_total = 0  # characters queued for all connections
         self.last_seq = 0
         self.known_seq = 0  # highest seq we heard of (commits here, wake-ups from others)
         self.process = f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -89,6 +193,7 @@ class Hub:
     # -- life ---------------------------------------------------------------------------
     async def start(self) -> None:
         self.last_seq = await self._max_seq()
+        self.access.read_up_to(self.last_seq)
         await self.bus.start(self._on_bus)
         self._tasks.append(asyncio.create_task(self._tail(), name="saison-tail"))
         self._tasks.append(asyncio.create_task(self._presence_keeper(), name="saison-presence"))
@@ -144,18 +249,88 @@ class Hub:
                 await asyncio.sleep(POLL_SECONDS)
 
     async def _catch_up(self) -> None:
-        if not self.connections:
-            # Nobody to tell: skip reading the log (a busy writer process would pay for it).
-            self.last_seq = max(self.last_seq, self.known_seq)
-            return
         while True:
+            if not self.connections:
+                if not await self._catch_up_access():
+                    continue  # a screen connected meanwhile: read everything for it
+                return
             rows = await self.fetch(self.last_seq, None, BATCH)
             if not rows:
                 return
-            self.dispatch(rows)
+            done = 0
+            for index, row in enumerate(rows):
+                if is_access_change(row):
+                    # Everything up to the change goes out as before; what follows it goes
+                    # out filtered by who each reader is once the change is applied.
+                    self.dispatch(rows[done : index + 1])
+                    self.last_seq = row["seq"]
+                    self.access.saw(row)
+                    await self._apply_access_change(row)
+                    done = index + 1
+            if done < len(rows):
+                self.dispatch(rows[done:])
             self.last_seq = rows[-1]["seq"]
+            self.access.read_up_to(self.last_seq)
             if len(rows) < BATCH:
                 return
+
+    async def _catch_up_access(self) -> bool:
+        """Nobody to tell: read only access changes (a busy writer process pays little).
+
+        False if a connection opened while reading (then everything is read for it)."""
+        async with self.db.sessions() as session:
+            top = int((await session.execute(TOP)).scalar_one())
+            rows = [
+                dict(r)
+                for r in (
+                    await session.execute(FETCH_ACCESS, {"after": self.last_seq, "limit": BATCH})
+                ).mappings()
+            ]
+        if self.connections:
+            return False
+        for row in rows:
+            self.access.saw(row)
+        full = len(rows) == BATCH
+        # Every row up to ``top`` was committed before the access changes were read.
+        self.last_seq = max(self.last_seq, self.access.applied if full else top)
+        self.access.read_up_to(self.last_seq)
+        return not full
+
+    async def _apply_access_change(self, row: dict[str, Any]) -> None:
+        affected = affected_by(row)
+        await self.recheck(
+            [
+                conn
+                for conn in self.connections
+                if affected.everyone
+                or conn.principal.user_id in affected.user_ids
+                or (affected.token_id is not None and conn.token_id == affected.token_id)
+            ]
+        )
+
+    async def recheck(self, conns: list[Connection]) -> None:
+        """Resolve again what opened each connection, once per credential, and apply it."""
+        groups: dict[str, list[Connection]] = {}
+        for conn in conns:
+            if conn.recheck is not None and conn.closing is None:
+                groups.setdefault(conn.credential or conn.id, []).append(conn)
+        limit = asyncio.Semaphore(RECHECK_CONCURRENCY)
+
+        async def one(members: list[Connection]) -> None:
+            check = members[0].recheck
+            assert check is not None
+            async with limit:
+                try:
+                    principal = await asyncio.wait_for(check(), RECHECK_SECONDS)
+                except Exception:
+                    log.exception("re-checking live connections failed; closing them")
+                    for conn in members:
+                        conn.close(TRY_AGAIN, "could not confirm access: reconnect")
+                    return
+            for conn in members:
+                conn.reauthorise(principal)
+
+        await asyncio.gather(*(one(members) for members in groups.values()))
 
     async def fetch(self, after: int, upto: int | None, limit: int) -> list[dict[str, Any]]:
         async with self.db.sessions() as session:
@@ -198,15 +373,29 @@ class Hub:
             conn.cursor = max(conn.cursor, rows[-1]["seq"])
 
     # -- connections --------------------------------------------------------------------------
-    def attach(self, principal: Principal) -> Connection:
-        conn = Connection(principal=principal, cursor=self.last_seq, replaying=False)
+    def attach(self, principal: Principal, **credential: Any) -> Connection:
+        """Start following changes for ``principal`` (``credential``: see Connection)."""
+        conn = Connection(
+            principal=principal, cursor=self.last_seq, replaying=False, hub=self, **credential
+        )
         self.connections.add(conn)
         return conn
 
     async def detach(self, conn: Connection) -> None:
+        """Forget a connection and free everything it held."""
         self.connections.discard(conn)
+        conn.close(*(conn.closing or (1000, "")))
+        conn.hub = None
+        conn.recheck = None
         if conn.presence is not None:
             await self.set_presence(conn, None)
+
+    def shed(self) -> None:
+        """Over the total budget: close the connections holding the most until under it."""
+        for conn in sorted(self.connections, key=lambda c: c.queued, reverse=True):
+            if self.queued_total <= MAX_TOTAL_QUEUED_BYTES // 2 or conn.queued == 0:
+                return
+            conn.close(TOO_SLOW, "too far behind: reconnect and resume from your last seq")
 
     async def resume(self, conn: Connection, since: int) -> bool:
         """Replay what ``conn`` missed after ``since``, then hand it to live dispatch.
@@ -225,10 +414,13 @@ class Hub:
                     cursor = target
                     continue
                 for row in rows:
+                    if conn.closing is not None:
+                        return True  # closed meanwhile (too slow, or access withdrawn)
                     names = [n for n, t in conn.topics.items() if t.matches(row)]
                     event = visible_event(conn.principal, row) if names else None
                     if event is not None:
                         conn.push(encode({"topics": names, **event}))
+                        await conn.room()  # at the client's pace, not into memory
                 cursor = rows[-1]["seq"]
             conn.cursor = cursor  # checked and set with no await in between: nothing slips
             return True

@@ -13,10 +13,20 @@ Presence reaches the screens whose topics cover its "where": a period reaches th
 that overlap it; an activity (or performance) reaches its record's followers and every
 timeline (a timeline shows the block someone is editing; the screen knows whether it holds it).
   {"type": "pong"}
-Server → client: "hello", "subscribed", "unsubscribed", "event" (with the subscription ids it
-matches in "topics"), "presence", "ping" (with "seq", a safe point to resume from), "resumed",
-"reload" (the gap is too old or the client fell behind: reload, then resume from "seq"),
-"error".
+Server → client: "hello", "subscribed", "unsubscribed" (also unasked, with a "reason", when
+the person's access to that topic is withdrawn), "event" (with the subscription ids it matches
+in "topics"), "presence", "ping" (with "seq", a safe point to resume from), "resumed", "reload"
+(the gap is too old: reload, then resume from "seq"), "error".
+
+The server closes the socket with:
+  4001  reload (the server is restarting or the gap is too old)
+  4002  no heartbeat heard for 45 s
+  4008  the client read too slowly and fell behind: reconnect and resume from the last seq seen
+  4401  the session ended, the token was revoked, the password changed or the account was
+        closed: sign in again (these reach open sockets within a second, on every process)
+  1013  access could not be confirmed just now: reconnect
+A permission change re-filters an open socket from the next event on (no fees once the person
+may no longer read them); topics no longer readable are dropped with an "unsubscribed".
 """
 
 from __future__ import annotations
@@ -31,8 +41,10 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 
 from realtime.events import Topic, decode, encode
-from realtime.hub import Connection, Hub
+from realtime.hub import NO_HEARTBEAT, SIGNED_OUT, Connection, Hub
+from server.accounts import credentials
 from server.accounts.permissions import Level, Principal, Workspace, access_needed
+from server.api.auth import Identity, identify
 from server.api.guards import SIGNED_IN
 from server.core.i18n import Message, _, negotiate, render
 
@@ -40,6 +52,7 @@ PING_SECONDS = 15.0
 DEAD_SECONDS = 45.0
 MAX_TOPICS = 50
 MAX_FRAME = 16_384
+CLOSE_SECONDS = 2.0  # a client that reads nothing cannot take a close frame either
 
 
 def origin_allowed(socket: WebSocket[Any, Any, Any]) -> bool:
@@ -54,22 +67,37 @@ def origin_allowed(socket: WebSocket[Any, Any, Any]) -> bool:
 
 async def _sender(socket: WebSocket[Any, Any, Any], conn: Connection) -> None:
     while True:
-        payload = await conn.queue.get()
+        payload = await conn.next()
         if payload is None:
-            await socket.close(code=4001, reason="reload")
-            return
+            return  # closing: the handler closes the socket with the connection's code
         await socket.send_text(payload)
 
 
-async def _pinger(
-    conn: Connection, last_heard: list[float], socket: WebSocket[Any, Any, Any]
-) -> None:
-    while True:
+async def _pinger(conn: Connection, last_heard: list[float]) -> None:
+    while conn.closing is None:
         await asyncio.sleep(PING_SECONDS)
         if time.monotonic() - last_heard[0] > DEAD_SECONDS:
-            await socket.close(code=4002, reason="no heartbeat")
+            conn.close(NO_HEARTBEAT, "no heartbeat")
             return
         conn.push(encode({"type": "ping", "seq": conn.cursor}))
+
+
+async def _receiver(
+    socket: WebSocket[Any, Any, Any], hub: Hub, conn: Connection, last_heard: list[float]
+) -> None:
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        while conn.closing is None:
+            raw = await socket.receive_data(mode="text")
+            last_heard[0] = time.monotonic()
+            if len(raw) > MAX_FRAME:
+                _error(conn, _("Message too large."))
+                continue
+            try:
+                message = decode(raw)
+            except Exception:
+                _error(conn, _("Malformed JSON."))
+                continue
+            await handle(hub, conn, message)
 
 
 def _error(conn: Connection, message: str | Message, ref: Any = None) -> None:
@@ -169,42 +197,64 @@ async def _presence(hub: Hub, conn: Connection, message: dict[str, Any]) -> None
 @websocket("/live", opt=SIGNED_IN, summary="Live updates of the season (see realtime/live.py)")
 async def live(socket: WebSocket[Any, Any, Any]) -> None:
     hub: Hub | None = socket.app.state.get("hub")
-    principal = socket.scope.get("user")
-    if hub is None or not isinstance(principal, Principal):
+    identity = socket.scope.get("auth")
+    if hub is None or not isinstance(identity, Identity):
         await socket.close(code=4003, reason="live updates unavailable")
         return
     if not origin_allowed(socket):
         await socket.close(code=4003, reason="origin not allowed")
         return
+    db = socket.app.state.db
+    kind, secret = identity.kind, identity.secret
+
+    async def recheck() -> Principal | None:
+        found = await identify(db, hub.access, kind, secret)
+        return found.principal if found is not None else None
+
+    # The hub re-checks the connections it holds when it reads an access change; one read
+    # since this identity was resolved is applied here, and attaching follows with no await
+    # in between, so no access change can fall between the two.
+    while identity.built < hub.access.changed:
+        fresh = await identify(db, hub.access, kind, secret)
+        if fresh is None:
+            await socket.close(code=SIGNED_OUT, reason="signed out: sign in again")
+            return
+        identity = fresh
     await socket.accept()
-    conn = hub.attach(principal)
-    conn.language = negotiate(socket.headers.get("accept-language"))
+    conn = hub.attach(
+        identity.principal,
+        language=negotiate(socket.headers.get("accept-language")),
+        credential=f"{kind}:{credentials.digest(secret)}",
+        token_id=identity.token_id,
+        recheck=recheck,
+    )
     last_heard = [time.monotonic()]
     conn.push(
         encode(
-            {"type": "hello", "seq": conn.cursor, "user": principal.name, "bus": hub.bus.status()}
+            {
+                "type": "hello",
+                "seq": conn.cursor,
+                "user": identity.principal.name,
+                "bus": hub.bus.status(),
+            }
         )
     )
-    sender = asyncio.create_task(_sender(socket, conn))
-    pinger = asyncio.create_task(_pinger(conn, last_heard, socket))
+    tasks = [
+        asyncio.create_task(_sender(socket, conn)),
+        asyncio.create_task(_pinger(conn, last_heard)),
+        asyncio.create_task(_receiver(socket, hub, conn, last_heard)),
+    ]
     try:
-        while True:
-            raw = await socket.receive_data(mode="text")
-            last_heard[0] = time.monotonic()
-            if len(raw) > MAX_FRAME:
-                _error(conn, _("Message too large."))
-                continue
-            try:
-                message = decode(raw)
-            except Exception:
-                _error(conn, _("Malformed JSON."))
-                continue
-            await handle(hub, conn, message)
-    except (WebSocketDisconnect, RuntimeError):
-        pass
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in (sender, pinger):
+        for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        await hub.detach(conn)
+        closing = conn.closing
+        await hub.detach(conn)  # frees what was queued, whatever happens next
+        if closing is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(
+                    socket.close(code=closing[0], reason=closing[1]), CLOSE_SECONDS
+                )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import ipaddress
 import logging
 import os
 from collections.abc import AsyncGenerator
@@ -16,10 +17,12 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from sqlalchemy import text
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from calendar_bridge.routes import calendar_routes
 from server.accounts.permissions import Principal
-from server.api.auth import AuthMiddleware, forget_principals
+from server.accounts.revocation import AccessWatch
+from server.api.auth import AuthMiddleware
 from server.api.changes import changes_router
 from server.api.guards import (
     PUBLIC,
@@ -55,9 +58,22 @@ async def health(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return {"status": "ok"}
 
 
-async def _forget_on_account_change(changes: list[Any]) -> None:
-    if any(change.workspace == "administration" for change in changes):
-        forget_principals()
+def client_address_middleware(settings: Settings) -> list[DefineMiddleware]:
+    """Read the client's address from ``X-Forwarded-For`` only when the peer is one of
+    ``SAISON_TRUSTED_PROXIES`` (throttling and the history key on it, so a client must not be
+    able to choose it). uvicorn's middleware reads the header right to left, skipping trusted
+    hops; ``Forwarded`` is never read. ``saison serve`` turns uvicorn's own handling off."""
+    if not settings.trusted_proxies:
+        return []
+    for entry in settings.trusted_proxies:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise RuntimeError(
+                f"SAISON_TRUSTED_PROXIES: {entry!r} is not an address or a network"
+            ) from None
+    proxies = list(settings.trusted_proxies)
+    return [DefineMiddleware(ProxyHeadersMiddleware, trusted_hosts=proxies)]  # type: ignore[arg-type]
 
 
 def api_router(extra: list[Any] | None = None) -> Router:
@@ -109,10 +125,12 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             upgrade(url)
         app.state.db = Database(url, pool_size=settings.db_pool_size)
         app.state.idempotency = IdempotencyStore(url, settings.idempotency_hours)
-        app.state.db.listeners.append(_forget_on_account_change)
+        # Cached credentials and open sockets follow access changes through the hub, which
+        # reads every committed change (server/accounts/revocation.py).
+        app.state.access = AccessWatch()
         from realtime.hub import Hub
 
-        app.state.hub = Hub(app.state.db, settings.redis_url)
+        app.state.hub = Hub(app.state.db, settings.redis_url, app.state.access)
         await app.state.hub.start()
         app.state.db.listeners.append(app.state.hub.on_commit)
         app.state.settings = settings
@@ -136,7 +154,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         lifespan=[lifespan],
         dependencies={"uow": Provide(provide_uow)},
         guards=[permission_guard, known_query_parameters],
-        middleware=[DefineMiddleware(AuthMiddleware)],
+        middleware=[*client_address_middleware(settings), DefineMiddleware(AuthMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=2048, gzip_compress_level=1

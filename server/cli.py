@@ -116,7 +116,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         port=args.port,
         workers=args.processes if args.processes > 1 else None,
         log_level=args.log_level,
-        proxy_headers=True,
+        # The client's address is read by Saison itself, from SAISON_TRUSTED_PROXIES only.
+        proxy_headers=False,
         # Live events are small and go to many screens: compressing each copy per screen cost
         # more CPU than anything else in the fan-out (measured, bench/live.py).
         ws_per_message_deflate=False,

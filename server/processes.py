@@ -30,7 +30,7 @@ def start_server(
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "server.app:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-         "--ws-per-message-deflate", "false"],
+         "--ws-per-message-deflate", "false", "--no-proxy-headers"],
         cwd=ROOT,
         env=environment,
     )  # fmt: skip

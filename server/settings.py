@@ -22,6 +22,11 @@ def _choice(name: str, allowed: tuple[str, ...]) -> str:
     return raw
 
 
+def _list(name: str) -> tuple[str, ...]:
+    """Items separated by commas or spaces."""
+    return tuple(item for item in os.environ.get(name, "").replace(",", " ").split() if item)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None = None
@@ -42,6 +47,8 @@ class Settings:
     # How long an answer to a request with an Idempotency-Key is replayed to its retries.
     idempotency_hours: int = 24
     admin_email: str = "admin@saison.local"  # the administrator a new installation creates
+    sign_in_max_delay: int = 5
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -66,6 +73,8 @@ class Settings:
             confirm_competitors=_choice("SAISON_CONFIRM_COMPETITORS", ("block", "release")),
             idempotency_hours=max(24, _int("SAISON_IDEMPOTENCY_HOURS", 24)),
             admin_email=os.environ.get("SAISON_ADMIN_EMAIL") or "admin@saison.local",
+            sign_in_max_delay=_int("SAISON_SIGN_IN_MAX_DELAY", 5),
+            trusted_proxies=_list("SAISON_TRUSTED_PROXIES"),
         )
 
 

@@ -77,6 +77,24 @@ def server_url(database_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def servers_behind_proxy(database_url: str) -> Iterator[tuple[str, str]]:
+    """Two processes sharing the database and Redis, as in a deployment, behind a reverse
+    proxy at 127.0.0.1 (``SAISON_TRUSTED_PROXIES``): tests name the client's address with
+    ``X-Forwarded-For``, as that proxy does."""
+    redis = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{1 + uuid.uuid4().int % 14}")
+    env = {"REDIS_URL": redis, "SAISON_TRUSTED_PROXIES": "127.0.0.1"}
+    ports: list[int] = []
+    processes = []
+    for _ in range(2):  # one port at a time: two free_port() calls may return the same one
+        ports.append(free_port())
+        processes.append(start_server(database_url, ports[-1], env))
+    yield (f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}")
+    for process in processes:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="session")
 async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url, pool_size=5)
     yield database

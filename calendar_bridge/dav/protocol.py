@@ -62,6 +62,7 @@ from calendar_bridge.ical import (
 from calendar_bridge.query import EventQuery, PropFilter, TextMatch
 from calendar_bridge.sync import last_change, make_token, sync_calendar
 from server.accounts.permissions import Principal
+from server.accounts.revocation import AccessWatch
 from server.core.errors import DomainError, NotAuthenticated, NotFound
 from server.core.i18n import _, negotiate, use_language
 from server.db.engine import Database
@@ -104,6 +105,7 @@ class Context:
     path: str
     headers: dict[str, str]
     client_ip: str
+    access_watch: AccessWatch
     body: bytes = b""
     principal: Principal | None = None
     access: Access | None = None
@@ -160,6 +162,7 @@ async def dav_app(
         path=path,
         headers=headers,
         client_ip=client[0] if client else "unknown",
+        access_watch=app.state.access,
     )
     try:
         ctx.body = await _read_body(receive, headers, MAX_BODY)
@@ -211,9 +214,9 @@ async def _dispatch(ctx: Context) -> DavResponse:
     header = ctx.headers.get("authorization")
     if not header:
         raise NotAuthenticated(_("Sign in with your email and an app password."))
-    if auth.forget_on_account_change not in ctx.db.listeners:
-        ctx.db.listeners.append(auth.forget_on_account_change)
-    ctx.principal = await auth.authenticate(ctx.db, ctx.settings, header, ctx.client_ip)
+    ctx.principal = await auth.authenticate(
+        ctx.db, ctx.access_watch, ctx.settings, header, ctx.client_ip
+    )
     ctx.access = Access.of(ctx.principal)
     async with ctx.db.sessions() as session:
         ctx.session = session

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from server.accounts import credentials
+from server.accounts import credentials, throttling
 from server.accounts.models import ApiToken, User, UserSession
 from server.accounts.permissions import LEVEL_NAMES, Level, Principal, Workspace, area_name
-from server.core.changelog import Change, ChangeLogEntry
+from server.core.changelog import Change
 from server.core.errors import (
     Invalid,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
-    TooManyAttempts,
 )
 from server.core.i18n import N_, Message, _
 from server.core.localtime import venue_times
@@ -24,6 +23,7 @@ from server.core.unit_of_work import UnitOfWork
 from server.settings import Settings
 
 WRONG = N_("Wrong email or password.")
+FAILED = "auth.sign_in_failed"
 
 
 def _log(uow: UnitOfWork, action: str, user_id: int | None, after: dict[str, Any]) -> None:
@@ -38,37 +38,25 @@ def _log(uow: UnitOfWork, action: str, user_id: int | None, after: dict[str, Any
     )
 
 
-async def recent_failures(
-    uow: UnitOfWork, email: str, ip: str, window: int, action: str = "auth.sign_in_failed"
-) -> tuple[int, int]:
-    """Failures of ``action`` (sign-ins, or app passwords) by email and by address."""
-    c: Any = ChangeLogEntry.__table__.c  # type: ignore[attr-defined]
-    since = func.now() - timedelta(seconds=window)
-    base = select(func.count()).where(c.action == action, c.at > since)
-    by_email = (
-        await uow.session.execute(base.where(c.after["email"].astext == email))
-    ).scalar_one()
-    by_ip = (await uow.session.execute(base.where(c.after["ip"].astext == ip))).scalar_one()
-    return int(by_email), int(by_ip)
-
-
 async def sign_in(
     uow: UnitOfWork, settings: Settings, email: str, password: str, ip: str
 ) -> tuple[Principal, credentials.NewSession]:
+    """Open a session; past a few failures from this address, wait first (never lock out)."""
     email = email.strip().lower()
-    by_email, by_ip = await recent_failures(uow, email, ip, settings.sign_in_window_seconds)
-    if by_email >= settings.sign_in_attempts or by_ip >= settings.sign_in_attempts * 4:
-        raise TooManyAttempts(
-            _("Too many failed sign-ins; wait a few minutes and try again."),
-            retry_after=settings.sign_in_window_seconds,
-        )
-    u: Any = User.__table__  # type: ignore[attr-defined]
-    user = (await uow.session.execute(select(u).where(u.c.email == email))).mappings().first()
-    ok = credentials.verify_password(user["password_hash"] if user else None, password)
-    if not ok or user is None or not user["is_active"]:
-        _log(uow, "auth.sign_in_failed", user["id"] if user else None, {"email": email, "ip": ip})
-        await uow.commit()
-        raise NotAuthenticated(Message(WRONG))
+    policy = throttling.Policy.of(settings)
+    async with throttling.in_turn(f"sign-in {email} {ip}", policy.max_delay):
+        failed = await throttling.recent_failures(uow, FAILED, {"email": email}, ip, policy.window)
+        delay = policy.delay(*failed)
+        if delay:
+            await uow.session.rollback()  # hold no database connection while waiting
+            await asyncio.sleep(delay)
+        u: Any = User.__table__  # type: ignore[attr-defined]
+        user = (await uow.session.execute(select(u).where(u.c.email == email))).mappings().first()
+        ok = credentials.verify_password(user["password_hash"] if user else None, password)
+        if not ok or user is None or not user["is_active"]:
+            _log(uow, FAILED, user["id"] if user else None, {"email": email, "ip": ip})
+            await uow.commit()
+            raise NotAuthenticated(Message(WRONG))
     new = await credentials.open_session(uow.session, user["id"], settings.session_days)
     principal = await credentials.principal_for(uow.session, user["id"], via="session")
     assert principal is not None

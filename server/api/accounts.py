@@ -22,7 +22,7 @@ from server.accounts.users import (
     UserOut,
     UserService,
 )
-from server.api.auth import SESSION_COOKIE, forget_principals
+from server.api.auth import SESSION_COOKIE
 from server.api.crud import crud_router
 from server.api.guards import PUBLIC, SIGNED_IN
 from server.core.fields import Input, Name
@@ -119,7 +119,6 @@ async def sign_out(request: Request[Any, Any, Any], uow: UnitOfWork) -> Response
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await signin.sign_out(uow, token)
-        forget_principals()
     return Response(
         None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")]
     )
@@ -142,7 +141,6 @@ async def password(request: Request[Any, Any, Any], uow: UnitOfWork, data: Passw
     await signin.change_password(
         uow, data.current_password, data.new_password, request.cookies.get(SESSION_COOKIE)
     )
-    forget_principals()
 
 
 @get("/tokens", opt=SIGNED_IN, summary="My API tokens and app passwords")
@@ -163,7 +161,6 @@ async def create_token(uow: UnitOfWork, data: TokenIn) -> NewToken:
 @delete("/tokens/{token_id:int}", opt=SIGNED_IN, summary="Revoke a token")
 async def revoke_token(uow: UnitOfWork, token_id: int) -> None:
     await signin.revoke_token(uow, token_id)
-    forget_principals()
 
 
 def account_routers() -> list[Router]:

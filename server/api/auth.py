@@ -1,14 +1,16 @@
 """Who is calling: session cookie (with CSRF token on writes) or ``Authorization: Bearer``.
 
-Resolved principals are cached a few seconds per process; any change of accounts, tokens or
-permissions made in this process clears the cache, other processes follow within the TTL.
+Resolved credentials are cached per process, and each answer is used only while no access
+change (a deactivation, a revoked token, a permission changed…) has been committed since it was
+built, on any process: ``server/accounts/revocation.py`` says how, and why it costs one short
+query per request.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
-import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -16,6 +18,7 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 
 from server.accounts import credentials
 from server.accounts.permissions import Principal
+from server.accounts.revocation import AccessWatch, CredentialCache
 from server.api.guards import SAFE_METHODS
 from server.core.errors import NotAuthenticated, PermissionDenied
 from server.core.i18n import _
@@ -23,38 +26,46 @@ from server.db.engine import Database
 
 SESSION_COOKIE = "saison_session"
 CSRF_HEADER = "x-csrf-token"
-CACHE_SECONDS = 5.0
-
-_cache: dict[str, tuple[float, Principal, str | None]] = {}
-_inflight: dict[str, asyncio.Future[tuple[Principal, str | None] | None]] = {}
+CACHE_SECONDS = 30.0
 
 
-def forget_principals() -> None:
-    """Called after any change to accounts, tokens, sessions or permissions."""
-    _cache.clear()
+@dataclass(frozen=True)
+class Identity:
+    """A resolved credential: who it is, and what opened it (live sockets re-check it)."""
+
+    principal: Principal
+    kind: str  # "session" (cookie) or "token"
+    secret: str = field(repr=False)
+    csrf: str | None = field(default=None, repr=False)
+    token_id: int | None = None
+    built: int = 0  # the last access change this answer reflects
 
 
-async def _resolve(db: Database, kind: str, secret: str) -> tuple[Principal, str | None] | None:
+_cache: CredentialCache[Identity] = CredentialCache(CACHE_SECONDS)
+_inflight: dict[tuple[str, int], asyncio.Future[Identity | None]] = {}
+
+
+async def identify(db: Database, watch: AccessWatch, kind: str, secret: str) -> Identity | None:
+    """The identity behind a session cookie (``kind="session"``) or an API token, now."""
+    latest = await watch.latest(db)
     key = f"{kind}:{credentials.digest(secret)}"
-    hit = _cache.get(key)
-    now = time.monotonic()
-    if hit and hit[0] > now:
-        return hit[1], hit[2]
+    hit = _cache.get(key, latest)
+    if hit is not None:
+        return hit
     # Many requests with the same credentials at once (screens reconnecting after a restart)
     # share one lookup instead of each taking a database connection.
-    pending = _inflight.get(key)
+    pending = _inflight.get((key, latest))
     if pending is None:
-        pending = asyncio.ensure_future(_lookup(db, kind, secret, key, now))
-        _inflight[key] = pending
-        pending.add_done_callback(lambda _: _inflight.pop(key, None))
+        pending = asyncio.ensure_future(_lookup(db, kind, secret, key, latest))
+        _inflight[(key, latest)] = pending
+        pending.add_done_callback(lambda _: _inflight.pop((key, latest), None))
     return await asyncio.shield(pending)
 
 
-async def _lookup(
-    db: Database, kind: str, secret: str, key: str, now: float
-) -> tuple[Principal, str | None] | None:
+async def _lookup(db: Database, kind: str, secret: str, key: str, latest: int) -> Identity | None:
+    token_id = None
     async with db.sessions() as session:
-        if kind == "cookie":
+        if kind == "session":
             row = await credentials.find_session(session, secret)
             if row is None:
                 return None
@@ -69,11 +80,12 @@ async def _lookup(
             )
             await credentials.touch_token(session, token["id"])
             await session.commit()
-            csrf = None
+            csrf, token_id = None, token["id"]
     if principal is None:
         return None
-    _cache[key] = (now + CACHE_SECONDS, principal, csrf)
-    return principal, csrf
+    identity = Identity(principal, kind, secret, csrf, token_id, latest)
+    _cache.put(key, identity, latest)
+    return identity
 
 
 class AuthMiddleware(AbstractAuthenticationMiddleware):
@@ -83,6 +95,7 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
         db: Database = connection.app.state.db
+        watch: AccessWatch = connection.app.state.access
         header = connection.headers.get("authorization", "")
         if header:
             scheme, _sep, secret = header.partition(" ")
@@ -91,15 +104,15 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
                 return AuthenticationResult(user=None, auth=None)
             if scheme.lower() != "bearer" or not secret.strip():
                 raise NotAuthenticated(_("Send the API token as 'Authorization: Bearer <token>'."))
-            resolved = await _resolve(db, "token", secret.strip())
-            if resolved is None:
+            identity = await identify(db, watch, "token", secret.strip())
+            if identity is None:
                 raise NotAuthenticated(_("This API token is unknown or was revoked."))
-            return AuthenticationResult(user=resolved[0], auth="token")
+            return AuthenticationResult(user=identity.principal, auth=identity)
         cookie = connection.cookies.get(SESSION_COOKIE)
         if cookie:
-            resolved = await _resolve(db, "cookie", cookie)
-            if resolved is not None:
-                principal, csrf = resolved
+            identity = await identify(db, watch, "session", cookie)
+            if identity is not None:
+                principal, csrf = identity.principal, identity.csrf
                 method = connection.scope.get("method", "GET")
                 signing_in = connection.scope["path"].endswith("/auth/sign-in")
                 if (
@@ -115,5 +128,5 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
                                 "/api/v1/auth/me)."
                             )
                         )
-                return AuthenticationResult(user=principal, auth="session")
+                return AuthenticationResult(user=principal, auth=identity)
         return AuthenticationResult(user=None, auth=None)

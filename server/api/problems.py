@@ -63,6 +63,8 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
             {"field": name, "message": render(message)} for name, message in exc.fields.items()
         ]
     headers = {"WWW-Authenticate": 'Bearer realm="saison"'} if exc.status == 401 else None
+    if exc.status == 429 and "retry_after" in exc.extra:
+        headers = {"Retry-After": str(exc.extra["retry_after"])}
     return problem(
         exc.status,
         exc.title,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from email.utils import parsedate_to_datetime
 from http.cookies import SimpleCookie
@@ -133,27 +134,99 @@ async def test_a_deactivated_person_cannot_sign_in_nor_keep_their_session(browse
     assert again.json()["detail"] == (await sign_in(browser, "x@test.saison", "y")).json()["detail"]
 
 
-async def test_failed_sign_ins_are_throttled_per_email(browser):
-    for _ in range(5):  # SAISON_SIGN_IN_ATTEMPTS
-        failed = await sign_in(browser, "technique@test.saison", "essai-au-hasard")
-        assert failed.status_code == 401
-
-    blocked = await sign_in(browser, "technique@test.saison")  # even the right password
-    assert blocked.status_code == 429
-    assert blocked.headers["content-type"].startswith("application/problem+json")
-    body = blocked.json()
-    assert body["status"] == 429 and body["detail"]
-    assert "saison_session" not in blocked.headers.get("set-cookie", "")
-
-    # Someone else, from the same place, is not locked out.
-    assert (await sign_in(browser, "communication@test.saison")).status_code == 200
+async def sign_in_from(base: str, address: str, email: str, password: str = PASSWORD) -> Any:
+    """A sign-in from ``address``, as the reverse proxy in front of Saison reports it."""
+    async with httpx.AsyncClient(base_url=base + "/api/v1", timeout=60) as client:
+        return await client.post(
+            "/auth/sign-in",
+            json={"email": email, "password": password},
+            headers={"X-Forwarded-For": address},
+        )
 
 
-async def test_unknown_emails_are_throttled_like_known_ones(browser):
-    """Otherwise the 429 would tell which emails have an account."""
-    for _ in range(5):
-        await sign_in(browser, "inconnu@test.saison", "essai-au-hasard")
-    assert (await sign_in(browser, "inconnu@test.saison", "essai")).status_code == 429
+async def timed(attempt: Any) -> tuple[Any, float]:
+    started = time.monotonic()
+    result = await attempt
+    return result, time.monotonic() - started
+
+
+async def test_wrong_passwords_from_elsewhere_never_lock_the_owner_out(
+    servers_behind_proxy, people
+):
+    a, b = servers_behind_proxy
+    for attempt in range(8):  # someone guessing, through both processes
+        guessed = await sign_in_from(
+            (a, b)[attempt % 2], "203.0.113.9", "technique@test.saison", "x"
+        )
+        assert guessed.status_code == 401
+    owner = await sign_in_from(b, "198.51.100.7", "technique@test.saison")
+    assert owner.status_code == 200
+
+
+async def test_my_own_mistakes_slow_me_down_but_the_right_password_still_works(
+    servers_behind_proxy, people
+):
+    a, b = servers_behind_proxy
+    me = ("192.0.2.44", "technique@test.saison")
+    for _ in range(5):  # SAISON_SIGN_IN_ATTEMPTS: free
+        assert (await sign_in_from(a, *me, "essai-au-hasard")).status_code == 401
+    sixth, waited = await timed(sign_in_from(b, *me, "essai-au-hasard"))
+    assert sixth.status_code == 401 and waited >= 1.0  # then 1 s, 2 s, 4 s… (bounded)
+    seventh, waited = await timed(sign_in_from(a, *me, "encore-faux"))
+    assert seventh.status_code == 401 and waited >= 2.0
+    right = await sign_in_from(b, *me)
+    assert right.status_code == 200  # after a wait, never a lockout
+
+
+async def test_failures_from_one_address_do_not_block_the_others_behind_it(
+    servers_behind_proxy, people
+):
+    """Twenty failures from one address (different emails): the people sharing that address,
+    and those behind the same reverse proxy, still sign in."""
+    a, b = servers_behind_proxy
+    for n in range(20):
+        r = await sign_in_from(a, "192.0.2.80", f"personne{n}@test.saison", "devine")
+        assert r.status_code == 401
+    assert (await sign_in_from(b, "192.0.2.81", "rp@test.saison")).status_code == 200
+    assert (await sign_in_from(a, "192.0.2.80", "communication@test.saison")).status_code == 200
+
+
+async def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(browser, admin):
+    """Rotating X-Forwarded-For does not make a client someone else (nor dodge the limit)."""
+    for n in range(6):
+        r = await browser.post(
+            "/auth/sign-in",
+            json={"email": f"robot{n}@test.saison", "password": "devine"},
+            headers={"X-Forwarded-For": f"10.9.8.{n}"},
+        )
+        assert r.status_code == 401
+    log = (await admin.get("/changes", params={"workspace": "administration"})).json()["items"]
+    failed = [c for c in log if c["action"] == "auth.sign_in_failed"]
+    assert [c["after"]["ip"] for c in failed] == ["127.0.0.1"] * 6
+
+
+async def test_behind_a_trusted_proxy_the_client_address_is_the_one_it_saw(
+    servers_behind_proxy, admin
+):
+    """The proxy appends the address it saw: what a client wrote before it is not believed."""
+    a, _ = servers_behind_proxy
+    r = await sign_in_from(a, "6.6.6.6, 203.0.113.50", "robot@test.saison", "devine")
+    assert r.status_code == 401
+    log = (await admin.get("/changes", params={"workspace": "administration"})).json()["items"]
+    [failed] = [c for c in log if c["action"] == "auth.sign_in_failed"]
+    assert failed["after"]["ip"] == "203.0.113.50"
+
+
+async def test_unknown_emails_are_slowed_down_like_known_ones(servers_behind_proxy, people):
+    """Otherwise the answer or its delay would tell which emails have an account."""
+    a, _ = servers_behind_proxy
+    answers = []
+    for email in ("inconnu@test.saison", "rp@test.saison"):
+        for _ in range(5):
+            await sign_in_from(a, "192.0.2.90", email, "essai-au-hasard")
+        r, waited = await timed(sign_in_from(a, "192.0.2.90", email, "essai"))
+        answers.append((r.status_code, r.json()["detail"], waited >= 1.0))
+    assert answers[0] == answers[1] == (401, answers[0][1], True)
 
 
 async def test_changing_my_password(browser, server_url):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.conftest import token_for
+from tests.conftest import Api, token_for
 
 PROPFIND = '<d:propfind xmlns:d="DAV:"><d:prop><d:displayname/></d:prop></d:propfind>'
 
@@ -16,7 +16,9 @@ async def test_no_credentials_get_a_basic_challenge(server_url):
     assert r.headers["www-authenticate"].startswith('Basic realm="Saison"')
 
 
-async def test_wrong_passwords_are_refused_then_throttled(dav_for, server_url, admin):
+async def test_wrong_passwords_are_refused_then_throttled_never_the_right_one(
+    dav_for, server_url, admin
+):
     app = await dav_for("technique")
     async with httpx.AsyncClient(base_url=server_url) as http:
         for _ in range(5):
@@ -28,20 +30,71 @@ async def test_wrong_passwords_are_refused_then_throttled(dav_for, server_url, a
             "PROPFIND",
             "/dav/",
             content=PROPFIND,
-            auth=(app.email, "guess"),
+            auth=(app.email, "sap_000000000000_guess"),
             headers={"Accept-Language": "en-GB,en;q=0.9"},  # an English phone
         )
-        assert r.status_code == 429 and "Too many wrong app passwords" in r.text
-        assert int(r.headers["retry-after"]) > 0
-        # While throttled, even the right password waits (as sign-ins do) …
+        assert r.status_code == 429 and "Too many failed attempts" in r.text
+        assert int(r.headers["retry-after"]) >= 1
+        # The right app password is never refused for wrong ones: they cannot be guessed.
         r = await http.request(
             "PROPFIND", "/dav/", content=PROPFIND, auth=(app.email, app.password)
         )
-        assert r.status_code == 429
-    # … and every attempt is in the history, for administrators to see.
+        assert r.status_code == 207
+    # … and every failure answered is in the history, for administrators to see.
     changes = (await admin.get("/changes", params={"limit": 100})).json()["items"]
     failed = [c for c in changes if c["action"] == "auth.app_password_failed"]
-    assert len(failed) == 5 and failed[0]["after"]["email"] == app.email
+    assert len(failed) == 6 and failed[0]["after"]["email"] == app.email
+    assert failed[0]["after"]["credential"] == "sap_000000000000"
+
+
+async def test_a_forgotten_ipad_with_a_revoked_password_does_not_lock_out_the_iphone(
+    servers_behind_proxy, people, db
+):
+    """Same person, same home network, two processes: the iPad keeps polling with a password
+    revoked since; the iPhone's valid one syncs every time."""
+    a, b = servers_behind_proxy
+    me = people["technique"]
+    assert me.user is not None
+    ipad = await token_for(db, me.user["id"], kind="app_password")
+    iphone = await token_for(db, me.user["id"], kind="app_password")
+    listed = (await me.get("/auth/tokens")).json()
+    ipad_id = next(t["id"] for t in listed if ipad.startswith(t["prefix"] + "_"))
+    assert (await me.delete(f"/auth/tokens/{ipad_id}")).status_code == 204
+    home = {"X-Forwarded-For": "198.51.100.23"}
+    async with httpx.AsyncClient(headers=home) as http:
+        answers = []
+        for poll in range(12):
+            base = (a, b)[poll % 2]
+            r = await http.request(
+                "PROPFIND", base + "/dav/", content=PROPFIND, auth=(me.user["email"], ipad)
+            )
+            answers.append(r.status_code)
+            synced = await http.request(
+                "PROPFIND", base + "/dav/", content=PROPFIND, auth=(me.user["email"], iphone)
+            )
+            assert synced.status_code == 207, f"the iPhone was refused after {poll + 1} polls"
+        assert set(answers) <= {401, 429} and answers[-1] == 429  # the iPad slows down
+
+
+async def test_a_revoked_app_password_fails_on_the_next_request_on_another_process(
+    servers_behind_proxy, people, db
+):
+    a, b = servers_behind_proxy
+    me = people["technique"]
+    assert me.user is not None
+    owner_on_a = Api(a, await token_for(db, me.user["id"]))
+    async with httpx.AsyncClient() as http:
+        for _ in range(5):
+            phone = await token_for(db, me.user["id"], kind="app_password")
+            auth = (me.user["email"], phone)
+            first = await http.request("PROPFIND", b + "/dav/", content=PROPFIND, auth=auth)
+            assert first.status_code == 207  # resolved and cached on B
+            listed = (await owner_on_a.get("/auth/tokens")).json()
+            phone_id = next(t["id"] for t in listed if phone.startswith(t["prefix"] + "_"))
+            assert (await owner_on_a.delete(f"/auth/tokens/{phone_id}")).status_code == 204
+            again = await http.request("PROPFIND", b + "/dav/", content=PROPFIND, auth=auth)
+            assert again.status_code == 401, "a revoked app password still synced elsewhere"
+    await owner_on_a.close()
 
 
 async def test_only_app_passwords_of_this_person_open_calendars(dav_for, db, people, server_url):
