@@ -59,7 +59,6 @@ RECHECK_CONCURRENCY = 8
 RECHECK_SECONDS = 5.0
 
 # Close codes (the protocol is documented in realtime/live.py).
-RELOAD = 4001
 NO_HEARTBEAT = 4002
 TOO_SLOW = 4008
 SIGNED_OUT = 4401

@@ -19,7 +19,6 @@ in "topics"), "presence", "ping" (with "seq", a safe point to resume from), "res
 (the gap is too old: reload, then resume from "seq"), "error".
 
 The server closes the socket with:
-  4001  reload (the server is restarting or the gap is too old)
   4002  no heartbeat heard for 45 s
   4008  the client read too slowly and fell behind: reconnect and resume from the last seq seen
   4401  the session ended, the token was revoked, the password changed or the account was
@@ -211,6 +210,7 @@ async def live(socket: WebSocket[Any, Any, Any]) -> None:
         found = await identify(db, hub.access, kind, secret)
         return found.principal if found is not None else None
 
+    await socket.accept()
     # The hub re-checks the connections it holds when it reads an access change; one read
     # since this identity was resolved is applied here, and attaching follows with no await
     # in between, so no access change can fall between the two.
@@ -220,7 +220,6 @@ async def live(socket: WebSocket[Any, Any, Any]) -> None:
             await socket.close(code=SIGNED_OUT, reason="signed out: sign in again")
             return
         identity = fresh
-    await socket.accept()
     conn = hub.attach(
         identity.principal,
         language=negotiate(socket.headers.get("accept-language")),

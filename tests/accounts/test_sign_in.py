@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import token_for
 from tests.factories import PASSWORD
 
 
@@ -151,7 +152,7 @@ async def timed(attempt: Any) -> tuple[Any, float]:
 
 
 async def test_wrong_passwords_from_elsewhere_never_lock_the_owner_out(
-    servers_behind_proxy, people
+    servers_behind_proxy, people, db
 ):
     a, b = servers_behind_proxy
     for attempt in range(8):  # someone guessing, through both processes
@@ -161,6 +162,14 @@ async def test_wrong_passwords_from_elsewhere_never_lock_the_owner_out(
         assert guessed.status_code == 401
     owner = await sign_in_from(b, "198.51.100.7", "technique@test.saison")
     assert owner.status_code == 200
+    # … nor their calendar apps, even from the guesser's own address.
+    assert people["technique"].user is not None
+    phone = await token_for(db, people["technique"].user["id"], kind="app_password")
+    async with httpx.AsyncClient(headers={"X-Forwarded-For": "203.0.113.9"}) as http:
+        synced = await http.request(
+            "PROPFIND", a + "/dav/", auth=("technique@test.saison", phone), headers={"Depth": "0"}
+        )
+    assert synced.status_code == 207
 
 
 async def test_my_own_mistakes_slow_me_down_but_the_right_password_still_works(

@@ -48,7 +48,7 @@ async def test_wrong_passwords_are_refused_then_throttled_never_the_right_one(
 
 
 async def test_a_forgotten_ipad_with_a_revoked_password_does_not_lock_out_the_iphone(
-    servers_behind_proxy, people, db
+    servers_behind_proxy, people, db, admin
 ):
     """Same person, same home network, two processes: the iPad keeps polling with a password
     revoked since; the iPhone's valid one syncs every time."""
@@ -74,6 +74,10 @@ async def test_a_forgotten_ipad_with_a_revoked_password_does_not_lock_out_the_ip
             )
             assert synced.status_code == 207, f"the iPhone was refused after {poll + 1} polls"
         assert set(answers) <= {401, 429} and answers[-1] == 429  # the iPad slows down
+    changes = (await admin.get("/changes", params={"limit": 100})).json()["items"]
+    failed = [c["after"] for c in changes if c["action"] == "auth.app_password_failed"]
+    assert failed and all(f["ip"] == "198.51.100.23" for f in failed)  # as the proxy saw it
+    assert all(ipad.startswith(f["credential"] + "_") for f in failed)
 
 
 async def test_a_revoked_app_password_fails_on_the_next_request_on_another_process(
