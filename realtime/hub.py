@@ -35,9 +35,10 @@ from sqlalchemy import text
 
 from realtime.bus import CHANGES, PRESENCE, Bus
 from realtime.events import Topic, decode, encode, placements, visible_event
-from server.accounts.permissions import Level, Principal, Workspace
+from server.accounts.permissions import Level, Principal, Workspace, area_name
 from server.accounts.revocation import AccessWatch, affected_by, is_access_change
 from server.core.changelog import Change, read_change
+from server.core.i18n import Message, _, render
 from server.db.engine import Database
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,11 @@ NO_HEARTBEAT = 4002
 TOO_SLOW = 4008
 SIGNED_OUT = 4401
 TRY_AGAIN = 1013
+# Their reasons, in the language the screen asked for (a close frame holds 123 bytes at most).
+TOO_FAR_BEHIND = _("Too far behind: reconnect and resume from your last seq.")
+ACCESS_ENDED = _("Signed out, or access revoked: sign in again.")
+NOT_CONFIRMED = _("Access could not be confirmed: reconnect.")
+MAX_REASON_BYTES = 123
 
 FETCH = text(
     "SELECT seq, at, actor_id, actor, workspace, entity, entity_id, action, before, after, refs "
@@ -112,7 +118,7 @@ class Connection:
         text_ = payload if isinstance(payload, str) else payload.decode()
         size = len(text_)
         if self.queued + size > MAX_QUEUED_BYTES:
-            self.close(TOO_SLOW, "too far behind: reconnect and resume from your last seq")
+            self.close(TOO_SLOW, TOO_FAR_BEHIND)
             return
         self.outbox.append(text_)
         self.queued += size
@@ -146,10 +152,10 @@ class Connection:
             self._room.clear()
             await self._room.wait()
 
-    def close(self, code: int, reason: str) -> None:
+    def close(self, code: int, reason: str | Message) -> None:
         """Stop sending, free what was queued; the socket's handler closes it with ``code``."""
         if self.closing is None:
-            self.closing = (code, reason)
+            self.closing = (code, close_reason(reason, self.language))
         freed = self.queued
         self._taken(freed)
         self.outbox.clear()
@@ -161,7 +167,7 @@ class Connection:
     def reauthorise(self, principal: Principal | None) -> None:
         """Apply a re-checked identity: closed, or filtered as ``principal`` from now on."""
         if principal is None:
-            self.close(SIGNED_OUT, "signed out, or access revoked: sign in again")
+            self.close(SIGNED_OUT, ACCESS_ENDED)
             return
         self.principal = principal
         self.reader = reader_key(principal)
@@ -173,7 +179,13 @@ class Connection:
                         {
                             "type": "unsubscribed",
                             "id": ref,
-                            "reason": f"read access to {topic.area().value} was withdrawn",
+                            "reason": render(
+                                _(
+                                    "Your read access to {area} was withdrawn.",
+                                    area=area_name(topic.area()),
+                                ),
+                                self.language,
+                            ),
                         }
                     )
                 )
@@ -190,6 +202,12 @@ def _malloc_trim() -> Callable[[int], object] | None:
 
 
 MALLOC_TRIM = _malloc_trim()
+
+
+def close_reason(reason: str | Message, language: str | None) -> str:
+    """A close frame's reason in the reader's language, cut to what the frame can hold."""
+    encoded = render(reason, language).encode()[:MAX_REASON_BYTES]
+    return encoded.decode(errors="ignore")
 
 
 def reader_key(principal: Principal) -> tuple[Any, ...]:
@@ -357,7 +375,7 @@ class Hub:
                 except Exception:
                     log.exception("re-checking live connections failed; closing them")
                     for conn in members:
-                        conn.close(TRY_AGAIN, "could not confirm access: reconnect")
+                        conn.close(TRY_AGAIN, NOT_CONFIRMED)
                     return
             for conn in members:
                 conn.reauthorise(principal)
@@ -439,7 +457,7 @@ class Hub:
         for conn in sorted(self.connections, key=lambda c: c.queued, reverse=True):
             if self.queued_total <= MAX_TOTAL_QUEUED_BYTES // 2 or conn.queued == 0:
                 return
-            conn.close(TOO_SLOW, "too far behind: reconnect and resume from your last seq")
+            conn.close(TOO_SLOW, TOO_FAR_BEHIND)
 
     async def resume(self, conn: Connection, since: int) -> bool:
         """Replay what ``conn`` missed after ``since``, then hand it to live dispatch.

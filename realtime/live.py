@@ -26,6 +26,8 @@ The server closes the socket with:
   1013  access could not be confirmed just now: reconnect
 A permission change re-filters an open socket from the next event on (no fees once the person
 may no longer read them); topics no longer readable are dropped with an "unsubscribed".
+Error messages, the reason of an "unsubscribed" and those of the 4008, 4401 and 1013 closes
+are in the language the screen asked for when it connected (Accept-Language).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 
 from realtime.events import Topic, decode, encode
-from realtime.hub import NO_HEARTBEAT, SIGNED_OUT, Connection, Hub
+from realtime.hub import ACCESS_ENDED, NO_HEARTBEAT, SIGNED_OUT, Connection, Hub, close_reason
 from server.accounts import credentials
 from server.accounts.permissions import Level, Principal, Workspace, access_needed
 from server.api.auth import Identity, identify
@@ -205,6 +207,7 @@ async def live(socket: WebSocket[Any, Any, Any]) -> None:
         return
     db = socket.app.state.db
     kind, secret = identity.kind, identity.secret
+    language = negotiate(socket.headers.get("accept-language"))
 
     async def recheck() -> Principal | None:
         found = await identify(db, hub.access, kind, secret)
@@ -217,12 +220,12 @@ async def live(socket: WebSocket[Any, Any, Any]) -> None:
     while identity.built < hub.access.changed:
         fresh = await identify(db, hub.access, kind, secret)
         if fresh is None:
-            await socket.close(code=SIGNED_OUT, reason="signed out: sign in again")
+            await socket.close(code=SIGNED_OUT, reason=close_reason(ACCESS_ENDED, language))
             return
         identity = fresh
     conn = hub.attach(
         identity.principal,
-        language=negotiate(socket.headers.get("accept-language")),
+        language=language,
         credential=f"{kind}:{credentials.digest(secret)}",
         token_id=identity.token_id,
         recheck=recheck,

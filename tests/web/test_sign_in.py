@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 from playwright.async_api import expect
 
@@ -43,19 +45,35 @@ async def test_sign_in_then_back_to_where_one_was_going(open_page: OpenPage, peo
     await expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
 
 
-async def test_too_many_failures_are_explained(open_page: OpenPage, people, server_url):
-    async with httpx.AsyncClient(base_url=server_url) as client:
+async def test_wrong_passwords_slow_down_are_explained_and_never_lock_out(
+    open_page: OpenPage, people, server_url
+):
+    """Past five failures each attempt waits first (1 s, 2 s, 4 s… up to 5 s), then is checked
+    as usual; beyond four waiting at once, one is told how long to wait (server/accounts/
+    throttling.py)."""
+    wrong = {"email": "rp@test.saison", "password": "non"}
+    async with httpx.AsyncClient(base_url=server_url, timeout=60) as client:
         for _ in range(5):
-            wrong = {"email": "rp@test.saison", "password": "non"}
             r = await client.post("/api/v1/auth/sign-in", json=wrong)
             assert r.status_code == 401
-    page = await open_page(None, "/sign-in")
-    await page.get_by_label("Adresse e-mail").fill("rp@test.saison")
-    await page.get_by_label("Mot de passe").fill("encore faux")
+        page = await open_page(None, "/sign-in")
+        await page.get_by_label("Adresse e-mail").fill("rp@test.saison")
+        # A script keeps guessing from this address: four of its attempts wait their turn …
+        guesses = [
+            asyncio.create_task(client.post("/api/v1/auth/sign-in", json=wrong)) for _ in range(4)
+        ]
+        await asyncio.sleep(0.5)  # (they reach the server; the first waits 1 s, the last 12 s)
+        await page.get_by_label("Mot de passe").fill("encore faux")
+        await page.get_by_role("button", name="Se connecter").click()
+        # … so one more is told, in seconds, when to try again.
+        await expect(page.get_by_role("alert")).to_have_text(
+            "Trop de tentatives de connexion à la fois. Réessayez dans 5 s."
+        )
+        assert [r.status_code for r in await asyncio.gather(*guesses)] == [401] * 4
+    # The right password still signs in, after its wait: never a lockout.
+    await page.get_by_label("Mot de passe").fill(PASSWORD)
     await page.get_by_role("button", name="Se connecter").click()
-    await expect(page.get_by_role("alert")).to_have_text(
-        "Trop de tentatives de connexion. Par sécurité, réessayez dans 15 minutes."
-    )
+    await expect(page.get_by_text("Connecté·e : Rp")).to_be_visible(timeout=20_000)
 
 
 async def test_the_page_speaks_english_to_an_english_browser(open_page: OpenPage, people):
