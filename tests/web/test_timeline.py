@@ -7,7 +7,9 @@ The browser's clock is in Montréal (see conftest): every time asserted here is 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from playwright.async_api import Page, expect
@@ -281,11 +283,19 @@ async def test_only_the_visible_window_is_loaded_and_revalidated(
             )
 
     page.on("response", seen)
-    await page.get_by_role("button", name="Suivant").click()
+
+    def timeline_of(week: str) -> Callable[[Any], bool]:
+        return lambda response: f"/api/v1/timeline?start={week}" in response.url
+
+    # The heading follows the address at once and the blocks shown stay while the next window
+    # loads: wait for each answer, not only for what is on screen (a busy machine is slow).
+    async with page.expect_response(timeline_of("2027-01-18")):
+        await page.get_by_role("button", name="Suivant").click()
     await expect(
         page.get_by_role("heading", name=re.compile("Semaine du 18 janv."))
     ).to_be_visible()
-    await page.get_by_role("button", name="Précédent").click()
+    async with page.expect_response(timeline_of("2027-01-11")):
+        await page.get_by_role("button", name="Précédent").click()
     await expect(
         page.get_by_role("heading", name=re.compile("Semaine du 11 janv."))
     ).to_be_visible()
