@@ -317,3 +317,22 @@ async def test_the_day_on_a_phone_with_the_company_to_call(
     phedre = page.get_by_test_id("day-entry").filter(has_text="Phèdre")
     await expect(phedre).to_contain_text("20 h 30 – 22 h 30")
     await expect(phedre).to_contain_text("option")
+
+
+async def test_a_person_whose_account_is_closed_is_sent_to_sign_in(
+    open_page: OpenPage, stage, people
+):
+    page = await open_page("technique@test.saison", DAY)
+    await timeline_ready(page)
+    await expect(page.get_by_test_id("live-banner")).to_have_count(0)
+    user = people["technique"].user
+    current = (await people["admin"].get(f"/users/{user['id']}")).json()
+    closed = await people["admin"].patch(
+        f"/users/{user['id']}", {"is_active": False}, current["version"]
+    )
+    assert closed.status_code == 200, closed.text
+
+    # The server closes the socket (4401): the page stops reconnecting and asks to sign in,
+    # remembering the day it showed.
+    await expect(page).to_have_url(re.compile(r"/sign-in\?next="), timeout=WAIT_MS)
+    await expect(page.get_by_role("heading", name="Connexion")).to_be_visible()

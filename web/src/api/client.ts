@@ -43,6 +43,11 @@ export function setCsrfToken(token: string | null | undefined): void {
 }
 
 /** Called when the server says the session is over (401 on anything but signing in). */
+/** The server no longer knows this person (session ended, account closed): tell the app. */
+export function announceSignedOut(): void {
+  for (const listener of signedOutListeners) listener();
+}
+
 export function onSignedOut(listener: () => void): () => void {
   signedOutListeners.add(listener);
   return () => signedOutListeners.delete(listener);
@@ -57,7 +62,7 @@ const saison: Middleware = {
   onResponse({ request, response }) {
     const path = new URL(request.url).pathname;
     if (response.status === 401 && !path.endsWith('/auth/sign-in') && !path.endsWith('/auth/me')) {
-      for (const listener of signedOutListeners) listener();
+      announceSignedOut();
     }
     return response;
   },

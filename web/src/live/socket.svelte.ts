@@ -12,6 +12,8 @@
  * The session cookie authenticates the socket; the browser sends the page's Origin, which the
  * server accepts because it is its own.
  */
+import { announceSignedOut } from '../api/client';
+import { notify } from '../lib/notices.svelte';
 import type { Day } from '../lib/time';
 import { venueOffset } from '../lib/time';
 
@@ -70,6 +72,8 @@ export interface LiveSink {
 }
 
 const TOPIC = 'w';
+/** The server's close code for credentials that are no longer valid. */
+const SIGNED_OUT = 4401;
 const RETRY_MS = [300, 700, 1500, 3000, 5000];
 const LAGGING_MS = 400;
 
@@ -152,8 +156,14 @@ export class LiveSocket {
     socket.onmessage = (message) => {
       if (this.#socket === socket && typeof message.data === 'string') this.#receive(message.data);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.#socket !== socket) return;
+      if (event.code === SIGNED_OUT) {
+        // The session or the account is gone: retrying cannot help, signing in again can.
+        this.close();
+        announceSignedOut();
+        return;
+      }
       this.#lost();
     };
   }
@@ -231,6 +241,14 @@ export class LiveSocket {
         return;
       case 'presence':
         this.#onPresence(message as unknown as PresenceEntry);
+        return;
+      case 'unsubscribed':
+        if (typeof message.reason === 'string') {
+          // Access withdrawn while watching: say so, and load what may still be read.
+          this.#subscribedTo = '';
+          notify(message.reason, 'error');
+          void this.#sink.reload();
+        }
         return;
       case 'error':
         console.warn('live:', message.message);
