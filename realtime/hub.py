@@ -247,7 +247,8 @@ class Hub:
                 await task
         await self.bus.stop()
         for conn in list(self.connections):
-            conn.push(encode({"type": "reload", "reason": "server restarting"}))
+            restarting = render(_("The server is restarting."), conn.language)
+            conn.push(encode({"type": "reload", "reason": restarting}))
 
     async def _max_seq(self) -> int:
         async with self.db.sessions() as session:

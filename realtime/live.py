@@ -78,7 +78,7 @@ async def _pinger(conn: Connection, last_heard: list[float]) -> None:
     while conn.closing is None:
         await asyncio.sleep(PING_SECONDS)
         if time.monotonic() - last_heard[0] > DEAD_SECONDS:
-            conn.close(NO_HEARTBEAT, "no heartbeat")
+            conn.close(NO_HEARTBEAT, _("No heartbeat: reconnect."))
             return
         conn.push(encode({"type": "ping", "seq": conn.cursor}))
 
@@ -149,7 +149,13 @@ async def handle(hub: Hub, conn: Connection, message: Any) -> None:
             conn.push(encode({"type": "resumed", "seq": conn.cursor}))
         else:
             conn.push(
-                encode({"type": "reload", "reason": "too much was missed", "seq": hub.last_seq})
+                encode(
+                    {
+                        "type": "reload",
+                        "reason": render(_("Too much was missed: load again."), conn.language),
+                        "seq": hub.last_seq,
+                    }
+                )
             )
         return
     if kind == "presence":
@@ -199,15 +205,17 @@ async def _presence(hub: Hub, conn: Connection, message: dict[str, Any]) -> None
 async def live(socket: WebSocket[Any, Any, Any]) -> None:
     hub: Hub | None = socket.app.state.get("hub")
     identity = socket.scope.get("auth")
+    language = negotiate(socket.headers.get("accept-language"))
     if hub is None or not isinstance(identity, Identity):
-        await socket.close(code=4003, reason="live updates unavailable")
+        unavailable = _("Live updates are unavailable.")
+        await socket.close(code=4003, reason=close_reason(unavailable, language))
         return
     if not origin_allowed(socket):
-        await socket.close(code=4003, reason="origin not allowed")
+        refused = _("This page's origin may not open live updates.")
+        await socket.close(code=4003, reason=close_reason(refused, language))
         return
     db = socket.app.state.db
     kind, secret = identity.kind, identity.secret
-    language = negotiate(socket.headers.get("accept-language"))
 
     async def recheck() -> Principal | None:
         found = await identify(db, hub.access, kind, secret)
