@@ -7,6 +7,8 @@ from server.core.entities import EntityService
 from server.directory.contacts import ContactRoleService, ContactService
 from server.directory.organisations import OrganisationService
 from server.directory.places import PlaceService
+from server.documents.batches import DocumentBatchService
+from server.documents.templates import DocumentTemplateService
 from server.planning.activities import ActivityService
 from server.programming.engagements import EngagementService
 from server.programming.performances import PerformanceService
@@ -31,6 +33,8 @@ SERVICES: dict[str, type[EntityService]] = {
         EngagementService,
         PerformanceService,
         ActivityService,
+        DocumentTemplateService,
+        DocumentBatchService,
     )
 }
 

@@ -49,6 +49,10 @@ class Settings:
     admin_email: str = "admin@saison.local"  # the administrator a new installation creates
     sign_in_max_delay: int = 5
     trusted_proxies: tuple[str, ...] = ()
+    # The venue as its documents name it (default: the name of its own venue in Technical),
+    # and its logo (PNG, JPEG or SVG; none: the name is set in type).
+    venue_name: str | None = None
+    venue_logo: Path | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -75,6 +79,10 @@ class Settings:
             admin_email=os.environ.get("SAISON_ADMIN_EMAIL") or "admin@saison.local",
             sign_in_max_delay=_int("SAISON_SIGN_IN_MAX_DELAY", 5),
             trusted_proxies=_list("SAISON_TRUSTED_PROXIES"),
+            venue_name=(os.environ.get("SAISON_VENUE_NAME") or "").strip() or None,
+            venue_logo=Path(os.environ["SAISON_VENUE_LOGO"])
+            if os.environ.get("SAISON_VENUE_LOGO")
+            else None,
         )
 
 

@@ -104,7 +104,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 TABLES = (
     "attachments, technical_sheets, activities, engagements, shows, room_configurations, rooms, "
     "room_bookings, room_links, places, venues, contact_roles, contacts, organisations, "
-    "api_tokens, user_sessions, "
+    "api_tokens, user_sessions, document_batches, document_templates, "
     "permissions, team_members, users, teams"
 )
 

@@ -7,6 +7,7 @@ from server.accounts.models import ApiToken, Permission, Team, TeamMember, User,
 from server.core.changelog import ChangeLogEntry
 from server.core.idempotency import IdempotentRequest
 from server.directory.models import Contact, ContactRole, Organisation, Place
+from server.documents.models import DocumentBatch, DocumentTemplate
 from server.planning.models import Activity, ActivityKindSetting, ActivityTemplate, RoomBooking
 from server.programming.models import Engagement, EngagementHold, Show
 from server.technical.models import (
@@ -31,6 +32,8 @@ __all__ = [
     "ChangeLogEntry",
     "Contact",
     "ContactRole",
+    "DocumentBatch",
+    "DocumentTemplate",
     "Engagement",
     "EngagementHold",
     "IdempotentRequest",

@@ -23,20 +23,25 @@ from sqlalchemy.exc import DBAPIError
 from server.accounts.permissions import Level, Workspace
 from server.core.entities import EntityService, Filter
 from server.core.errors import Conflict, Invalid
-from server.core.fields import Id, Input, LongText
+from server.core.fields import Id, LongText
 from server.core.i18n import N_, Message, _
 from server.core.records import RecordRead, partial_model
+from server.directory.models import Contact
 from server.planning.activities import ActivityService
 from server.planning.bookings import linked_rooms, lock_rooms
 from server.planning.models import Activity
-from server.programming import holds
+from server.programming import contracts, holds, hospitality
+from server.programming.contracts import ContractFields, ContractStatus
+from server.programming.hospitality import HospitalityFields
 from server.programming.models import Engagement, EngagementStatus, Show
 from server.programming.performances import PerformanceService
 from server.settings import get_settings
-from server.technical.models import Room
+from server.technical.models import Room, RoomConfiguration
 
 
-class EngagementIn(Input):
+class EngagementIn(HospitalityFields, ContractFields):
+    """An engagement, with its run (hospitality.py) and its contract (contracts.py)."""
+
     show_id: Id
     room_id: Id
     first_day: date
@@ -44,8 +49,6 @@ class EngagementIn(Input):
     status: EngagementStatus = EngagementStatus.OPTION
     option_rank: int | None = Field(default=None, ge=1, le=99)
     option_expires_on: date | None = None
-    fee: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
-    contract_terms: LongText | None = None
     notes: LongText | None = None
 
 
@@ -65,6 +68,9 @@ class HolderOut(BaseModel):
     last_day: date
 
 
+CONFIDENTIAL = "Only for those who may read contracts"
+
+
 class EngagementOut(RecordRead):
     show_id: int
     room_id: int
@@ -73,11 +79,27 @@ class EngagementOut(RecordRead):
     status: EngagementStatus
     option_rank: int | None = None
     option_expires_on: date | None = None
-    fee: Decimal | None = Field(default=None, description="Only for those who may read contracts")
-    contract_terms: str | None = Field(
-        default=None, description="Only for those who may read contracts"
-    )
     notes: str | None = None
+    room_configuration_id: int | None = None
+    tour_manager_id: int | None = None
+    technical_contact_id: int | None = None
+    host_contact_id: int | None = None
+    party_size: int | None = None
+    meals: str | None = None
+    dressing_rooms: str | None = None
+    accommodation: str | None = None
+    travel: str | None = None
+    # Only for those who may read contracts:
+    fee: Decimal | None = Field(default=None, description="Only for those who may read contracts")
+    vat_rate: Decimal | None = Field(default=None, description=CONFIDENTIAL)
+    travel_costs: Decimal | None = Field(default=None, description=CONFIDENTIAL)
+    accommodation_costs: Decimal | None = Field(default=None, description=CONFIDENTIAL)
+    meal_costs: Decimal | None = Field(default=None, description=CONFIDENTIAL)
+    authors_rights: str | None = Field(default=None, description=CONFIDENTIAL)
+    contract_terms: str | None = Field(default=None, description=CONFIDENTIAL)
+    contract_status: ContractStatus | None = Field(default=None, description=CONFIDENTIAL)
+    contract_sent_on: date | None = Field(default=None, description=CONFIDENTIAL)
+    contract_signed_on: date | None = Field(default=None, description=CONFIDENTIAL)
     blocked_by_id: int | None = Field(
         default=None, description="The confirmed engagement this option waits behind"
     )
@@ -125,13 +147,21 @@ class EngagementService(EntityService):
     entity = "engagement"
     label = N_("engagement")
     workspace = Workspace.PROGRAMMING
-    references = {"show_id": (Show, "show"), "room_id": (Room, "room")}
+    references = {
+        "show_id": (Show, "show"),
+        "room_id": (Room, "room"),
+        "room_configuration_id": (RoomConfiguration, "room configuration"),
+        "tour_manager_id": (Contact, "contact"),
+        "technical_contact_id": (Contact, "contact"),
+        "host_contact_id": (Contact, "contact"),
+    }
     filters = {
         "show_id": Filter("show_id", int),
         "room_id": Filter("room_id", int),
         "status": Filter("status", EngagementStatus),
+        "contract_status": Filter("contract_status", ContractStatus, confidential=True),
     }
-    confidential = frozenset({"fee", "contract_terms"})
+    confidential = contracts.FIELDS
     order_by = ("first_day", "room_id", "option_rank", "id")
     log_refs = {"show_id": "show", "room_id": "room"}
 
@@ -144,7 +174,10 @@ class EngagementService(EntityService):
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         if current is not None:
             await self.check_transition(values, current)
-        problems: dict[str, Message] = {}
+        problems: dict[str, str | Message] = {
+            **contracts.check(values, current),
+            **await hospitality.check(self.session, values, current),
+        }
         if values["last_day"] < values["first_day"]:
             problems["last_day"] = _("must be on or after first_day")
         status = str(values.get("status") or "option")

@@ -68,6 +68,18 @@ class Engagement(Record, table=True):
         CheckConstraint("last_day >= first_day", name="engagement_period"),
         CheckConstraint("option_rank IS NULL OR option_rank >= 1", name="engagement_option_rank"),
         CheckConstraint("fee IS NULL OR fee >= 0", name="engagement_fee"),
+        CheckConstraint(
+            "contract_status IN ('draft','sent','signed')", name="engagement_contract_status"
+        ),
+        CheckConstraint(
+            "vat_rate IS NULL OR (vat_rate >= 0 AND vat_rate <= 100)", name="engagement_vat_rate"
+        ),
+        CheckConstraint(
+            "coalesce(travel_costs, 0) >= 0 AND coalesce(accommodation_costs, 0) >= 0"
+            " AND coalesce(meal_costs, 0) >= 0",
+            name="engagement_costs",
+        ),
+        CheckConstraint("party_size IS NULL OR party_size >= 0", name="engagement_party_size"),
         Index("ix_engagements_room_period", "room_id", "first_day", "last_day"),
     )
 
@@ -84,6 +96,7 @@ class Engagement(Record, table=True):
     status: str = Field(default="option", sa_type=Text)
     option_rank: int | None = Field(default=None, sa_type=Integer)
     option_expires_on: date | None = Field(default=None, sa_type=Date)
+    # The fee for the whole run, excluding VAT (the contract adds VAT at ``vat_rate``).
     fee: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2)))
     contract_terms: str | None = Field(default=None, sa_type=Text)
     notes: str | None = Field(default=None, sa_type=Text)
@@ -92,6 +105,39 @@ class Engagement(Record, table=True):
         default=None,
         sa_column=Column(BigInteger, ForeignKey("engagements.id", ondelete="SET NULL"), index=True),
     )
+
+    # -- the run: what the road sheet and the welcome sheet print (server/programming/hospitality)
+    room_configuration_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("room_configurations.id", ondelete="SET NULL")),
+    )
+    # The company's people for the run, and the venue's person looking after them.
+    tour_manager_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, ForeignKey("contacts.id", ondelete="SET NULL"))
+    )
+    technical_contact_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, ForeignKey("contacts.id", ondelete="SET NULL"))
+    )
+    host_contact_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, ForeignKey("contacts.id", ondelete="SET NULL"))
+    )
+    party_size: int | None = Field(default=None, sa_type=Integer)
+    meals: str | None = Field(default=None, sa_type=Text)
+    dressing_rooms: str | None = Field(default=None, sa_type=Text)
+    accommodation: str | None = Field(default=None, sa_type=Text)
+    travel: str | None = Field(default=None, sa_type=Text)
+
+    # -- the contract (server/programming/contracts): confidential, like the fee -----------
+    contract_status: str = Field(
+        default="draft", sa_column=Column(Text, nullable=False, server_default="draft")
+    )
+    contract_sent_on: date | None = Field(default=None, sa_type=Date)
+    contract_signed_on: date | None = Field(default=None, sa_type=Date)
+    vat_rate: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2)))
+    travel_costs: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2)))
+    accommodation_costs: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2)))
+    meal_costs: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2)))
+    authors_rights: str | None = Field(default=None, sa_type=Text)
 
 
 class EngagementHold(SQLModel, table=True):

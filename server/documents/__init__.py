@@ -1,0 +1,1 @@
+"""Documents compiled with Typst: road sheets, welcome sheets, contracts, activity reports."""
