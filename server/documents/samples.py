@@ -306,7 +306,11 @@ def contract(language: str) -> dict[str, Any]:
         ),
         "show": _show(language),
         "engagement": {
-            **_engagement(language),
+            "id": 12,
+            "status": "confirmed",
+            "first_day": FIRST,
+            "last_day": LAST,
+            "period": fmt.days(FIRST, LAST, language),
             "legal_period": f"{fmt.legal_day(FIRST, language)} – {fmt.legal_day(LAST, language)}",
             "performance_count": 2,
         },

@@ -64,6 +64,9 @@ async def world(db, admin, people, season) -> dict[str, Any]:
         "activity-kinds": "meeting",
         "changes": "show",
         "show": season["show"]["id"],
+        "road-sheets": season["engagement"]["id"],
+        "welcome-sheets": season["engagement"]["id"],
+        "contracts": season["engagement"]["id"],
     }
 
 

@@ -119,6 +119,23 @@ async def run(admin, people, season) -> dict[str, Any]:
             "credits": "Mise en scène : Agnès Prévost",
         },
     )
+    rider = await admin.create(
+        "/technical-sheets",
+        {
+            "show_id": show["id"],
+            "title": "Fiche technique Lac Gelé",
+            "notes": "Plateau 10 m × 8 m, noir complet, 24 PC 1 kW.",
+        },
+    )
+    upload = await admin.http.post(
+        f"/technical-sheets/{rider['id']}/attachments",
+        files={"file": ("Plan de feu — Lac Gelé.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")},
+    )
+    assert upload.status_code == 201, upload.text
+    await admin.create(
+        "/technical-sheets",
+        {"room_id": room["id"], "title": "Salle Gérard-Philipe", "notes": "Grill fixe à 7,50 m."},
+    )
     engagement = await admin.create(
         "/engagements",
         {

@@ -42,6 +42,9 @@ async def test_the_road_sheet_of_a_day_reads_as_the_venue_prints_it(people, run)
         "Joël Perrin",
         "9 personnes",
         "Hôtel de la Loire",
+        "Plateau 10 m × 8 m, noir complet",  # the rider's summary, and its files
+        "Plan de feu — Lac Gelé.pdf",
+        "Grill fixe à 7,50 m.",
     ):
         assert expected in text, expected
     # One day only, and never a fee on a road sheet.
