@@ -94,6 +94,99 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(summary)
 
 
+def _period(args: argparse.Namespace) -> tuple[Any, Any] | None:
+    """--month 2026-10, or --from/--to (both days included)."""
+    from datetime import date, timedelta
+
+    try:
+        if args.month:
+            first = date.fromisoformat(f"{args.month}-01")
+            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            return first, last
+        if args.start or args.end:
+            if not (args.start and args.end):
+                raise CliError("give both --from and --to (or --month)")
+            return date.fromisoformat(args.start), date.fromisoformat(args.end)
+    except ValueError as error:
+        raise CliError(f"dates are written 2026-10-05 (months 2026-10): {error}") from error
+    return None
+
+
+async def _documents(db: Any, args: argparse.Namespace) -> tuple[str, bytes, str]:
+    """One PDF, or a ZIP of many with a progress bar, made as the venue's system account:
+    its file name, its content and what to say about it."""
+    from datetime import date
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from server.accounts.permissions import SYSTEM
+    from server.core.unit_of_work import unit_of_work
+    from server.documents.batches import BatchIn, build, plan, zip_name
+    from server.documents.documents import Documents, Target
+    from server.documents.kinds import DocumentKind
+
+    kind = DocumentKind(args.kind.replace("-", "_"))
+    language = args.language
+    period = _period(args)
+    day = date.fromisoformat(args.day) if args.day else None
+    if kind is DocumentKind.ACTIVITY_REPORT or (args.engagement and period is None):
+        if kind is DocumentKind.ACTIVITY_REPORT:
+            if period is None:
+                raise CliError("an activity report needs --month or --from/--to")
+            target = Target(start=period[0], end=period[1])
+        else:
+            target = Target(engagement_id=args.engagement, day=day)
+        async with unit_of_work(db, SYSTEM) as uow:
+            document = await Documents(uow, language).render(kind, target)
+        return document.filename, document.pdf, "1 document"
+    if period is None:
+        raise CliError("give --engagement ID for one document, or --month/--from/--to for many")
+    request = BatchIn(
+        start=period[0],
+        end=period[1],
+        per=args.per,
+        engagement_ids=[args.engagement] if args.engagement else None,
+    )
+    async with unit_of_work(db, SYSTEM) as uow:
+        targets = await plan(uow, kind, request)
+    if not targets:
+        raise CliError("nothing to print in that period")
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    ) as bar:
+        task = bar.add_task("Compiling", total=len(targets))
+        content = await build(
+            db,
+            SYSTEM,
+            kind,
+            targets,
+            language,
+            lambda done, _total: bar.update(task, completed=done),
+        )
+    return zip_name(kind, request, language), content, f"{len(targets)} documents"
+
+
+def cmd_documents(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from server.core.errors import DomainError
+    from server.core.i18n import default_language
+
+    args.language = args.language or default_language()
+    url, _server = database_url()
+    migrate(url)
+    try:
+        name, content, what = _run(lambda db: _documents(db, args), url)
+    except DomainError as error:
+        raise CliError(error.detail) from error
+    path = Path(args.output or name)
+    path.write_bytes(content)
+    print(f"Wrote {path}: {what}, {len(content) // 1024} KB.")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -169,6 +262,28 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load a realistic demo season (September 2026 to June 2027)")
     demo.add_argument("--seed", type=int, default=1)
     demo.set_defaults(func=cmd_demo)
+
+    docs = sub.add_parser(
+        "documents",
+        help="print documents as PDF: one (--engagement) or many into a ZIP (--month)",
+        description="Examples: saison documents road-sheet --engagement 12 --day 2026-10-05; "
+        "saison documents road-sheet --month 2026-10; saison documents contract --from "
+        "2026-09-01 --to 2027-06-30; saison documents activity-report --month 2026-10",
+    )
+    docs.add_argument(
+        "kind", choices=["road-sheet", "welcome-sheet", "contract", "activity-report"]
+    )
+    docs.add_argument("--engagement", type=int, help="the engagement's id")
+    docs.add_argument("--day", help="a road sheet of that day only (2026-10-05)")
+    docs.add_argument("--month", help="every document of a month (2026-10)")
+    docs.add_argument("--from", dest="start", help="first day of a period")
+    docs.add_argument("--to", dest="end", help="last day of a period")
+    docs.add_argument(
+        "--per", choices=["day", "engagement"], default="day", help="road sheets of a period"
+    )
+    docs.add_argument("--language", choices=["fr", "en"], help="default: SAISON_LANGUAGE")
+    docs.add_argument("-o", "--output", help="file to write (default: the document's name)")
+    docs.set_defaults(func=cmd_documents)
 
     cu = sub.add_parser("createuser", help="create a user (use --admin for an administrator)")
     cu.add_argument("email")
