@@ -83,7 +83,6 @@ def api_router(extra: list[Any] | None = None) -> Router:
     from server.api.accounts import account_routers
     from server.api.day import day_router
     from server.api.documents import document_routers
-    from server.api.engagement_parts import engagement_part_routers
     from server.api.workflow import workflow_routers
 
     return Router(
@@ -93,7 +92,6 @@ def api_router(extra: list[Any] | None = None) -> Router:
         route_handlers=[
             *record_routers(),
             *workflow_routers(),
-            *engagement_part_routers(),
             *document_routers(),
             changes_router,
             day_router,

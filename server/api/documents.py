@@ -20,10 +20,8 @@ The language is the request's (``Accept-Language``, or ``?language=en``), else t
 from __future__ import annotations
 
 import asyncio
-import unicodedata
 from datetime import date
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from litestar import Request, Response, Router, delete, get, post, put
 from litestar.params import Parameter
@@ -34,6 +32,7 @@ from server.accounts.permissions import Level
 from server.api.crud import resolve_version
 from server.api.guards import access
 from server.api.problems import speak_to
+from server.api.records import content_disposition
 from server.core.fields import Input
 from server.core.i18n import current_language
 from server.core.unit_of_work import UnitOfWork
@@ -50,18 +49,6 @@ Language = Annotated[
 ]
 # Batches being built by this process: kept referenced until they end.
 RUNNING: set[asyncio.Task[None]] = set()
-
-# Letters NFKD does not reduce to ASCII, for the plain name old clients read.
-_ASCII = str.maketrans({"—": "-", "–": "-", "’": "'", "Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae"})
-
-
-def content_disposition(filename: str) -> str:
-    """RFC 6266: the file's own name (UTF-8, ``filename*``) and a plain ASCII one beside it."""
-    name = filename.replace('"', "").replace("\\", "")
-    if name.isascii():
-        return f'attachment; filename="{name}"'
-    plain = unicodedata.normalize("NFKD", name.translate(_ASCII)).encode("ascii", "ignore")
-    return f"attachment; filename=\"{plain.decode()}\"; filename*=UTF-8''{quote(name)}"
 
 
 def download(content: bytes, filename: str, media_type: str) -> Response[bytes]:

@@ -3,8 +3,8 @@
 Everything here is confidential, as the fee always was: only those who may read contracts see
 it (``EngagementService.visible`` and ``server.audit.history.visible_change`` hide these
 fields, in answers and in the change log alike), and only those who may write contracts change
-it. The Administration team, which prepares contracts without choosing shows, changes them
-through ``PATCH /api/v1/engagements/{id}/contract``.
+it (the Administration team, which prepares contracts without choosing shows, changes these
+fields alone: ``EntityService.require_to_change``).
 
 A contract is drafted, sent to the company, then signed. The dates follow the state: a sent
 contract has the day it was sent (today if not given), a signed one the day it was signed.
@@ -15,18 +15,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from server.accounts.permissions import Level
-from server.core.errors import PermissionDenied
 from server.core.fields import Input, LongText
 from server.core.i18n import Message, _
 from server.settings import get_settings
-
-if TYPE_CHECKING:
-    from server.programming.engagements import EngagementService
 
 
 class ContractStatus(StrEnum):
@@ -116,19 +111,3 @@ def check(values: dict[str, Any], current: dict[str, Any] | None) -> dict[str, s
 def vat_of(fee: Decimal, rate: Decimal) -> Decimal:
     """The VAT on a fee, to the cent (half up, as invoices round)."""
     return (fee * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-async def update(
-    service: EngagementService,
-    record_id: int,
-    changes: dict[str, Any],
-    expected_version: int | None,
-) -> dict[str, Any]:
-    """Change the contract alone: needs write access to contracts and read access to the
-    engagement, not write access to programming."""
-    service.require(Level.READ)
-    if not service.actor.can_write_fees:
-        raise PermissionDenied(_("write access to contracts is needed to do this"))
-    row = await service.update_row(record_id, changes, expected_version)
-    await service.uow.commit()
-    return await service.present(row)

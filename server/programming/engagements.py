@@ -11,7 +11,7 @@ people write at once.
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -170,6 +170,14 @@ class EngagementService(EntityService):
     # Moving an engagement that has performances goes through the move service, which moves
     # them too; a plain update of its room or dates would leave them behind.
     moves_attached: ClassVar[bool] = False
+
+    def require_to_change(self, changes: Mapping[str, Any]) -> None:
+        """As for every record, plus: the run's details alone (layout, people, hospitality)
+        may be changed by those who write the planning."""
+        if hospitality.planned_alone(self.actor, changes):
+            self.require(Level.READ)
+            return
+        super().require_to_change(changes)
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         if current is not None:

@@ -3,26 +3,23 @@ configuration, the company's people for the run, the venue's person looking afte
 hospitality (meals, dressing rooms, accommodation, travel).
 
 Those who plan the days (Technique, Relations publiques) keep these up to date without the
-right to change the programming: ``PATCH /api/v1/engagements/{id}/hospitality`` needs write
-access to the planning and read access to the engagement.
+right to change the programming: a change of these fields alone needs write access to the
+planning and read access to the engagement.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.accounts.permissions import Level, Workspace
-from server.core.errors import PermissionDenied
+from server.accounts.permissions import Level, Principal, Workspace
 from server.core.fields import Id, Input, LongText
 from server.core.i18n import Message, _
 from server.technical.models import RoomConfiguration
-
-if TYPE_CHECKING:
-    from server.programming.engagements import EngagementService
 
 
 class HospitalityFields(Input):
@@ -73,17 +70,8 @@ async def check(
     return {}
 
 
-async def update(
-    service: EngagementService,
-    record_id: int,
-    changes: dict[str, Any],
-    expected_version: int | None,
-) -> dict[str, Any]:
-    """Change the run's details: needs write access to the planning and read access to the
-    engagement."""
-    service.require(Level.READ)
-    if not service.actor.can(Workspace.PLANNING, Level.WRITE):
-        raise PermissionDenied(_("write access to planning is needed to do this"))
-    row = await service.update_row(record_id, changes, expected_version)
-    await service.uow.commit()
-    return await service.present(row)
+def planned_alone(actor: Principal, changes: Mapping[str, Any]) -> bool:
+    """A change of the run's details alone, by someone who may write the planning: they need
+    only read the engagement (``EngagementService.require_to_change``)."""
+    touched = set(changes) - {"version"}
+    return bool(touched) and touched <= FIELDS and actor.can(Workspace.PLANNING, Level.WRITE)

@@ -231,4 +231,3 @@ async def test_a_token_made_as_the_readme_says_acts_with_its_owners_levels(
         assert (await api.get(f"/engagements/{season['engagement']['id']}")).status_code == 403
     finally:
         await api.close()
-

@@ -89,14 +89,14 @@ async def test_if_match_and_body_version_must_agree(admin, show):
 
 
 async def test_if_match_star_means_whatever_is_current(admin, show):
-    r = await admin.patch(f"/shows/{show['id']}", {"title": "Quoi qu'il en soit"},
-                          headers={"If-Match": "*"})
+    r = await admin.patch(
+        f"/shows/{show['id']}", {"title": "Quoi qu'il en soit"}, headers={"If-Match": "*"}
+    )
     assert r.status_code == 200 and r.json()["version"] == 2
 
 
 async def test_if_match_that_names_no_version_is_refused(admin, show):
-    r = await admin.patch(f"/shows/{show['id']}", {"title": "X"},
-                          headers={"If-Match": '"abc"'})
+    r = await admin.patch(f"/shows/{show['id']}", {"title": "X"}, headers={"If-Match": '"abc"'})
     assert is_problem(r, 412)
     assert await unchanged(admin, show)
 

@@ -12,9 +12,7 @@ def ids(page):
 
 
 async def test_pages_cover_everything_once_with_the_total(admin):
-    made = [
-        await admin.create("/organisations", {"name": f"Compagnie {i:02d}"}) for i in range(23)
-    ]
+    made = [await admin.create("/organisations", {"name": f"Compagnie {i:02d}"}) for i in range(23)]
     seen = []
     for offset in (0, 10, 20):
         page = (await admin.get("/organisations", params={"limit": 10, "offset": offset})).json()
@@ -100,7 +98,11 @@ async def day(admin, season):
             "meeting", "Réunion", studio["id"], "14:30", "15:00", status="tentative"
         ),
         "evening": await make(
-            "technical_service", "Service", studio["id"], "18:00", "23:00",
+            "technical_service",
+            "Service",
+            studio["id"],
+            "18:00",
+            "23:00",
             show_id=season["show"]["id"],
         ),
     }
@@ -123,8 +125,11 @@ async def test_date_range_with_one_bound(admin, day, season):
     after = (await admin.get("/activities", params={"start": paris("2026-10-12", "17:00")})).json()
     assert ids(after) == [day["evening"]["id"]]
     before = (await admin.get("/activities", params={"end": paris("2026-10-12", "09:00")})).json()
-    assert ids(before) == [season["activity"]["id"], season["performance"]["id"],
-                           day["morning"]["id"]]
+    assert ids(before) == [
+        season["activity"]["id"],
+        season["performance"]["id"],
+        day["morning"]["id"],
+    ]
 
 
 async def test_times_without_offset_are_the_venue_s_local_time(admin, day):

@@ -37,11 +37,19 @@ async def test_changes_since_a_sequence_come_in_order_with_what_changed_and_who(
     assert page["next_since"] == seqs[-1]
 
     assert [c["actor_id"] for c in items] == [
-        admin.user["id"], prog.user["id"], prog.user["id"], admin.user["id"], prog.user["id"],
+        admin.user["id"],
+        prog.user["id"],
+        prog.user["id"],
+        admin.user["id"],
+        prog.user["id"],
     ]
     assert items[1]["actor"] == "Programmation"
     assert [c["workspace"] for c in items] == [
-        "directory", "programming", "programming", "directory", "programming",
+        "directory",
+        "programming",
+        "programming",
+        "directory",
+        "programming",
     ]
     # Only the fields that changed, from what to what.
     assert items[2]["before"] == {"genre": None}

@@ -147,7 +147,7 @@ async def run(admin, people, season) -> dict[str, Any]:
         },
     )
     r = await people["technique"].patch(
-        f"/engagements/{engagement['id']}/hospitality",
+        f"/engagements/{engagement['id']}",
         {
             "room_configuration_id": layout["id"],
             "tour_manager_id": tour["id"],
@@ -163,7 +163,7 @@ async def run(admin, people, season) -> dict[str, Any]:
     )
     assert r.status_code == 200, r.text
     r = await people["administration"].patch(
-        f"/engagements/{engagement['id']}/contract",
+        f"/engagements/{engagement['id']}",
         {
             "fee": FEE,
             "vat_rate": "5.5",

@@ -3,7 +3,7 @@
 The run of an engagement (room configuration, the company's people, the venue's host,
 hospitality) is kept by those who plan the days; its contract (state and dates, fee, VAT,
 costs, authors' rights) by those who may write contracts, and only they and the readers of
-contracts ever see it.
+contracts ever see it. Both through the engagement's own PATCH, each changing its part alone.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ async def people_of_the_run(admin, season):
 async def test_the_planning_keeps_the_run_with_history(people, season, people_of_the_run):
     technique = people["technique"]
     engagement = season["engagement"]
-    path = f"/engagements/{engagement['id']}/hospitality"
+    path = f"/engagements/{engagement['id']}"
     body = {
         "room_configuration_id": season["room_configuration"]["id"],
         "tour_manager_id": people_of_the_run["tour"]["id"],
@@ -74,7 +74,7 @@ async def test_the_planning_keeps_the_run_with_history(people, season, people_of
 async def test_the_run_refuses_what_does_not_fit_field_by_field(people, season, admin):
     technique = people["technique"]
     engagement = season["engagement"]
-    path = f"/engagements/{engagement['id']}/hospitality"
+    path = f"/engagements/{engagement['id']}"
     studio_layout = await admin.create(
         "/room-configurations", {"room_id": season["studio"]["id"], "name": "Quadri-frontal"}
     )
@@ -92,7 +92,9 @@ async def test_the_run_refuses_what_does_not_fit_field_by_field(people, season, 
     r = await technique.patch(path, {"party_size": -1}, version=engagement["version"])
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "party_size"
     r = await technique.patch(path, {"fee": "1.00"}, version=engagement["version"])
-    assert r.status_code == 422  # not a part of the run
+    assert r.status_code == 403  # the fee is the contract's, not the run's
+    r = await technique.patch(path, {"meals": "x", "notes": "y"}, version=engagement["version"])
+    assert r.status_code == 403  # nor the programming's notes
     assert (await technique.patch(path, {"meals": "x"})).status_code == 428
     assert (await technique.patch(path, {"meals": "x"}, version=99)).status_code == 412
     assert (await people["communication"].patch(path, {"meals": "x"}, version=1)).status_code == 403
@@ -122,7 +124,7 @@ async def test_a_layout_stays_with_its_room(people, season, admin):
 async def test_administration_keeps_the_contract(people, season):
     administration = people["administration"]
     engagement = season["engagement"]
-    path = f"/engagements/{engagement['id']}/contract"
+    path = f"/engagements/{engagement['id']}"
     assert engagement["contract_status"] == "draft"
     r = await administration.patch(
         path,
@@ -143,11 +145,11 @@ async def test_administration_keeps_the_contract(people, season):
     r = await administration.patch(path, body, version=sent["version"])
     assert r.status_code == 200, r.text
     assert r.json()["contract_signed_on"] == signed_on
-    # Administration may not change the programming itself.
-    r = await administration.patch(
-        f"/engagements/{engagement['id']}", {"notes": "x"}, version=r.json()["version"]
-    )
-    assert r.status_code == 403
+    # Administration may not change the programming itself, nor the run.
+    version = r.json()["version"]
+    for body in ({"notes": "x"}, {"meals": "x"}):
+        r = await administration.patch(path, body, version=version)
+        assert r.status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -178,7 +180,7 @@ async def test_administration_keeps_the_contract(people, season):
 async def test_a_contract_that_does_not_hold_together_is_refused(people, season, body, field):
     engagement = season["engagement"]
     r = await people["administration"].patch(
-        f"/engagements/{engagement['id']}/contract", body, version=engagement["version"]
+        f"/engagements/{engagement['id']}", body, version=engagement["version"]
     )
     assert r.status_code == 422, r.text
     assert field in {e["field"] for e in r.json()["errors"]}
@@ -187,12 +189,10 @@ async def test_a_contract_that_does_not_hold_together_is_refused(people, season,
 async def test_only_readers_of_contracts_see_or_change_them(people, season, admin):
     engagement = season["engagement"]
     path = f"/engagements/{engagement['id']}"
-    r = await admin.patch(
-        f"{path}/contract", {"contract_status": "sent"}, version=engagement["version"]
-    )
+    r = await admin.patch(path, {"contract_status": "sent"}, version=engagement["version"])
     assert r.status_code == 200
     technique = people["technique"]
-    r = await technique.patch(f"{path}/contract", {"vat_rate": "5.5"}, version=2)
+    r = await technique.patch(path, {"vat_rate": "5.5"}, version=2)
     assert r.status_code == 403
     assert CONTRACT.isdisjoint((await technique.get(path)).json())
     history = (await technique.get(f"/changes/engagement/{engagement['id']}")).json()["items"]
