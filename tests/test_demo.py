@@ -85,12 +85,24 @@ async def test_demo_season_is_rich_true_to_the_trade_and_loaded_once(db: Databas
     assert await scalar(db, "SELECT count(*) FROM change_log WHERE entity = 'performance'") == (
         await scalar(db, f"SELECT count(*) {kind} = 'performance'")
     )
-    # Contracts say where they stand (for those who may read them).
-    states = await rows(db, "SELECT status, contract_terms FROM engagements")
-    assert all(terms.startswith("État du contrat : ") for _s, terms in states)
-    assert {"signé", "envoyé", "rédaction"} <= {
-        word for _s, terms in states for word in ("signé", "envoyé", "rédaction") if word in terms
-    }
+    # Contracts say where they stand (for those who may read them), on days that have passed;
+    # every confirmed run has its layout, its people and its hospitality for the road sheets.
+    states = {state for (state,) in await rows(db, "SELECT contract_status FROM engagements")}
+    assert states == {"draft", "sent", "signed"}
+    assert (
+        await scalar(db, "SELECT count(*) FROM engagements WHERE contract_signed_on > current_date")
+        == 0
+    )
+    assert (
+        await scalar(
+            db,
+            """SELECT count(*) FROM engagements WHERE status = 'confirmed' AND (
+            room_configuration_id IS NULL OR tour_manager_id IS NULL OR host_contact_id IS NULL
+            OR meals IS NULL OR vat_rate IS NULL)""",
+        )
+        == 0
+    )
+    assert await scalar(db, "SELECT count(*) FROM organisations WHERE siret = '419 512 347 00028'")
 
     # Each demo account signs in with the shared password and gets its team's rights.
     for email, _name, team in DEMO_USERS:

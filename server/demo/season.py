@@ -44,6 +44,7 @@ from server.demo.calendar import (
     times,
     weeks,
 )
+from server.demo.runs import Runs
 from server.demo.words import (
     CANCEL_REASONS,
     CITIES,
@@ -123,6 +124,8 @@ class Season:
         today: date,
     ) -> None:
         self.uow, self.rng, self.teams, self.people = uow, rng, teams, people
+        self.today = today
+        self.runs = Runs(self)  # what road sheets and contracts need (runs.py)
         self.counts: Counter[str] = Counter()
         self.rooms: dict[str, int] = {}
         self.orgs: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -243,6 +246,7 @@ class Season:
                     ContactRoleIn,
                     {"contact_id": contact["id"], "organisation_id": where["id"], "role": role},
                 )
+        await self.runs.directory()  # the theatre itself, the companies' people for the road
 
     async def venues(self) -> None:
         own = await self.add(
@@ -384,28 +388,6 @@ class Season:
                 self.counts["attachment"] += 1
 
     # -- engagements ------------------------------------------------------------------------
-    def contract_state(self, slot: Slot, status: str) -> str:
-        """Where the performance contract stands, as the administration writes it down."""
-        if status == "option":
-            return "État du contrat : à établir à la confirmation de l'option."
-        if status == "cancelled":
-            return (
-                "État du contrat : résilié d'un commun accord, indemnité selon la clause "
-                "d'annulation."
-            )
-        rng, first = self.rng, slot.days[0]
-        signed = first - timedelta(days=rng.randint(45, 120))
-        sent = first - timedelta(days=rng.randint(30, 60))
-        draw = rng.random()
-        if first < date(2027, 1, 1) or (first < date(2027, 4, 1) and draw < 0.7) or draw < 0.4:
-            return f"État du contrat : signé par les deux parties le {_long_date(signed)}."
-        if draw < 0.8:
-            return (
-                f"État du contrat : envoyé à la compagnie le {_long_date(sent)}, retour signé "
-                "attendu avec les attestations sociales."
-            )
-        return "État du contrat : en cours de rédaction à l'administration."
-
     async def engagement(self, slot: Slot, show: int, status: str) -> None:
         rng, spec, room_id = self.rng, self.specs[show], self.rooms[slot.room]
         plan = [(d, clock, note) for d in slot.days for clock, note in times(spec, slot.room, d)]
@@ -413,10 +395,10 @@ class Season:
         amount = f"{fee:,}".replace(",", "\u202f")
         terms = rng.choice(
             [
-                f"Contrat de cession : {amount} € HT par représentation ; transports, "
-                "hébergement et repas de l'équipe à notre charge, SACD en sus.",
-                f"Coréalisation : minimum garanti de {amount} € HT par représentation,"
-                " partage de recette 70/30 au-delà.",
+                f"Prix de cession de {amount} € HT par représentation ; hébergement réservé "
+                "et réglé par le théâtre, transports et repas remboursés sur facture.",
+                f"Prix de cession de {amount} € HT par représentation ; acompte de 30 % à "
+                "la signature, le solde après la dernière représentation.",
             ]
         )
         rival = show != slot.show
@@ -428,7 +410,8 @@ class Season:
             "status": status,
             "last_day": slot.days[-1],
             "fee": Decimal(fee * len(plan)),
-            "contract_terms": f"{self.contract_state(slot, status)}\n{terms}",
+            "contract_terms": terms,
+            **await self.runs.details(slot, spec, status),
         }
         if status == "option":
             notes.append(
