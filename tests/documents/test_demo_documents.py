@@ -1,0 +1,93 @@
+"""Every document of the demo season compiles and reads right: its shows, its days, its money."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+
+from server.accounts.permissions import SYSTEM
+from server.core.unit_of_work import unit_of_work
+from server.db.engine import Database
+from server.demo import load_demo
+from server.documents import formatting as fmt
+from server.documents.batches import BatchIn, build, plan
+from server.documents.documents import Documents, Target, file_name
+from server.documents.kinds import DocumentKind
+from tests.documents.conftest import pdf_text
+
+ENGAGEMENTS = """
+SELECT e.id, e.status, e.first_day, e.fee, e.vat_rate, e.contract_status, s.title, r.name AS room,
+       h.first_name || ' ' || h.last_name AS host
+FROM engagements e JOIN shows s ON s.id = e.show_id JOIN rooms r ON r.id = e.room_id
+LEFT JOIN contacts h ON h.id = e.host_contact_id
+ORDER BY e.first_day, e.id
+"""
+
+
+def plain(value: str) -> str:
+    return " ".join(value.replace("\u202f", " ").replace("\u00a0", " ").split())
+
+
+async def render(db: Database, kind: DocumentKind, target: Target) -> tuple[str, str]:
+    async with unit_of_work(db, SYSTEM) as uow:
+        document = await Documents(uow, "fr").render(kind, target)
+    return document.filename, pdf_text(document.pdf)
+
+
+async def test_every_document_of_the_demo_season(db: Database) -> None:
+    await load_demo(db, progress=False)
+    async with db.sessions() as session:
+        engagements: list[Any] = list((await session.execute(text(ENGAGEMENTS))).mappings())
+    confirmed = [e for e in engagements if e["status"] == "confirmed"]
+    assert len(confirmed) >= 50
+    states = set()
+    for e in confirmed:
+        target = Target(engagement_id=e["id"])
+        title = plain(e["title"])
+        name, road = await render(db, DocumentKind.ROAD_SHEET, target)
+        assert name.startswith(file_name("Feuille de route", e["title"]).removesuffix(".pdf"))
+        for expected in ("FEUILLE DE ROUTE", title, e["room"], "Théâtre du Pont-Levant"):
+            assert expected in road, (expected, name)
+        assert fmt.heading_day(e["first_day"], "fr") in road or "Montage" in road
+        assert "€" not in road
+        _name, welcome = await render(db, DocumentKind.WELCOME_SHEET, target)
+        assert title in welcome and e["host"] in welcome, e["title"]
+        _name, contract = await render(db, DocumentKind.CONTRACT, target)
+        fee: Decimal = e["fee"]
+        vat = (fee * e["vat_rate"] / 100).quantize(Decimal("0.01"))
+        for expected in (
+            f"« {title} »",
+            "419 512 347 00028",  # the theatre's SIRET, from its own directory entry
+            plain(fmt.amount(fee, "fr") or ""),
+            plain(fmt.amount(fee + vat, "fr") or ""),
+            "TVA 5,5 %",
+        ):
+            assert expected in contract, (expected, e["title"])
+        states.add(e["contract_status"])
+    assert states == {"draft", "sent", "signed"}
+
+    # Every road sheet of October, day by day, in one ZIP.
+    async with unit_of_work(db, SYSTEM) as uow:
+        october = BatchIn(start=date(2026, 10, 1), end=date(2026, 10, 31))
+        targets = await plan(uow, DocumentKind.ROAD_SHEET, october)
+    assert len(targets) >= 20
+    archive = zipfile.ZipFile(
+        io.BytesIO(await build(db, SYSTEM, DocumentKind.ROAD_SHEET, targets, "fr"))
+    )
+    assert len(archive.namelist()) == len(targets)
+    assert all(n.startswith("Feuille de route — ") for n in archive.namelist())
+
+    # The season's activity report.
+    name, report = await render(
+        db, DocumentKind.ACTIVITY_REPORT, Target(start=date(2026, 9, 1), end=date(2027, 6, 30))
+    )
+    assert name == "Bilan d’activité — 2026-09-01 – 2027-06-30.pdf"
+    for expected in ("Grande salle", "Salle Gérard-Philipe", "Studio", "théâtre", "danse"):
+        assert expected in report, expected
+    options = [e for e in engagements if e["status"] == "option"]
+    assert any(plain(o["title"]) in report for o in options)
