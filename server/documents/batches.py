@@ -124,6 +124,7 @@ async def plan(uow: UnitOfWork, kind: DocumentKind, request: BatchIn) -> list[Ta
                 for a in found.items
                 if a["status"] != "cancelled"
                 and request.start <= day_of(a["starts_at"]) <= request.end
+                and e["first_day"] <= day_of(a["starts_at"]) <= e["last_day"]
             }
             targets.extend((d, e["room_id"], e["id"]) for d in days)
         targets.sort()

@@ -44,14 +44,14 @@ async def contract(src: Sources, engagement_id: int) -> dict[str, Any]:
     producer_org = await src.organisation(producer_id)
     brand = await src.brand()
     organiser = src.party(
-        organiser_org, await src.people_of(organiser_org["id"]) if organiser_org else []
+        organiser_org, await src.people_of(organiser_org["id"], limit=50) if organiser_org else []
     )
     if not organiser["name"]:
         organiser["name"] = brand["name"]
         organiser["address_lines"] = organiser["address_lines"] or (
             [brand["address"]] if brand["address"] else []
         )
-    producer = src.party(producer_org, await src.people_of(producer_id))
+    producer = src.party(producer_org, await src.people_of(producer_id, limit=50))
     if not producer["name"]:
         producer["name"] = show["producer"] or show["company"]
 

@@ -30,9 +30,18 @@ def day(value: date, language: str) -> str:
     return format_day(value, language)
 
 
+def first_of_month(text: str, value: date, language: str) -> str:
+    """French writes the first of the month '1er': 'jeudi 1er octobre 2026'."""
+    if language != "fr" or value.day != 1:
+        return text
+    return text.replace(" 1 ", " 1er ", 1) if " 1 " in text else "1er" + text[1:]
+
+
 def long_day(value: date, language: str) -> str:
-    """'lundi 5 octobre 2026' / 'Monday 5 October 2026' (headings)."""
-    return format_date(value, "EEEE d MMMM y", locale=locale(language))
+    """'lundi 5 octobre 2026', 'jeudi 1er octobre 2026' / 'Monday 5 October 2026'."""
+    return first_of_month(
+        format_date(value, "EEEE d MMMM y", locale=locale(language)), value, language
+    )
 
 
 def heading_day(value: date, language: str) -> str:
@@ -43,8 +52,7 @@ def heading_day(value: date, language: str) -> str:
 
 def legal_day(value: date, language: str) -> str:
     """'5 octobre 2026', '1er juillet 2026' / '5 October 2026' (contracts)."""
-    text = format_date(value, "d MMMM y", locale=locale(language))
-    return "1er" + text[1:] if language == "fr" and value.day == 1 else text
+    return first_of_month(format_date(value, "d MMMM y", locale=locale(language)), value, language)
 
 
 def month(value: date, language: str) -> str:

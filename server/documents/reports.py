@@ -127,6 +127,7 @@ async def activity_report(src: Sources, first: date, last: date) -> dict[str, An
     room_rows = []
     for room_id in listed:
         counts = by_room[room_id]
+        used = len(counts["days"]) if room_id else None  # meetings and the like use no room
         room_rows.append(
             {
                 "room": room_names.get(room_id) if room_id else src.word(NO_ROOM),
@@ -134,9 +135,9 @@ async def activity_report(src: Sources, first: date, last: date) -> dict[str, An
                 "tentative": counts["tentative"],
                 "activities": counts["activities"],
                 "hours": fmt.hours(counts["hours"], language),
-                "days_used": len(counts["days"]),
-                "occupancy": fmt.share(len(counts["days"]), period_days, language),
-                "occupancy_ratio": len(counts["days"]) / period_days,
+                "days_used": used,
+                "occupancy": fmt.share(used, period_days, language) if used is not None else None,
+                "occupancy_ratio": used / period_days if used is not None else None,
             }
         )
 
@@ -199,6 +200,7 @@ async def activity_report(src: Sources, first: date, last: date) -> dict[str, An
     }
     return {
         "brand": await src.brand(),
+        "figures": {key: fmt.number(value, language) for key, value in totals.items()},
         "period": {
             "start": first,
             "end": last,

@@ -349,6 +349,14 @@ def report(language: str) -> dict[str, Any]:
     rooms = [("Grande salle", "#b03a2e", 24), ("Studio", "#7d3c98", 18)]
     months = [date(2026, m, 1) for m in (9, 10, 11, 12)]
     values = [[4, 3], [8, 5], [7, 6], [5, 4]]
+    totals = {
+        "performances": 42,
+        "tentative": 3,
+        "activities": 1118,
+        "shows": 14,
+        "options": 1,
+        "days": 122,
+    }
     return {
         "brand": _brand(),
         "period": {
@@ -358,26 +366,32 @@ def report(language: str) -> dict[str, Any]:
             "from": fmt.legal_day(first, language),
             "to": fmt.legal_day(last, language),
         },
-        "totals": {
-            "performances": 42,
-            "tentative": 3,
-            "activities": 118,
-            "shows": 14,
-            "options": 1,
-            "days": 122,
-        },
+        "totals": totals,
+        "figures": {key: fmt.number(value, language) for key, value in totals.items()},
         "rooms": [
+            *(
+                {
+                    "room": name,
+                    "performances": count,
+                    "tentative": 1,
+                    "activities": 59,
+                    "hours": fmt.hours(310.5, language),
+                    "days_used": 61,
+                    "occupancy": fmt.share(61, 122, language),
+                    "occupancy_ratio": 0.5,
+                }
+                for name, _colour, count in rooms
+            ),
             {
-                "room": name,
-                "performances": count,
-                "tentative": 1,
-                "activities": 59,
-                "hours": fmt.hours(310.5, language),
-                "days_used": 61,
-                "occupancy": fmt.share(61, 122, language),
-                "occupancy_ratio": 0.5,
-            }
-            for name, _colour, count in rooms
+                "room": "Hors salles" if language == "fr" else "Outside the rooms",
+                "performances": 0,
+                "tentative": 0,
+                "activities": 1000,
+                "hours": fmt.hours(820, language),
+                "days_used": None,
+                "occupancy": None,
+                "occupancy_ratio": None,
+            },
         ],
         "months": [
             {

@@ -29,8 +29,11 @@ async def run_sheet(src: Sources, engagement_id: int, day: date | None = None) -
     engagement = await src.engagement(engagement_id)
     show = await src.show(engagement["show_id"])
     room, venue = await src.venue_of_room(engagement["room_id"])
+    first, last = engagement["first_day"], engagement["last_day"]
     activities = await src.activities(engagement_id)
-    if day is not None:
+    if day is None:  # the run's days (a school workshop weeks before is not on its sheet)
+        activities = [a for a in activities if first <= day_of(a["starts_at"]) <= last]
+    else:
         activities = [a for a in activities if day_of(a["starts_at"]) == day]
         if not activities:
             raise Invalid({"day": _("nothing of this engagement is planned on {day}", day=day)})
@@ -45,7 +48,9 @@ async def run_sheet(src: Sources, engagement_id: int, day: date | None = None) -
     if not company_people:  # nobody named for the run yet: the company's own people
         company_people = await src.people_of(show["company_id"], limit=3)
     organiser = await src.organiser()
-    first, last = engagement["first_day"], engagement["last_day"]
+    host = await src.contact(engagement.get("host_contact_id"), src.word(HOST))
+    staff = await src.people_of(organiser["id"], limit=6) if organiser else []
+    staff = [p for p in staff if host is None or p["name"] != host["name"]][:4]
     return {
         "brand": await src.brand(),
         "show": show,
@@ -67,11 +72,8 @@ async def run_sheet(src: Sources, engagement_id: int, day: date | None = None) -
         "venue": src.venue_block(venue),
         "days": await src.schedule(activities),
         "performances": await src.performances(activities),
-        "contacts": {
-            "company": company_people,
-            "venue": await src.people_of(organiser["id"]) if organiser else [],
-        },
-        "host": await src.contact(engagement.get("host_contact_id"), src.word(HOST)),
+        "contacts": {"company": company_people, "venue": staff},
+        "host": host,
         "hospitality": {
             "party_size": engagement.get("party_size"),
             "meals": engagement.get("meals"),

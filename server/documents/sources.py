@@ -9,6 +9,7 @@ calendars do. Labels are written in the document's language (formatting.py).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -38,8 +39,17 @@ ACCESSIBILITY = {
     "surtitles": N_("Surtitles"),
     "relaxed": N_("Relaxed performance"),
 }
-# Roles of the organiser's staff listed on a road sheet, and who signs a contract for it.
-SIGNATORY_WORDS = ("direct", "présid", "presid", "gérant", "gerant", "administrat")
+# Who of the venue's staff a company calls first (technical, stage, hosting, administration).
+CALL_FIRST = ("techni", "régis", "regis", "accueil des artistes", "admin", "direct")
+# Who signs a contract for an organisation, best first: its head, then its administration.
+SIGNATORIES = (
+    re.compile(
+        r"^(président|presidente|présidente|gérante?|directeur|directrice)( général| générale)?$"
+    ),
+    re.compile(r"^(directeur|directrice)(?!.*(techni|artisti))"),
+    re.compile(r"administrat"),
+    re.compile(r"production"),
+)
 
 # Department names label the schedule's columns; they are no secret (every screen shows them),
 # but their service is the administration's, so they are read here directly.
@@ -178,7 +188,8 @@ class Sources:
         return None
 
     async def people_of(self, organisation_id: int | None, limit: int = 8) -> list[dict[str, Any]]:
-        """The organisation's people with their roles, those one can call first."""
+        """The organisation's people with their roles: technical and stage staff first, then
+        hosts and administration, those with a phone before others."""
         if organisation_id is None or not self.may(Workspace.DIRECTORY):
             return []
         roles = await ContactRoleService(self.uow).list(
@@ -191,7 +202,13 @@ class Sources:
             except NotFound:
                 continue
             found.append(person(contact, role["role"]))
-        found.sort(key=lambda p: (not p["phones"], p["name"]))
+
+        def rank(p: dict[str, Any]) -> tuple[int, bool, str]:
+            role = (p["role"] or "").casefold()
+            first = next((i for i, w in enumerate(CALL_FIRST) if w in role), len(CALL_FIRST))
+            return first, not p["phones"], p["name"]
+
+        found.sort(key=rank)
         return found[:limit]
 
     async def contact(self, contact_id: int | None, role: str | None) -> dict[str, Any] | None:
@@ -209,9 +226,9 @@ class Sources:
         signatory = next(
             (
                 p
-                for word in SIGNATORY_WORDS
+                for pattern in SIGNATORIES
                 for p in people
-                if p["role"] and word in p["role"].casefold()
+                if p["role"] and pattern.search(p["role"].strip().casefold())
             ),
             None,
         )
