@@ -308,6 +308,14 @@ class Sources:
         if room_id is not None and room_id not in rooms:
             rooms[room_id] = await self.room_name(room_id)
         next_day = day_of(ends) != day_of(starts) and ends - starts > timedelta(0)
+        tags = self.accessibility(activity)
+        # A note saying what a tag already says ("Adaptée en LSF") is not printed twice.
+        said = {t.casefold() for t in tags}
+        notes = " · ".join(
+            part
+            for part in (activity.get("notes") or "").split(" · ")
+            if part.strip() and part.strip().casefold() not in said
+        )
         return {
             "kind": activity["kind"],
             "kind_label": kinds.get(activity["kind"], activity["kind"]),
@@ -319,10 +327,10 @@ class Sources:
             "ends_at": ends,
             "room": rooms.get(room_id) if room_id is not None else None,
             "team": teams.get(activity["team_id"]) if activity.get("team_id") else None,
-            "notes": activity.get("notes"),
+            "notes": notes or None,
             "tentative": activity["status"] == "tentative",
             "performance": activity["kind"] == "performance",
-            "accessibility": self.accessibility(activity),
+            "accessibility": tags,
         }
 
     async def schedule(self, activities: list[dict[str, Any]]) -> list[dict[str, Any]]:
