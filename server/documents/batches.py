@@ -34,7 +34,6 @@ from server.core.errors import Invalid, NotFound
 from server.core.fields import Id, Input
 from server.core.i18n import _, translate
 from server.core.localtime import day_of
-from server.core.records import jsonable
 from server.core.unit_of_work import UnitOfWork, unit_of_work
 from server.db.engine import Database
 from server.documents.documents import Documents, Target, span
@@ -197,6 +196,7 @@ class DocumentBatchService(EntityService):
     workspace = Workspace.PLANNING
     secret = frozenset({"content"})
     order_by = ("id",)
+    _kind: str = DocumentKind.ROAD_SHEET.value  # the kind being written (set before writes)
 
     def log(
         self,
@@ -217,13 +217,11 @@ class DocumentBatchService(EntityService):
                 entity=self.entity,
                 entity_id=record_id,
                 action=f"{self.entity}.{action}",
-                before=jsonable(payloads[0]) if payloads[0] is not None else None,
-                after=jsonable(payloads[1]) if payloads[1] is not None else None,
+                before=payloads[0],
+                after=payloads[1],
                 refs={"kind": kind.value},
             )
         )
-
-    _kind: str = DocumentKind.ROAD_SHEET.value
 
     def shown(self, row: dict[str, Any]) -> dict[str, Any]:
         out = self.visible(row)

@@ -104,8 +104,8 @@ class DocumentTemplateService(EntityService):
                 entity=self.entity,
                 entity_id=record_id,
                 action=f"{self.entity}.{action}",
-                before=jsonable(before) if before is not None else None,
-                after=jsonable(after) if after is not None else None,
+                before=before,
+                after=after,
                 refs={"kind": kind.value},
             )
         )
