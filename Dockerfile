@@ -8,11 +8,13 @@ RUN npm run build
 
 FROM python:3.11-slim
 WORKDIR /app
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 SAISON_WEB_DIST=/app/web/dist
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 SAISON_WEB_DIST=/app/web/dist \
+    SAISON_TYPST_TEMPLATES=/app/typst_templates
 COPY pyproject.toml README.md ./
 COPY server ./server
 COPY realtime ./realtime
 COPY calendar_bridge ./calendar_bridge
+COPY typst_templates ./typst_templates
 RUN pip install --no-cache-dir .
 COPY --from=web /web/dist /app/web/dist
 EXPOSE 8000

@@ -21,6 +21,7 @@ import asyncio
 import atexit
 import concurrent.futures
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -33,7 +34,12 @@ import typst
 from server.core.records import jsonable
 from server.settings import get_settings
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "typst_templates"
+# The default templates: typst_templates/ of the checkout, or (an installed package, such as
+# the container image) the folder SAISON_TYPST_TEMPLATES names.
+TEMPLATES_DIR = Path(
+    os.environ.get("SAISON_TYPST_TEMPLATES")
+    or Path(__file__).resolve().parents[2] / "typst_templates"
+)
 LOGO_NAME = "venue-logo"
 WORKERS = 2  # the machines Saison runs on have a few cores; documents are not its main load
 INLINE_NAME = "__typst_py_bytes__.typ"  # how Typst names a source given as text
