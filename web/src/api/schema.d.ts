@@ -862,6 +862,371 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/documents/activity-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the activity report of a period (PDF) */
+        get: operations["download_activity_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/road-sheets/{engagement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the road sheet of an engagement (PDF) */
+        get: operations["download_road_sheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/road-sheets/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Build many road sheets into a ZIP; follow the batch's record on /api/v1/live for its progress */
+        post: operations["start_road_sheet_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/road-sheets/batches/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch of road sheets: how far it got */
+        get: operations["read_road_sheet_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/road-sheets/batches/{batch_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a finished batch of road sheets (ZIP) */
+        get: operations["download_road_sheet_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/road-sheets/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The template of road sheets in use (Typst source) */
+        get: operations["read_road_sheet_template"];
+        /** Use the venue's own template for road sheets once it compiles (send If-Match) */
+        put: operations["upload_road_sheet_template"];
+        post?: never;
+        /** Go back to the default template for road sheets (send If-Match) */
+        delete: operations["reset_road_sheet_template"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/road-sheets/template/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The data a template of road sheets receives (a sample) */
+        get: operations["sample_road_sheet_data"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/welcome-sheets/{engagement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the welcome sheet of an engagement (PDF) */
+        get: operations["download_welcome_sheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/welcome-sheets/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Build many welcome sheets into a ZIP; follow the batch's record on /api/v1/live for its progress */
+        post: operations["start_welcome_sheet_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/welcome-sheets/batches/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch of welcome sheets: how far it got */
+        get: operations["read_welcome_sheet_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/welcome-sheets/batches/{batch_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a finished batch of welcome sheets (ZIP) */
+        get: operations["download_welcome_sheet_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/welcome-sheets/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The template of welcome sheets in use (Typst source) */
+        get: operations["read_welcome_sheet_template"];
+        /** Use the venue's own template for welcome sheets once it compiles (send If-Match) */
+        put: operations["upload_welcome_sheet_template"];
+        post?: never;
+        /** Go back to the default template for welcome sheets (send If-Match) */
+        delete: operations["reset_welcome_sheet_template"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/welcome-sheets/template/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The data a template of welcome sheets receives (a sample) */
+        get: operations["sample_welcome_sheet_data"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/contracts/{engagement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the performance contract of an engagement (PDF) */
+        get: operations["download_contract"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/contracts/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Build many performance contracts into a ZIP; follow the batch's record on /api/v1/live for its progress */
+        post: operations["start_contract_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/contracts/batches/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch of performance contracts: how far it got */
+        get: operations["read_contract_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/contracts/batches/{batch_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a finished batch of performance contracts (ZIP) */
+        get: operations["download_contract_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/contracts/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The template of performance contracts in use (Typst source) */
+        get: operations["read_contract_template"];
+        /** Use the venue's own template for performance contracts once it compiles (send If-Match) */
+        put: operations["upload_contract_template"];
+        post?: never;
+        /** Go back to the default template for performance contracts (send If-Match) */
+        delete: operations["reset_contract_template"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/contracts/template/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The data a template of performance contracts receives (a sample) */
+        get: operations["sample_contract_data"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/activity-reports/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The template of activity reports in use (Typst source) */
+        get: operations["read_activity_report_template"];
+        /** Use the venue's own template for activity reports once it compiles (send If-Match) */
+        put: operations["upload_activity_report_template"];
+        post?: never;
+        /** Go back to the default template for activity reports (send If-Match) */
+        delete: operations["reset_activity_report_template"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/activity-reports/template/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The data a template of activity reports receives (a sample) */
+        get: operations["sample_activity_report_data"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/changes": {
         parameters: {
             query?: never;
@@ -1378,6 +1743,50 @@ export interface components {
             room_ids?: number[] | null;
             min_capacity?: number | null;
         };
+        /** BatchIn */
+        BatchIn: {
+            /**
+             * Format: date
+             * @description First day of the period
+             */
+            start: string;
+            /**
+             * Format: date
+             * @description Last day of the period
+             */
+            end: string;
+            /** @description Only these engagements (options included); else every confirmed one */
+            engagement_ids?: number[] | null;
+            /**
+             * @description Road sheets: one per day (default) or one per engagement
+             * @default day
+             * @enum {string}
+             */
+            per: "day" | "engagement";
+        };
+        /** BatchOut */
+        BatchOut: {
+            id: number;
+            version: number;
+            kind: components["schemas"]["DocumentKind"];
+            language: string;
+            request: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
+            total: number;
+            done: number;
+            message?: string | null;
+            filename?: string | null;
+            size?: number | null;
+            requested_by?: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            content_url?: string | null;
+        };
         /** CalendarOut */
         CalendarOut: {
             slug: string;
@@ -1488,6 +1897,11 @@ export interface components {
             limit: number;
             offset: number;
         };
+        /**
+         * ContractStatus
+         * @enum {string}
+         */
+        ContractStatus: "draft" | "sent" | "signed";
         /** DayCompany */
         DayCompany: {
             id: number;
@@ -1543,6 +1957,11 @@ export interface components {
             id: number;
             title: string;
         };
+        /**
+         * DocumentKind
+         * @enum {string}
+         */
+        DocumentKind: "road_sheet" | "welcome_sheet" | "contract" | "activity_report";
         /** DuplicateIn */
         DuplicateIn: {
             targets: components["schemas"]["DuplicateTarget"][];
@@ -1556,6 +1975,39 @@ export interface components {
         };
         /** EngagementIn */
         EngagementIn: {
+            /** @description For the whole run, excluding VAT */
+            fee?: string | null;
+            /** @description VAT on the fee, in %, e.g. 5.5 */
+            vat_rate?: string | null;
+            /** @description Paid on top of the fee */
+            travel_costs?: string | null;
+            accommodation_costs?: string | null;
+            meal_costs?: string | null;
+            /** @description Who declares and pays them (SACD, SACEM…) */
+            authors_rights?: string | null;
+            /** @description Particular conditions */
+            contract_terms?: string | null;
+            /** @description draft (the default), sent or signed */
+            contract_status?: components["schemas"]["ContractStatus"] | null;
+            contract_sent_on?: string | null;
+            contract_signed_on?: string | null;
+            /** @description The layout of the engagement's room used for this run */
+            room_configuration_id?: number | null;
+            /** @description The company's tour manager for the run (a contact) */
+            tour_manager_id?: number | null;
+            /** @description The company's stage or technical manager (a contact) */
+            technical_contact_id?: number | null;
+            /** @description The venue's person looking after the company (a contact) */
+            host_contact_id?: number | null;
+            /** @description People on the road with the show */
+            party_size?: number | null;
+            /** @description Catering, dietary needs */
+            meals?: string | null;
+            dressing_rooms?: string | null;
+            /** @description Hotel, nights, rooms */
+            accommodation?: string | null;
+            /** @description Arrivals, departures, vehicles */
+            travel?: string | null;
             show_id: number;
             room_id: number;
             /** Format: date */
@@ -1565,8 +2017,6 @@ export interface components {
             status?: components["schemas"]["EngagementStatus"];
             option_rank?: number | null;
             option_expires_on?: string | null;
-            fee?: string | null;
-            contract_terms?: string | null;
             notes?: string | null;
         };
         /** EngagementMove */
@@ -1598,11 +2048,36 @@ export interface components {
             status: components["schemas"]["EngagementStatus"];
             option_rank?: number | null;
             option_expires_on?: string | null;
+            notes?: string | null;
+            room_configuration_id?: number | null;
+            tour_manager_id?: number | null;
+            technical_contact_id?: number | null;
+            host_contact_id?: number | null;
+            party_size?: number | null;
+            meals?: string | null;
+            dressing_rooms?: string | null;
+            accommodation?: string | null;
+            travel?: string | null;
             /** @description Only for those who may read contracts */
             fee?: string | null;
             /** @description Only for those who may read contracts */
+            vat_rate?: string | null;
+            /** @description Only for those who may read contracts */
+            travel_costs?: string | null;
+            /** @description Only for those who may read contracts */
+            accommodation_costs?: string | null;
+            /** @description Only for those who may read contracts */
+            meal_costs?: string | null;
+            /** @description Only for those who may read contracts */
+            authors_rights?: string | null;
+            /** @description Only for those who may read contracts */
             contract_terms?: string | null;
-            notes?: string | null;
+            /** @description Only for those who may read contracts */
+            contract_status?: components["schemas"]["ContractStatus"] | null;
+            /** @description Only for those who may read contracts */
+            contract_sent_on?: string | null;
+            /** @description Only for those who may read contracts */
+            contract_signed_on?: string | null;
             /** @description The confirmed engagement this option waits behind */
             blocked_by_id?: number | null;
             /** @description That engagement (in answers about one engagement) */
@@ -1617,14 +2092,45 @@ export interface components {
         };
         /** EngagementPatch */
         EngagementPatch: {
+            /** @description For the whole run, excluding VAT */
+            fee?: string | null;
+            /** @description VAT on the fee, in %, e.g. 5.5 */
+            vat_rate?: string | null;
+            /** @description Paid on top of the fee */
+            travel_costs?: string | null;
+            accommodation_costs?: string | null;
+            meal_costs?: string | null;
+            /** @description Who declares and pays them (SACD, SACEM…) */
+            authors_rights?: string | null;
+            /** @description Particular conditions */
+            contract_terms?: string | null;
+            /** @description draft (the default), sent or signed */
+            contract_status?: components["schemas"]["ContractStatus"] | null;
+            contract_sent_on?: string | null;
+            contract_signed_on?: string | null;
+            /** @description The layout of the engagement's room used for this run */
+            room_configuration_id?: number | null;
+            /** @description The company's tour manager for the run (a contact) */
+            tour_manager_id?: number | null;
+            /** @description The company's stage or technical manager (a contact) */
+            technical_contact_id?: number | null;
+            /** @description The venue's person looking after the company (a contact) */
+            host_contact_id?: number | null;
+            /** @description People on the road with the show */
+            party_size?: number | null;
+            /** @description Catering, dietary needs */
+            meals?: string | null;
+            dressing_rooms?: string | null;
+            /** @description Hotel, nights, rooms */
+            accommodation?: string | null;
+            /** @description Arrivals, departures, vehicles */
+            travel?: string | null;
             show_id?: number | null;
             room_id?: number | null;
             first_day?: string | null;
             last_day?: string | null;
             option_rank?: number | null;
             option_expires_on?: string | null;
-            fee?: string | null;
-            contract_terms?: string | null;
             notes?: string | null;
             version?: number | null;
         };
@@ -2208,20 +2714,6 @@ export interface components {
             limit: number;
             offset: number;
         };
-        /** TemplateIn */
-        TemplateIn: {
-            name: string;
-            kind: components["schemas"]["ActivityKind"];
-            anchor: string;
-            /** @default 0 */
-            day_offset: number;
-            start_time?: string | null;
-            end_time?: string | null;
-            start_minutes?: number | null;
-            end_minutes?: number | null;
-            title?: string | null;
-            team_id?: number | null;
-        };
         /** TemplateInPatch */
         TemplateInPatch: {
             name?: string | null;
@@ -2236,29 +2728,9 @@ export interface components {
             team_id?: number | null;
             version?: number | null;
         };
-        /** TemplateOut */
-        TemplateOut: {
-            id: number;
-            version: number;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
-            name: string;
-            kind: components["schemas"]["ActivityKind"];
-            anchor: string;
-            /** @default 0 */
-            day_offset: number;
-            start_time?: string | null;
-            end_time?: string | null;
-            start_minutes?: number | null;
-            end_minutes?: number | null;
-            title?: string | null;
-            team_id?: number | null;
-        };
         /** TemplateOutPage */
         TemplateOutPage: {
-            items: components["schemas"]["TemplateOut"][];
+            items: components["schemas"]["planning_templates_TemplateOut"][];
             total: number;
             limit: number;
             offset: number;
@@ -2401,6 +2873,57 @@ export interface components {
          * @enum {string}
          */
         Workspace: "directory" | "technical" | "programming" | "planning" | "contracts" | "administration";
+        /** TemplateIn */
+        api_documents_TemplateIn: {
+            /** @description The Typst source of the template */
+            source: string;
+            /** @description The version you read (or If-Match) */
+            version?: number | null;
+        };
+        /** TemplateOut */
+        api_documents_TemplateOut: {
+            kind: components["schemas"]["DocumentKind"];
+            /** @description False: the default template is in use */
+            custom: boolean;
+            /** @description 0 until a template of the venue's own was uploaded */
+            version: number;
+            updated_at?: unknown;
+            source: string;
+        };
+        /** TemplateIn */
+        planning_templates_TemplateIn: {
+            name: string;
+            kind: components["schemas"]["ActivityKind"];
+            anchor: string;
+            /** @default 0 */
+            day_offset: number;
+            start_time?: string | null;
+            end_time?: string | null;
+            start_minutes?: number | null;
+            end_minutes?: number | null;
+            title?: string | null;
+            team_id?: number | null;
+        };
+        /** TemplateOut */
+        planning_templates_TemplateOut: {
+            id: number;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            name: string;
+            kind: components["schemas"]["ActivityKind"];
+            anchor: string;
+            /** @default 0 */
+            day_offset: number;
+            start_time?: string | null;
+            end_time?: string | null;
+            start_minutes?: number | null;
+            end_minutes?: number | null;
+            title?: string | null;
+            team_id?: number | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -4467,6 +4990,8 @@ export interface operations {
                 room_id?: number | null;
                 /** @description Only records with this status */
                 status?: components["schemas"]["EngagementStatus"] | null;
+                /** @description Only records with this contract_status */
+                contract_status?: components["schemas"]["ContractStatus"] | null;
             };
             header?: never;
             path?: never;
@@ -5736,7 +6261,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TemplateIn"];
+                "application/json": components["schemas"]["planning_templates_TemplateIn"];
             };
         };
         responses: {
@@ -5746,7 +6271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TemplateOut"];
+                    "application/json": components["schemas"]["planning_templates_TemplateOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -5783,7 +6308,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TemplateOut"];
+                    "application/json": components["schemas"]["planning_templates_TemplateOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -5862,7 +6387,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TemplateOut"];
+                    "application/json": components["schemas"]["planning_templates_TemplateOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -6037,6 +6562,994 @@ export interface operations {
                         extra?: null | {
                             [key: string]: unknown;
                         } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    download_activity_report: {
+        parameters: {
+            query: {
+                /** @description First day of the period */
+                start: string;
+                /** @description Last day of the period */
+                end: string;
+                /** @description The document's language (default: Accept-Language, else the venue's) */
+                language?: "fr" | "en" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    download_road_sheet: {
+        parameters: {
+            query?: {
+                /** @description Only this day of the run */
+                day?: string | null;
+                /** @description The document's language (default: Accept-Language, else the venue's) */
+                language?: "fr" | "en" | null;
+            };
+            header?: never;
+            path: {
+                engagement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    start_road_sheet_batch: {
+        parameters: {
+            query?: {
+                /** @description The document's language (default: Accept-Language, else the venue's) */
+                language?: "fr" | "en" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIn"];
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    read_road_sheet_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    download_road_sheet_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    read_road_sheet_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api_documents_TemplateOut"];
+                };
+            };
+        };
+    };
+    upload_road_sheet_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["api_documents_TemplateIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api_documents_TemplateOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    reset_road_sheet_template: {
+        parameters: {
+            query?: {
+                /** @description The version you read, if you send no If-Match */
+                version?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api_documents_TemplateOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    sample_road_sheet_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    download_welcome_sheet: {
+        parameters: {
+            query?: {
+                /** @description The document's language (default: Accept-Language, else the venue's) */
+                language?: "fr" | "en" | null;
+            };
+            header?: never;
+            path: {
+                engagement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    start_welcome_sheet_batch: {
+        parameters: {
+            query?: {
+                /** @description The document's language (default: Accept-Language, else the venue's) */
+                language?: "fr" | "en" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIn"];
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    read_welcome_sheet_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    download_welcome_sheet_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    read_welcome_sheet_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api_documents_TemplateOut"];
+                };
+            };
+        };
+    };
+    upload_welcome_sheet_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["api_documents_TemplateIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api_documents_TemplateOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    reset_welcome_sheet_template: {
+        parameters: {
+            query?: {
+                /** @description The version you read, if you send no If-Match */
+                version?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api_documents_TemplateOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    sample_welcome_sheet_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    download_contract: {
+        parameters: {
+            query?: {
+                /** @description The document's language (default: Accept-Language, else the venue's) */
+                language?: "fr" | "en" | null;
+            };
+            header?: never;
+            path: {
+                engagement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    start_contract_batch: {
+        parameters: {
+            query?: {
+                /** @description The document's language (default: Accept-Language, else the venue's) */
+                language?: "fr" | "en" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIn"];
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    read_contract_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    download_contract_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    read_contract_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api_documents_TemplateOut"];
+                };
+            };
+        };
+    };
+    upload_contract_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["api_documents_TemplateIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api_documents_TemplateOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    reset_contract_template: {
+        parameters: {
+            query?: {
+                /** @description The version you read, if you send no If-Match */
+                version?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api_documents_TemplateOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    sample_contract_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    read_activity_report_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api_documents_TemplateOut"];
+                };
+            };
+        };
+    };
+    upload_activity_report_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["api_documents_TemplateIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api_documents_TemplateOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    reset_activity_report_template: {
+        parameters: {
+            query?: {
+                /** @description The version you read, if you send no If-Match */
+                version?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api_documents_TemplateOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    sample_activity_report_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
                     };
                 };
             };
