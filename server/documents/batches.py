@@ -160,10 +160,11 @@ async def build(
     a few at a time so reading the next ones overlaps compiling the others."""
     buffer = io.BytesIO()
     limit = asyncio.Semaphore(CONCURRENT)
+    shared: dict[str, Any] = {}  # the venue, its people, names: read once for the batch
 
     async def one(target: Target) -> tuple[str, bytes]:
         async with limit, unit_of_work(db, actor) as uow:
-            document = await Documents(uow, language).render(kind, target)
+            document = await Documents(uow, language, shared).render(kind, target)
             return document.filename, document.pdf
 
     tasks = [asyncio.create_task(one(t)) for t in targets]

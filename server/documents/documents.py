@@ -59,15 +59,18 @@ def span(first: date, last: date) -> str:
 class Documents:
     """Builds documents for ``uow.actor`` in ``language`` (the request's, else the venue's)."""
 
-    def __init__(self, uow: UnitOfWork, language: str | None = None) -> None:
+    def __init__(
+        self, uow: UnitOfWork, language: str | None = None, shared: dict[str, Any] | None = None
+    ) -> None:
         self.uow = uow
         self.language = language or current_language()
+        self.shared = shared  # what a batch's documents read once (Sources)
 
     async def data(self, kind: DocumentKind, target: Target) -> tuple[str, dict[str, Any]]:
         """The document's data (what its template receives) and its file name."""
         spec = KINDS[kind]
         require_reader(self.uow.actor, spec)
-        src = Sources(self.uow, self.language)
+        src = Sources(self.uow, self.language, self.shared)
         title = spec.label(self.language)
         if kind is DocumentKind.ACTIVITY_REPORT:
             if target.start is None or target.end is None:

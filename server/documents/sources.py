@@ -88,15 +88,19 @@ def person(row: dict[str, Any], role: str | None) -> dict[str, Any]:
 
 
 class Sources:
-    """Reads for one document, as ``uow.actor`` may, with labels in ``language``."""
+    """Reads for one document, as ``uow.actor`` may, with labels in ``language``.
 
-    def __init__(self, uow: UnitOfWork, language: str) -> None:
+    ``shared`` keeps what is the same for every document of a batch (the venue, its people,
+    the departments' and kinds' names), read once for the whole batch by the same person.
+    """
+
+    def __init__(
+        self, uow: UnitOfWork, language: str, shared: dict[str, Any] | None = None
+    ) -> None:
         self.uow = uow
         self.actor = uow.actor
         self.language = language
-        self._brand: dict[str, Any] | None = None
-        self._kinds: dict[str, str] | None = None
-        self._teams: dict[int, str] | None = None
+        self.shared: dict[str, Any] = shared if shared is not None else {}
 
     def may(self, area: Workspace) -> bool:
         return self.actor.can(area, Level.READ)
@@ -107,8 +111,8 @@ class Sources:
     # -- the venue --------------------------------------------------------------------------
     async def brand(self) -> dict[str, Any]:
         """The venue as its papers name it: SAISON_VENUE_NAME, else its own venue's name."""
-        if self._brand is not None:
-            return self._brand
+        if "brand" in self.shared:
+            return self.shared["brand"]  # type: ignore[no-any-return]
         settings = get_settings()
         own: dict[str, Any] | None = None
         if self.may(Workspace.TECHNICAL):
@@ -118,13 +122,13 @@ class Sources:
             own = min(venues.items, key=lambda v: v["id"]) if venues.items else None
         from server.documents.typesetting import typesetter
 
-        self._brand = {
+        brand = self.shared["brand"] = {
             "name": settings.venue_name or (own or {}).get("name") or "Saison",
             "logo": typesetter().logo,
             "address": ", ".join(address_lines(own)) or None,
             "phone": (own or {}).get("phone"),
         }
-        return self._brand
+        return brand
 
     async def venue_of_room(self, room_id: int) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """The room (name, capacity) and, for those who may read Technical, its venue."""
@@ -188,12 +192,14 @@ class Sources:
         """The venue's own organisation in the directory: the one named as the venue."""
         if not self.may(Workspace.DIRECTORY):
             return None
-        name = (await self.brand())["name"]
-        page = await OrganisationService(self.uow).list(ListQuery(text=name, limit=50))
-        for row in page.items:
-            if row["name"].strip().casefold() == name.strip().casefold():
-                return row
-        return None
+        if "organiser" not in self.shared:
+            name = (await self.brand())["name"]
+            page = await OrganisationService(self.uow).list(ListQuery(text=name, limit=50))
+            self.shared["organiser"] = next(
+                (r for r in page.items if r["name"].strip().casefold() == name.strip().casefold()),
+                None,
+            )
+        return self.shared["organiser"]  # type: ignore[no-any-return]
 
     async def people_of(self, organisation_id: int | None, limit: int = 8) -> list[dict[str, Any]]:
         """The organisation's people with their roles: technical and stage staff first, then
@@ -203,8 +209,11 @@ class Sources:
         rule, checked here, is the only one on contacts."""
         if organisation_id is None or not self.may(Workspace.DIRECTORY):
             return []
-        rows = await self.uow.session.execute(PEOPLE_SQL, {"org": organisation_id})
-        found = [person(dict(row), row["role"]) for row in rows.mappings()]
+        key = f"people:{organisation_id}"
+        if key not in self.shared:
+            rows = await self.uow.session.execute(PEOPLE_SQL, {"org": organisation_id})
+            self.shared[key] = [person(dict(row), row["role"]) for row in rows.mappings()]
+        found = list(self.shared[key])
 
         def rank(p: dict[str, Any]) -> tuple[int, bool, str]:
             role = (p["role"] or "").casefold()
@@ -273,17 +282,17 @@ class Sources:
 
     # -- the planning ------------------------------------------------------------------------
     async def kind_labels(self) -> dict[str, str]:
-        if self._kinds is None:
+        if "kinds" not in self.shared:
             rows = (await self.uow.session.execute(KINDS_SQL)).mappings().all()
             column = "label_en" if self.language == "en" else "label_fr"
-            self._kinds = {r["kind"]: r[column] for r in rows}
-        return self._kinds
+            self.shared["kinds"] = {r["kind"]: r[column] for r in rows}
+        return self.shared["kinds"]  # type: ignore[no-any-return]
 
     async def team_names(self) -> dict[int, str]:
-        if self._teams is None:
+        if "teams" not in self.shared:
             rows = (await self.uow.session.execute(TEAMS_SQL)).all()
-            self._teams = {int(i): str(n) for i, n in rows}
-        return self._teams
+            self.shared["teams"] = {int(i): str(n) for i, n in rows}
+        return self.shared["teams"]  # type: ignore[no-any-return]
 
     async def activities(
         self, engagement_id: int, first: date | None = None, last: date | None = None
