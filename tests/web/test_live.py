@@ -336,3 +336,25 @@ async def test_a_person_whose_account_is_closed_is_sent_to_sign_in(
     # remembering the day it showed.
     await expect(page).to_have_url(re.compile(r"/sign-in\?next="), timeout=WAIT_MS)
     await expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+
+
+async def test_the_road_sheet_of_the_day_is_one_tap_away(open_page: OpenPage, stage):
+    page = await open_page("technique@test.saison", "/jour/2027-01-15", **PHONE)
+    phedre = page.get_by_test_id("day-entry").filter(has_text="Phèdre")
+    await phedre.get_by_text("Phèdre").first.tap()
+    sheet = phedre.get_by_role("link", name="Feuille de route du jour (PDF)")
+    await expect(sheet).to_be_visible()
+    async with page.expect_download() as downloading:
+        await sheet.tap()
+    download = await downloading.value
+    assert download.suggested_filename.startswith("Feuille de route — Phèdre")
+    assert download.suggested_filename.endswith("2027-01-15.pdf")
+    saved = await download.path()
+    assert saved.read_bytes()[:5] == b"%PDF-"
+
+
+async def test_no_road_sheet_for_those_who_may_not_read_the_programming(
+    open_page: OpenPage, stage, admin
+):
+    page = await open_page("nobody@test.saison", "/jour/2027-01-15", **PHONE)
+    await expect(page.get_by_role("link", name="Feuille de route du jour (PDF)")).to_have_count(0)

@@ -28,6 +28,7 @@ const fr = {
   'day.call': 'Appeler {name} ({phone})',
   'day.notes': 'Notes',
   'day.openPlanning': 'Voir dans le planning',
+  'day.roadSheet': 'Feuille de route du jour (PDF)',
   'day.option': 'option',
 } as const;
 
@@ -57,6 +58,7 @@ const en: Record<LiveWord, string> = {
   'day.call': 'Call {name} ({phone})',
   'day.notes': 'Notes',
   'day.openPlanning': 'See in the planning',
+  'day.roadSheet': 'Road sheet of the day (PDF)',
   'day.option': 'hold',
 };
 
