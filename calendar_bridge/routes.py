@@ -11,9 +11,10 @@ from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
-from litestar import Request, Response, Router, delete, get, post
+from litestar import Request, Response, Router, delete, get, post, route
+from litestar.enums import HttpMethod
 from litestar.handlers import asgi
-from litestar.types import HTTPResponseStartEvent, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Receive, Scope, Send
 from pydantic import BaseModel, Field
 
 from calendar_bridge import feeds
@@ -46,6 +47,31 @@ async def caldav_discovery(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
+# Methods a calendar app sends to the bare host ("saison.example.org" typed in a phone): they
+# reach the CalDAV root. GET and the rest stay the browser app's (server/web.py).
+DAV_AT_ROOT = frozenset({"PROPFIND", "REPORT"})
+
+
+def dav_at_root(handler: ASGIApp) -> ASGIApp:
+    """Wrap the app so that WebDAV methods on ``/`` are CalDAV discovery.
+
+    Litestar refuses methods it does not know (405) before any route or middleware runs, and
+    ``/`` is the browser app's page: so this sits in front of Litestar's own handler.
+    """
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["path"] == "/"
+            and str(scope.get("method", "")).upper() in DAV_AT_ROOT
+        ):
+            await dav_app(scope, receive, send)  # type: ignore[arg-type]
+            return
+        await handler(scope, receive, send)
+
+    return wrapped
+
+
 def _http_date(moment: datetime) -> str:
     return format_datetime(moment, usegmt=True)
 
@@ -63,14 +89,16 @@ def _fresh(request: Request[Any, Any, Any], etag: str, modified: datetime) -> bo
     return False
 
 
-@get(
+@route(
     "/ics/{name:str}",
+    http_method=[HttpMethod.GET, HttpMethod.HEAD],
     opt={**PUBLIC, **ANY_QUERY},
     summary="An ICS subscription (the secret in the URL is the credential)",
     tags=["Calendars"],
-    media_type="text/calendar",
+    media_type="text/calendar",  # Litestar adds "; charset=utf-8" to text types, once
 )
 async def ics_feed(request: Request[Any, Any, Any], name: str) -> Response[bytes]:
+    """GET the calendar; HEAD gives its validators only (apps check for changes so)."""
     feed = await feeds.open_feed(request.app.state.db, name.removesuffix(".ics"))
     if feed is None:
         raise NotFound(_("This calendar feed does not exist or was revoked."))
@@ -81,8 +109,10 @@ async def ics_feed(request: Request[Any, Any, Any], name: str) -> Response[bytes
     }
     if _fresh(request, feed.etag, feed.last_modified):
         return Response(b"", status_code=304, headers=headers)
+    if request.method == HttpMethod.HEAD:
+        return Response(b"", media_type="text/calendar", headers=headers)
     body = await feeds.feed_text(request.app.state.db, feed)
-    return Response(body.encode(), media_type="text/calendar; charset=utf-8", headers=headers)
+    return Response(body.encode(), media_type="text/calendar", headers=headers)
 
 
 # -- the API for people managing their calendars -----------------------------------------------

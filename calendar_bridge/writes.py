@@ -26,6 +26,7 @@ from server.core.unit_of_work import UnitOfWork, unit_of_work
 from server.db.engine import Database
 from server.planning.activities import ActivityIn, ActivityService
 from server.planning.models import ActivityKind
+from server.settings import get_settings
 
 ActivityChanges = partial_model(ActivityIn, "CalendarActivityChanges")
 UNTITLED = "(sans titre)"
@@ -76,6 +77,17 @@ async def _kind(uow: UnitOfWork, incoming: IncomingEvent) -> str | None:
         if category.casefold() in by_label:
             return by_label[category.casefold()]
     return None
+
+
+def default_kind(calendar: Calendar) -> str:
+    """The kind of an event a phone made without a category (phones cannot set one).
+
+    An event put in a room's calendar books that room: the venue's calendar kind
+    (``SAISON_CALENDAR_ROOM_KIND``, a kind that blocks rooms by default); elsewhere "other".
+    """
+    if calendar.kind == ROOM:
+        return get_settings().calendar_room_kind
+    return ActivityKind.OTHER.value
 
 
 def _validated(data: dict[str, Any], model: Any) -> dict[str, Any]:
@@ -150,7 +162,7 @@ async def _create(
     service = ActivityService(uow)
     service.require(Level.WRITE)
     data: dict[str, Any] = {
-        "kind": await _kind(uow, incoming) or ActivityKind.OTHER.value,
+        "kind": await _kind(uow, incoming) or default_kind(calendar),
         "title": incoming.title or UNTITLED,
         "starts_at": incoming.starts_at,
         "ends_at": incoming.ends_at,
@@ -161,8 +173,8 @@ async def _create(
         data["room_id"] = calendar.ref
     elif calendar.kind == TEAM:
         data["team_id"] = calendar.ref
-    elif calendar.kind == MINE:
-        data["team_id"] = access.team_ids[0]
+    elif calendar.kind == MINE:  # "my schedule": mine, whatever teams I am in (or none)
+        data["assignee_ids"] = [access.user_id]
     data = _validated(data, ActivityIn)
     row = await service.insert_row(data)
     await uow.session.execute(FORGET_SQL, {"uid": incoming.uid, "name": name})

@@ -19,7 +19,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from sqlalchemy import text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from calendar_bridge.routes import calendar_routes
+from calendar_bridge.routes import calendar_routes, dav_at_root
 from server.accounts.permissions import Principal
 from server.accounts.revocation import AccessWatch
 from server.api.auth import AuthMiddleware
@@ -174,6 +174,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         request_max_body_size=settings.max_attachment_bytes + 1024 * 1024,
         debug=False,
     )
+    app.asgi_handler = dav_at_root(app.asgi_handler)  # PROPFIND / finds the CalDAV root
     missing = undeclared_routes(all_handlers(app))
     if missing:
         raise RuntimeError(f"routes without a declared permission: {missing}")

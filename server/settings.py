@@ -27,6 +27,22 @@ def _list(name: str) -> tuple[str, ...]:
     return tuple(item for item in os.environ.get(name, "").replace(",", " ").split() if item)
 
 
+# Kinds an event put in a room's calendar may default to (the first is the default). Not
+# performances: those belong to Programming. (Kept here, not imported from the planning: the
+# settings are read before any model.)
+CALENDAR_ROOM_KINDS = (
+    "technical_service",
+    "rehearsal",
+    "get_in",
+    "get_out",
+    "private_hire",
+    "meeting",
+    "maintenance",
+    "mediation",
+    "other",
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None = None
@@ -53,6 +69,9 @@ class Settings:
     # and its logo (PNG, JPEG or SVG; none: the name is set in type).
     venue_name: str | None = None
     venue_logo: Path | None = None
+    # The kind of an event a calendar app puts in a room's calendar without naming one (phones
+    # cannot set categories): it books the room, so a kind that blocks rooms by default.
+    calendar_room_kind: str = "technical_service"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -83,6 +102,7 @@ class Settings:
             venue_logo=Path(os.environ["SAISON_VENUE_LOGO"])
             if os.environ.get("SAISON_VENUE_LOGO")
             else None,
+            calendar_room_kind=_choice("SAISON_CALENDAR_ROOM_KIND", CALENDAR_ROOM_KINDS),
         )
 
 

@@ -232,8 +232,8 @@ async def _resolve(ctx: Context) -> Resource:
     rest = ctx.path[len(MOUNT) :] if ctx.path.startswith(MOUNT) else ctx.path
     parts = [p for p in rest.split("/") if p]
     missing = NotFound(_("There is nothing at this address."))
-    if not parts:
-        return Resource(ROOT, f"{MOUNT}/")
+    if not parts:  # /dav/, or the bare host (phones given only the server's address)
+        return Resource(ROOT, "/" if ctx.path == "/" else f"{MOUNT}/")
     head, *tail = parts
     if head == "principals":
         if not tail:
@@ -702,8 +702,11 @@ async def put(ctx: Context, resource: Resource) -> DavResponse:
         _tag_list(ctx.headers.get("if-match")),
         _tag_list(ctx.headers.get("if-none-match")),
     )
-    # No ETag: Saison adds to what the app sent (description, zone), so the app reads it back.
-    return DavResponse(201 if created else 204)
+    # RFC 4791 §5.3.4: an ETag only when what is stored is, octet for octet, what was sent
+    # (a PUT of an unchanged copy); otherwise Saison added to it and the app must read it back.
+    stored = await _event(ctx, resource)
+    headers = [("ETag", stored.etag)] if stored.data.encode() == ctx.body else []
+    return DavResponse(201 if created else 204, b"", headers)
 
 
 async def delete(ctx: Context, resource: Resource) -> DavResponse:

@@ -97,7 +97,7 @@ async def test_a_planner_creates_moves_and_deletes_from_their_phone(dav_for, sta
     assert "Répétition son" not in titles and "Phèdre" in titles
 
 
-async def test_an_event_made_in_my_schedule_goes_to_my_team(dav_for, stage, admin, teams):
+async def test_an_event_made_in_my_schedule_keeps_its_address_and_uid(dav_for, stage, admin):
     app = await dav_for("technique")
     r = await app.dav(
         "PUT",
@@ -110,8 +110,8 @@ async def test_an_event_made_in_my_schedule_goes_to_my_team(dav_for, stage, admi
     )
     assert r.status_code == 201, r.text
     made = (await admin.get("/activities", params={"q": "Rangement atelier"})).json()["items"]
-    assert [(a["team_id"], a["room_id"], a["kind"]) for a in made] == [
-        (teams["Technique"], None, "other")
+    assert [(a["assignee_ids"], a["team_id"], a["room_id"], a["kind"]) for a in made] == [
+        ([app.user_id], None, None, "other")
     ]
     again = await app.dav(
         "PUT",
