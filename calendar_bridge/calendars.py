@@ -28,7 +28,7 @@ from server.settings import get_settings
 ROOM, TEAM, MINE, PERFORMANCES = "room", "team", "mine", "performances"
 # Bump when what an event shows changes (a new line in descriptions…): it is part of every
 # sync token and feed ETag, so apps reload instead of keeping the old rendering.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from icalendar import Calendar as ICalendar
+from icalendar import Event as IEvent
 from icalendar import Timezone
 
 from calendar_bridge.errors import MalformedCalendar, TooLarge, UnsupportedEvent
@@ -115,7 +116,12 @@ def timezone_calendar() -> str:
 # -- reading what apps send -------------------------------------------------------------------
 @dataclass(frozen=True)
 class IncomingEvent:
-    """The parts of a VEVENT Saison keeps. ``None`` means "not said" (keep what is there)."""
+    """The parts of a VEVENT Saison keeps. ``None`` means "not said" (keep what is there).
+
+    Fields of the activity are read into their own attributes; what an activity does not hold
+    but the app wants kept (attendees, organizer, URL, X- data…) is in ``properties`` as the
+    app's own iCalendar lines, and the person's reminders in ``alarms``.
+    """
 
     uid: str
     title: str | None
@@ -126,9 +132,44 @@ class IncomingEvent:
     kind: str | None
     notes: str | None
     has_description: bool
+    saison_part: str | None = None  # what was below the "— Saison —" line, if the line was
+    location: str | None = None
+    transparent: bool | None = None  # TRANSP, when the app said it
+    properties: str = ""
+    alarms: str = ""
+    rule: str | None = None
+    exceptions: tuple[datetime, ...] = ()
+    recurrence_id: datetime | None = None
+
+
+@dataclass(frozen=True)
+class IncomingObject:
+    """A calendar object resource: one event, or a repeating one with its exceptions."""
+
+    master: IncomingEvent
+    overrides: tuple[IncomingEvent, ...] = ()
+
+    @property
+    def uid(self) -> str:
+        return self.master.uid
+
+    @property
+    def repeats(self) -> bool:
+        return self.master.rule is not None
 
 
 STATUSES = {"TENTATIVE": "tentative", "CONFIRMED": "confirmed", "CANCELLED": "cancelled"}
+# Read into the activity (or its series), or written by Saison itself on every event served.
+MAPPED = frozenset(
+    {
+        "UID", "DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION", "STATUS",
+        "CATEGORIES", "X-SAISON-KIND", "RRULE", "EXDATE", "RECURRENCE-ID", "LOCATION",
+        "TRANSP", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "CLASS",
+    }
+)  # fmt: skip
+# A person's own state of their reminders (Thunderbird's "acknowledged", "snoozed"): kept with
+# their alarms, never shown to others.
+PERSONAL_PREFIXES = ("X-MOZ-LASTACK", "X-MOZ-SNOOZE")
 
 
 def _moment(value: Any, field: str) -> datetime:
@@ -154,8 +195,141 @@ def _texts(value: Any) -> list[str]:
     return out
 
 
-def parse_event(body: bytes) -> IncomingEvent:
-    """The one VEVENT of a PUT body, or a clear refusal saying what is wrong."""
+def _lines(component: Any) -> str:
+    """A component's content lines (folded, CRLF) without its BEGIN and END."""
+    text = component.to_ical().decode()
+    lines = text.rstrip("\r\n").split("\r\n")
+    return "\r\n".join(lines[1:-1])
+
+
+def _decoded(event: Any, name: str) -> Any:
+    try:
+        return event.decoded(name)
+    except KeyError:
+        return None
+    except Exception as error:
+        raise MalformedCalendar(
+            _("{field} cannot be read: {error}", field=name, error=str(error))
+        ) from None
+
+
+def _times(event: Any) -> tuple[datetime, datetime]:
+    start_value = _decoded(event, "DTSTART")
+    if start_value is None:
+        raise MalformedCalendar(_("The event has no DTSTART."))
+    starts_at = _moment(start_value, "DTSTART")
+    if "DTEND" in event:
+        ends_at = _moment(_decoded(event, "DTEND"), "DTEND")
+    elif "DURATION" in event:
+        duration = _decoded(event, "DURATION")
+        if not isinstance(duration, timedelta):
+            raise MalformedCalendar(_("DURATION must be a duration."))
+        if isinstance(start_value, datetime):
+            ends_at = starts_at + duration
+        else:  # whole days stay whole days across a change of hour
+            ends_at = _moment(start_value + duration, "DURATION")
+    elif isinstance(start_value, date) and not isinstance(start_value, datetime):
+        ends_at = starts_at + timedelta(days=1)
+    else:
+        raise UnsupportedEvent(_("The event needs an end (DTEND or DURATION)."))
+    return starts_at, ends_at
+
+
+def _exceptions(event: Any) -> tuple[datetime, ...]:
+    found: list[datetime] = []
+    values = event.get("EXDATE")
+    for item in values if isinstance(values, list) else [values] if values is not None else []:
+        for moment in getattr(item, "dts", []):
+            found.append(_moment(moment.dt, "EXDATE"))
+    return tuple(found)
+
+
+def _read_event(event: Any) -> IncomingEvent:
+    """One VEVENT: its fields, what is kept as it came, and what cannot be kept (refused)."""
+    uid = str(event.get("UID", "")).strip()
+    if not uid:
+        raise MalformedCalendar(_("The event has no UID."))
+    if "RDATE" in event or "EXRULE" in event:
+        raise UnsupportedEvent(
+            _(
+                "Extra dates (RDATE, EXRULE) cannot be kept: repeat the event with a rule "
+                "(RRULE) and exceptions, or add those dates as events of their own."
+            )
+        )
+    if str(event.get("CLASS", "PUBLIC")).strip().upper() != "PUBLIC":
+        raise UnsupportedEvent(
+            _(
+                "Private or confidential events cannot be kept: the planning is shared with "
+                "the venue. Keep it in a personal calendar instead."
+            )
+        )
+    if isinstance(event.get("RRULE"), list):
+        raise UnsupportedEvent(_("An event repeats by one rule (RRULE) only."))
+    others = sorted({str(c.name) for c in event.subcomponents if c.name != "VALARM"})
+    if others:
+        raise UnsupportedEvent(
+            _("Only reminders (VALARM) are kept inside an event, not {kinds}.",
+              kinds=", ".join(others))
+        )  # fmt: skip
+    status = None
+    if "STATUS" in event:
+        said = str(event.get("STATUS", "")).strip().upper()
+        if said not in STATUSES:
+            raise UnsupportedEvent(
+                _("STATUS must be TENTATIVE, CONFIRMED or CANCELLED (not {status}).",
+                  status=said)
+            )  # fmt: skip
+        status = STATUSES[said]
+    starts_at, ends_at = _times(event)
+    kept = IEvent()
+    personal = IEvent()
+    for name, value in event.property_items(recursive=False, sorted=False):
+        if name in ("BEGIN", "END") or name in MAPPED:
+            continue
+        target = personal if name.startswith(PERSONAL_PREFIXES) else kept
+        target.add(name, value, encode=False)
+    alarms = [_lines_of(sub) for sub in event.subcomponents if sub.name == "VALARM"]
+    personal_lines = _lines(personal)
+    description = None
+    saison_part = None
+    if "DESCRIPTION" in event:
+        description = str(event.get("DESCRIPTION", "")).replace("\r\n", "\n")
+        head, line, tail = description.partition(NOTES_END)
+        description = head
+        saison_part = tail if line else None
+    recurrence_value = _decoded(event, "RECURRENCE-ID")
+    rule = event.get("RRULE")
+    transp = str(event.get("TRANSP", "")).strip().upper() if "TRANSP" in event else None
+    return IncomingEvent(
+        uid=uid,
+        title=str(event.get("SUMMARY", "")).strip() or None,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        status=status,
+        categories=tuple(_texts(event["CATEGORIES"])) if "CATEGORIES" in event else (),
+        kind=str(event.get("X-SAISON-KIND", "")).strip() or None,
+        notes=(description or "").strip() or None if description is not None else None,
+        has_description=description is not None,
+        saison_part=saison_part,
+        location=str(event["LOCATION"]).strip() if "LOCATION" in event else None,
+        transparent=None if transp is None else transp == "TRANSPARENT",
+        properties=_lines(kept),
+        alarms="\r\n".join([*alarms, personal_lines] if personal_lines else alarms),
+        rule=rule.to_ical().decode() if rule is not None else None,
+        exceptions=_exceptions(event),
+        recurrence_id=(
+            _moment(recurrence_value, "RECURRENCE-ID") if recurrence_value is not None else None
+        ),
+    )
+
+
+def _lines_of(component: Any) -> str:
+    """A subcomponent (a VALARM) as folded text, BEGIN and END included."""
+    return str(component.to_ical().decode().rstrip("\r\n"))
+
+
+def parse_object(body: bytes) -> IncomingObject:
+    """The event (or repeating event) of a PUT body, or a clear refusal saying what is wrong."""
     if len(body) > MAX_EVENT_BYTES:
         raise TooLarge(_("An event may not exceed {size} KiB.", size=MAX_EVENT_BYTES // 1024))
     try:
@@ -178,64 +352,25 @@ def parse_event(body: bytes) -> IncomingEvent:
         raise UnsupportedEvent(
             _("Only events are kept here, not {kinds}.", kinds=", ".join(sorted(set(others))))
         )
-    if len(events) != 1:
+    if not events:
+        raise UnsupportedEvent(_("Send one event (VEVENT)."))
+    read = [_read_event(event) for event in events]
+    if len({e.uid for e in read}) > 1:
+        raise UnsupportedEvent(_("Send one event per address: these events have different UIDs."))
+    masters = [e for e in read if e.recurrence_id is None]
+    if len(masters) != 1:
         raise UnsupportedEvent(
-            "send exactly one VEVENT; recurring events and their exceptions are not supported"
+            _(
+                "Send the whole repeating event: its rule (one VEVENT with RRULE) and its "
+                "exceptions (RECURRENCE-ID), at one address."
+            )
         )
-    event = events[0]
-    if any(key in event for key in ("RRULE", "RDATE", "RECURRENCE-ID")):
-        raise UnsupportedEvent(
-            _("Recurring events are not supported: create each date on its own.")
-        )
-    uid = str(event.get("UID", "")).strip()
-    if not uid:
-        raise MalformedCalendar(_("The event has no UID."))
-    try:
-        start_value = event.decoded("DTSTART")
-    except KeyError:
-        raise MalformedCalendar(_("The event has no DTSTART.")) from None
-    except Exception as error:
-        raise MalformedCalendar(
-            _("{field} cannot be read: {error}", field="DTSTART", error=str(error))
-        ) from None
-    starts_at = _moment(start_value, "DTSTART")
-    try:
-        if "DTEND" in event:
-            ends_at = _moment(event.decoded("DTEND"), "DTEND")
-        elif "DURATION" in event:
-            duration = event.decoded("DURATION")
-            if not isinstance(duration, timedelta):
-                raise MalformedCalendar(_("DURATION must be a duration."))
-            ends_at = starts_at + duration
-        elif isinstance(start_value, date) and not isinstance(start_value, datetime):
-            ends_at = starts_at + timedelta(days=1)
-        else:
-            raise UnsupportedEvent(_("The event needs an end (DTEND or DURATION)."))
-    except (MalformedCalendar, UnsupportedEvent):
-        raise
-    except Exception as error:
-        raise MalformedCalendar(
-            _("{field} cannot be read: {error}", field="DTEND", error=str(error))
-        ) from None
-    summary = str(event.get("SUMMARY", "")).strip() or None
-    status = (
-        STATUSES.get(str(event.get("STATUS", "")).strip().upper()) if "STATUS" in event else None
-    )
-    kind = str(event.get("X-SAISON-KIND", "")).strip() or None
-    categories = tuple(_texts(event["CATEGORIES"])) if "CATEGORIES" in event else ()
-    has_description = "DESCRIPTION" in event
-    notes = None
-    if has_description:
-        description = str(event.get("DESCRIPTION", "")).replace("\r\n", "\n")
-        notes = description.split(NOTES_END, 1)[0].strip() or None
-    return IncomingEvent(
-        uid=uid,
-        title=summary,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        status=status,
-        categories=categories,
-        kind=kind,
-        notes=notes,
-        has_description=has_description,
-    )
+    master = masters[0]
+    overrides = tuple(e for e in read if e.recurrence_id is not None)
+    if overrides and master.rule is None:
+        raise UnsupportedEvent(_("Exceptions (RECURRENCE-ID) belong to a repeating event."))
+    if any(o.rule for o in overrides):
+        raise UnsupportedEvent(_("An exception (RECURRENCE-ID) cannot repeat itself."))
+    if len({o.recurrence_id for o in overrides}) != len(overrides):
+        raise UnsupportedEvent(_("Each occurrence has one exception (RECURRENCE-ID) at most."))
+    return IncomingObject(master, overrides)

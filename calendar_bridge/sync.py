@@ -1,10 +1,12 @@
 """Sync tokens from the change log (RFC 6578): what changed in a calendar since a point.
 
-A token names a sequence number of the one change log, plus a fingerprint of what the person
+A token names a sequence number of the one change log, the person's last reminder revision
+(reminders are personal: they are not in the shared log), and a fingerprint of what the person
 may see. Changes since a token are read from the log (a partial index keeps to the rows that
-can touch a calendar), passed through ``visible_change``, and turned into activity ids using
-each row's ``refs``; only those activities are then read. The cost follows the number of
-changes, not the size of the calendar.
+can touch a calendar), passed through ``visible_change``, and turned into activity (and
+series) ids using each row's ``refs``; only those are then read. The cost follows the number of
+changes, not the size of the calendar. Names an event had before an app moved it to a name of
+its own are reported gone, so every other device drops the old copy.
 """
 
 from __future__ import annotations
@@ -67,31 +69,57 @@ RELATED_SQL = text(
     """
 )
 ORIGIN_NAMES_SQL = text("SELECT origin_id, name FROM calendar_objects WHERE origin_id = ANY(:ids)")
+SERIES_NAMES_SQL = text(
+    "SELECT series_origin_id, name FROM calendar_objects WHERE series_origin_id = ANY(:ids)"
+)
+ALARM_REV_SQL = text("SELECT coalesce(max(rev), 0) FROM calendar_alarms WHERE user_id = :me")
+ALARMS_SINCE_SQL = text(
+    "SELECT activity_id, series_id FROM calendar_alarms "
+    "WHERE user_id = :me AND rev > :since AND rev <= :upto"
+)
 
 
-def make_token(seq: int, access: Access) -> str:
-    return f"{TOKEN_PREFIX}{seq}-{access.fingerprint}"
+@dataclass(frozen=True)
+class Point:
+    """Where a token stands: the shared change log, and the person's reminders."""
+
+    seq: int
+    alarms: int = 0
 
 
-def parse_token(token: str, access: Access, upto: int) -> int:
-    """The sequence number of a token this server gave this person, or InvalidSyncToken."""
+def make_token(point: Point | int, access: Access) -> str:
+    if isinstance(point, int):
+        point = Point(point)
+    return f"{TOKEN_PREFIX}{point.seq}.{point.alarms}-{access.fingerprint}"
+
+
+def parse_token(token: str, access: Access, upto: Point) -> Point:
+    """The point of a token this server gave this person, or InvalidSyncToken."""
     if not token.startswith(TOKEN_PREFIX):
         raise InvalidSyncToken(_("This sync token was not issued by Saison."))
-    seq_text, _sep, fingerprint = token[len(TOKEN_PREFIX) :].partition("-")
-    if not seq_text.isdigit() or len(seq_text) > 18:
+    point_text, _sep, fingerprint = token[len(TOKEN_PREFIX) :].partition("-")
+    seq_text, _dot, alarms_text = point_text.partition(".")
+    if not all(t.isdigit() and len(t) <= 18 for t in (seq_text, alarms_text)):
         raise InvalidSyncToken(_("This sync token is malformed."))
     if fingerprint != access.fingerprint:
         raise InvalidSyncToken(_("Your permissions or teams changed since this token: sync again."))
-    seq = int(seq_text)
-    if seq > upto:
+    point = Point(int(seq_text), int(alarms_text))
+    if point.seq > upto.seq or point.alarms > upto.alarms:
         raise InvalidSyncToken(_("This sync token is from the future."))
-    return seq
+    return point
 
 
 async def last_change(session: AsyncSession) -> tuple[int, datetime]:
     """The last change that can touch a calendar, and when it was made."""
     row = (await session.execute(LAST_SQL)).first()
     return (int(row.seq), row.at) if row else (0, EPOCH)
+
+
+async def current_point(session: AsyncSession, access: Access) -> Point:
+    """Where a token made now stands for this person."""
+    seq, _at = await last_change(session)
+    alarms = (await session.execute(ALARM_REV_SQL, {"me": access.user_id})).scalar_one()
+    return Point(seq, int(alarms))
 
 
 @dataclass
@@ -135,6 +163,9 @@ def shows_differently(change: dict[str, Any]) -> bool:
 class _Touched:
     activities: set[int] = field(default_factory=set)
     maybe_held: set[int] = field(default_factory=set)
+    series: set[int] = field(default_factory=set)
+    series_held: set[int] = field(default_factory=set)
+    former_names: set[str] = field(default_factory=set)
     related: dict[str, set[int]] = field(default_factory=dict)
 
     def relate(self, key: str, record_id: Any) -> None:
@@ -151,12 +182,24 @@ def _read(
         if change is None:
             continue
         entity, record_id = change["entity"], change["entity_id"]
+        refs = change.get("refs") or {}
+        earlier = {**refs, **(change.get("before") or {})}
+        held = calendar.could_hold(refs, access) or calendar.could_hold(earlier, access)
+        if isinstance(refs.get("former_name"), str) and held:
+            touched.former_names.add(refs["former_name"])
         if entity in ("activity", "performance"):
             touched.activities.add(record_id)
-            refs = change.get("refs") or {}
-            earlier = {**refs, **(change.get("before") or {})}
-            if calendar.could_hold(refs, access) or calendar.could_hold(earlier, access):
+            for side in (refs, earlier):
+                if isinstance(side.get("series_id"), int):
+                    touched.series.add(side["series_id"])
+                    if held:
+                        touched.series_held.add(side["series_id"])
+            if held:
                 touched.maybe_held.add(record_id)
+        elif entity == "activity_series":
+            touched.series.add(record_id)
+            if held:
+                touched.series_held.add(record_id)
         elif not shows_differently(change):
             continue
         elif entity == "contact_role":
@@ -177,14 +220,21 @@ async def _related_activities(session: AsyncSession, related: dict[str, set[int]
     return set((await session.execute(RELATED_SQL, params)).scalars())
 
 
-async def names_of(session: AsyncSession, ids: Iterable[int]) -> list[str]:
-    """Resource names of activities, including deleted ones an app had named itself."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return []
-    rows = await session.execute(ORIGIN_NAMES_SQL, {"ids": wanted})
-    named: dict[int, str] = {origin: name for origin, name in rows}
-    return [named.get(i, f"activity-{i}.ics") for i in wanted]
+async def names_of(
+    session: AsyncSession, ids: Iterable[int], series: Iterable[int] = ()
+) -> list[str]:
+    """Resource names of activities (and series), including deleted ones an app had named
+    itself (names they had before an app renamed them come from the log: ``former_name``)."""
+    found: list[str] = []
+    for sql, wanted, prefix in (
+        (ORIGIN_NAMES_SQL, sorted(set(ids)), "activity"),
+        (SERIES_NAMES_SQL, sorted(set(series)), "series"),
+    ):
+        if not wanted:
+            continue
+        named: dict[int, str] = {o: n for o, n in await session.execute(sql, {"ids": wanted})}
+        found.extend(named.get(i, f"{prefix}-{i}.ics") for i in wanted)
+    return found
 
 
 async def sync_calendar(
@@ -195,7 +245,7 @@ async def sync_calendar(
     token: str | None,
 ) -> SyncResult:
     """Everything (no token) or what changed since ``token``, and the token to use next."""
-    upto, _at = await last_change(session)  # read first: a later change is sent again, not lost
+    upto = await current_point(session, access)  # first: a later change is sent again
     new_token = make_token(upto, access)
     if not token:
         return SyncResult(new_token, await load_events(session, calendar, access))
@@ -203,13 +253,24 @@ async def sync_calendar(
     if since == upto:
         return SyncResult(new_token, [])
     rows = (
-        await session.execute(CHANGES_SQL, {"since": since, "upto": upto, "limit": MAX_CHANGES + 1})
+        await session.execute(
+            CHANGES_SQL, {"since": since.seq, "upto": upto.seq, "limit": MAX_CHANGES + 1}
+        )
     ).all()
     if len(rows) > MAX_CHANGES:
         raise InvalidSyncToken(_("Too much changed since this token: sync again from the start."))
     touched = _read(rows, calendar, access, principal)
+    reminded = await session.execute(
+        ALARMS_SINCE_SQL, {"me": access.user_id, "since": since.alarms, "upto": upto.alarms}
+    )
+    for activity_id, series_id in reminded:
+        if activity_id is not None:
+            touched.activities.add(activity_id)
+        if series_id is not None:
+            touched.series.add(series_id)
     candidates = touched.activities | await _related_activities(session, touched.related)
-    changed = await load_events(session, calendar, access, ids=candidates)
-    present = {event.id for event in changed}
-    removed = await names_of(session, touched.maybe_held - present)
+    changed = await load_events(session, calendar, access, ids=candidates, series=touched.series)
+    present = {event.name for event in changed}
+    gone = await names_of(session, touched.maybe_held, touched.series_held)
+    removed = sorted({*gone, *touched.former_names} - present)
     return SyncResult(new_token, changed, removed)

@@ -83,6 +83,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
     from server.api.accounts import account_routers
     from server.api.day import day_router
     from server.api.documents import document_routers
+    from server.api.recurring import recurring_routers
     from server.api.workflow import workflow_routers
 
     return Router(
@@ -93,6 +94,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
             *record_routers(),
             *workflow_routers(),
             *document_routers(),
+            *recurring_routers(),
             changes_router,
             day_router,
             live,

@@ -10,6 +10,7 @@ from server.directory.places import PlaceService
 from server.documents.batches import DocumentBatchService
 from server.documents.templates import DocumentTemplateService
 from server.planning.activities import ActivityService
+from server.planning.recurring import RecurringActivities
 from server.programming.engagements import EngagementService
 from server.programming.performances import PerformanceService
 from server.programming.shows import ShowService
@@ -35,6 +36,7 @@ SERVICES: dict[str, type[EntityService]] = {
         ActivityService,
         DocumentTemplateService,
         DocumentBatchService,
+        RecurringActivities,
     )
 }
 

@@ -102,7 +102,8 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
 
 TABLES = (
-    "attachments, technical_sheets, activities, engagements, shows, room_configurations, rooms, "
+    "attachments, technical_sheets, activities, activity_series, engagements, shows, "
+    "room_configurations, rooms, "
     "room_bookings, room_links, places, venues, contact_roles, contacts, organisations, "
     "api_tokens, user_sessions, document_batches, document_templates, "
     "permissions, team_members, users, teams"

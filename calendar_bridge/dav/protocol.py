@@ -51,16 +51,16 @@ from calendar_bridge.errors import (
     UnsupportedFilter,
     UnsupportedReport,
 )
-from calendar_bridge.events import Event, ids_for_names, load_events
+from calendar_bridge.events import SERIES, Event, load_events, refs_for_names
 from calendar_bridge.ical import (
     MAX_EVENT_BYTES,
     calendar_text,
-    parse_event,
+    parse_object,
     timezone_calendar,
     years_of,
 )
 from calendar_bridge.query import EventQuery, PropFilter, TextMatch
-from calendar_bridge.sync import last_change, make_token, sync_calendar
+from calendar_bridge.sync import current_point, make_token, sync_calendar
 from server.accounts.permissions import Principal
 from server.accounts.revocation import AccessWatch
 from server.core.errors import DomainError, NotAuthenticated, NotFound
@@ -71,7 +71,7 @@ from server.settings import Settings
 log = logging.getLogger(__name__)
 
 MOUNT = "/dav"
-ALLOW = "OPTIONS, GET, HEAD, PROPFIND, PROPPATCH, REPORT, PUT, DELETE"
+ALLOW = "OPTIONS, GET, HEAD, PROPFIND, PROPPATCH, REPORT, PUT, DELETE, MOVE"
 DAV_CLASSES = "1, 3, calendar-access"
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 EVENT_TYPE = "text/calendar; charset=utf-8; component=vevent"
@@ -140,8 +140,7 @@ class Context:
         """The calendars' sync token and ctag (one query per request)."""
         if self._token is None:
             assert self.session is not None and self.access is not None
-            seq, _at = await last_change(self.session)
-            self._token = make_token(seq, self.access)
+            self._token = make_token(await current_point(self.session, self.access), self.access)
         return self._token
 
 
@@ -261,10 +260,15 @@ async def _event(ctx: Context, resource: Resource) -> Event:
     """The event a resource names, or NotFound."""
     assert ctx.session is not None and ctx.access is not None
     assert resource.calendar is not None and resource.name is not None
-    ids = await ids_for_names(ctx.session, [resource.name])
-    if resource.name in ids:
+    refs = await refs_for_names(ctx.session, [resource.name])
+    ref = refs.get(resource.name)
+    if ref is not None:
         events = await load_events(
-            ctx.session, resource.calendar, ctx.access, ids=[ids[resource.name]]
+            ctx.session,
+            resource.calendar,
+            ctx.access,
+            ids=[ref.id] if ref.kind != SERIES else None,
+            series=[ref.id] if ref.kind == SERIES else None,
         )
         for event in events:
             if event.name == resource.name:
@@ -611,8 +615,14 @@ async def _multiget(ctx: Context, resource: Resource, root: Element) -> DavRespo
     calendar = resource.calendar
     locations = [h.text or "" for h in root.findall(d("href"))]
     names = {loc: _name_in(ctx, calendar, loc) for loc in locations}
-    ids = await ids_for_names(ctx.session, [n for n in names.values() if n])
-    events = await load_events(ctx.session, calendar, ctx.access, ids=ids.values())
+    refs = await refs_for_names(ctx.session, [n for n in names.values() if n])
+    events = await load_events(
+        ctx.session,
+        calendar,
+        ctx.access,
+        ids=[r.id for r in refs.values() if r.kind != SERIES],
+        series=[r.id for r in refs.values() if r.kind == SERIES],
+    )
     by_name = {event.name: event for event in events}
     ms = multistatus()
     for location, name in names.items():
@@ -691,8 +701,8 @@ async def put(ctx: Context, resource: Resource) -> DavResponse:
     assert ctx.principal is not None and ctx.access is not None
     if resource.kind != EVENT or resource.calendar is None or resource.name is None:
         return DavResponse(405, b"", [("Allow", "OPTIONS, GET, HEAD, PROPFIND, REPORT")])
-    incoming = parse_event(ctx.body)
-    created = await writes.put_event(
+    incoming = parse_object(ctx.body)
+    created = await writes.put_object(
         ctx.db,
         ctx.principal,
         ctx.access,
@@ -713,7 +723,7 @@ async def delete(ctx: Context, resource: Resource) -> DavResponse:
     assert ctx.principal is not None and ctx.access is not None
     if resource.kind != EVENT or resource.calendar is None or resource.name is None:
         raise ReadOnlyCalendar(_("Calendars and homes are managed by Saison."))
-    await writes.delete_event(
+    await writes.delete_object(
         ctx.db,
         ctx.principal,
         ctx.access,
@@ -724,7 +734,38 @@ async def delete(ctx: Context, resource: Resource) -> DavResponse:
     return DavResponse(204)
 
 
+async def move(ctx: Context, resource: Resource) -> DavResponse:
+    """WebDAV MOVE of an event to another of one's calendars (RFC 4918 §9.9): the activity
+    moves to that room, team or schedule in one step."""
+    assert ctx.principal is not None and ctx.access is not None and ctx.session is not None
+    if resource.kind != EVENT or resource.calendar is None or resource.name is None:
+        raise ReadOnlyCalendar(_("Calendars and homes are managed by Saison."))
+    destination = ctx.headers.get("destination", "").strip()
+    if not destination:
+        raise MalformedRequest(_("A MOVE names its Destination."))
+    path = unquote(urlsplit(destination).path)
+    target = await _resolve(
+        Context(ctx.db, ctx.settings, ctx.method, path, ctx.headers, ctx.client_ip,
+                principal=ctx.principal, access=ctx.access, session=ctx.session)
+    )  # fmt: skip
+    if target.kind != EVENT or target.calendar is None or target.name is None:
+        raise MalformedRequest(_("A MOVE's Destination is an event in one of your calendars."))
+    await writes.move_object(
+        ctx.db,
+        ctx.principal,
+        ctx.access,
+        resource.calendar,
+        resource.name,
+        target.calendar,
+        target.name,
+        _tag_list(ctx.headers.get("if-match")),
+        overwrite=ctx.headers.get("overwrite", "T").strip().upper() != "F",
+    )
+    return DavResponse(201, b"", [("Location", target.href)])
+
+
 METHODS = {
+    "MOVE": move,
     "PROPFIND": propfind,
     "PROPPATCH": proppatch,
     "REPORT": report,

@@ -128,6 +128,9 @@ class EntityService:
         self.uow = uow
         self.session = uow.session
         self.actor = uow.actor
+        # Added to the refs of every change this service logs (how a change was made, e.g.
+        # a calendar app moving an event, for the app's next request to recognise).
+        self.log_note: dict[str, Any] = {}
 
     @property
     def noun(self) -> Message:
@@ -273,6 +276,7 @@ class EntityService:
 
     def refs_of(self, row: Mapping[str, Any]) -> dict[str, Any] | None:
         refs = {key: row.get(key) for key in self.log_refs if row.get(key) is not None}
+        refs.update(self.log_note)
         return refs or None
 
     def log(

@@ -2,13 +2,24 @@
 
 from sqlmodel import SQLModel
 
-from calendar_bridge.models import CalendarFeed, CalendarObject
+from calendar_bridge.models import (
+    CalendarAlarm,
+    CalendarFeed,
+    CalendarObject,
+    CalendarProperties,
+)
 from server.accounts.models import ApiToken, Permission, Team, TeamMember, User, UserSession
 from server.core.changelog import ChangeLogEntry
 from server.core.idempotency import IdempotentRequest
 from server.directory.models import Contact, ContactRole, Organisation, Place
 from server.documents.models import DocumentBatch, DocumentTemplate
-from server.planning.models import Activity, ActivityKindSetting, ActivityTemplate, RoomBooking
+from server.planning.models import (
+    Activity,
+    ActivityKindSetting,
+    ActivitySeries,
+    ActivityTemplate,
+    RoomBooking,
+)
 from server.programming.models import Engagement, EngagementHold, Show
 from server.technical.models import (
     Attachment,
@@ -24,11 +35,14 @@ metadata = SQLModel.metadata
 __all__ = [
     "Activity",
     "ActivityKindSetting",
+    "ActivitySeries",
     "ActivityTemplate",
     "ApiToken",
     "Attachment",
+    "CalendarAlarm",
     "CalendarFeed",
     "CalendarObject",
+    "CalendarProperties",
     "ChangeLogEntry",
     "Contact",
     "ContactRole",

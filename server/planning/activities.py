@@ -64,6 +64,10 @@ class ActivityOut(RecordRead):
     sign_language: bool
     surtitles: bool
     relaxed: bool
+    series_id: int | None = Field(default=None, description="Its repeating activity, if any")
+    occurrence_start: datetime | None = Field(
+        default=None, description="Where its repeating activity's rule placed it"
+    )
 
 
 def localise(moment: datetime, field: str) -> datetime:
@@ -90,6 +94,7 @@ class ActivityService(EntityService):
         "show_id": Filter("show_id", int),
         "engagement_id": Filter("engagement_id", int),
         "team_id": Filter("team_id", int),
+        "series_id": Filter("series_id", int, description="Only the occurrences of this series"),
     }
     search_columns: ClassVar[Sequence[str]] = ("title", "notes")
     period = ("starts_at", "ends_at")
@@ -108,6 +113,7 @@ class ActivityService(EntityService):
         "starts_at": "time",
         "ends_at": "time",
         "version": "version",
+        "series_id": "activity_series",
     }
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:

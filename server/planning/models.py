@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     Text,
     Time,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, TSTZRANGE, ExcludeConstraint
 from sqlmodel import Field, SQLModel
@@ -46,6 +47,44 @@ class ActivityStatus(StrEnum):
 KINDS_SQL = ",".join(f"'{k.value}'" for k in ActivityKind)
 
 
+class ActivitySeries(Record, table=True):
+    """A repeating activity (the weekly production meeting, daily crew calls): its pattern.
+
+    The rule (an RFC 5545 RRULE value, always bounded) places occurrences from the first one
+    (``starts_at``–``ends_at``, wall-clock times in the venue's zone). Each occurrence is a real
+    activity (``series_id``, ``occurrence_start``), booked and checked like any other, so the
+    timeline and the no-double-booking constraint know nothing special. An occurrence deleted
+    is an exception (EXDATE); one changed keeps its ``occurrence_start`` (RECURRENCE-ID).
+    """
+
+    __tablename__ = "activity_series"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({KINDS_SQL}) AND kind <> 'performance'", name="series_kind"),
+        CheckConstraint("status IN ('tentative','confirmed','cancelled')", name="series_status"),
+        CheckConstraint("ends_at > starts_at", name="series_period"),
+    )
+
+    kind: str = Field(sa_type=Text)
+    status: str = Field(default="confirmed", sa_type=Text)
+    title: str = Field(sa_type=Text)
+    room_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("rooms.id", ondelete="RESTRICT"), index=True),
+    )
+    team_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("teams.id", ondelete="SET NULL"), index=True),
+    )
+    assignee_ids: list[int] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(BigInteger), nullable=False, server_default="{}"),
+    )
+    notes: str | None = Field(default=None, sa_type=Text)
+    starts_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    ends_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    rule: str = Field(sa_type=Text)
+
+
 class Activity(Record, table=True):
     """A performance *is* an activity (kind = performance): one row of truth for both views."""
 
@@ -58,6 +97,7 @@ class Activity(Record, table=True):
         Index("ix_activities_start", "starts_at"),
         Index("ix_activities_engagement", "engagement_id"),
         Index("ix_activities_assignees", "assignee_ids", postgresql_using="gin"),
+        UniqueConstraint("series_id", "occurrence_start", name="activity_occurrence_once"),
     )
 
     kind: str = Field(sa_type=Text)
@@ -104,6 +144,14 @@ class Activity(Record, table=True):
     relaxed: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
     )
+    # An occurrence of a repeating activity, and where its rule placed it (RECURRENCE-ID).
+    series_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger, ForeignKey("activity_series.id", ondelete="SET NULL"), index=True
+        ),
+    )
+    occurrence_start: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
 
 
 class ActivityKindSetting(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import caldav
@@ -82,6 +83,9 @@ def parse_calendar(data: str | bytes, raw: bool = True) -> icalendar.Calendar:
         for required in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"):
             assert required in event, f"{required} missing from {event.get('SUMMARY')}"
         for key in ("DTSTART", "DTEND"):
+            if event[key].params.get("VALUE") == "DATE":  # an all-day event: days, no zone
+                assert not isinstance(event.decoded(key), datetime)
+                continue
             tzid = event[key].params.get("TZID")
             assert tzid in zones, f"{key} names a zone ({tzid}) the calendar does not define"
             assert event.decoded(key).tzinfo is not None
