@@ -28,6 +28,7 @@ from server.audit.history import visible_change
 from server.core.i18n import _
 
 TOKEN_PREFIX = "https://saison.dev/sync/"
+HOME_FIELDS = frozenset({"series_id", "room_id", "team_id", "assignee_ids"})
 MAX_CHANGES = 20_000  # beyond that, a full reload is cheaper for everyone
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -165,6 +166,9 @@ class _Touched:
     maybe_held: set[int] = field(default_factory=set)
     series: set[int] = field(default_factory=set)
     series_held: set[int] = field(default_factory=set)
+    # Occurrences that may have been events of their own before (moved back into their series,
+    # or an event an app made repeat): their own names may need to go.
+    were_alone: set[int] = field(default_factory=set)
     former_names: set[str] = field(default_factory=set)
     related: dict[str, set[int]] = field(default_factory=dict)
 
@@ -196,6 +200,8 @@ def _read(
                         touched.series_held.add(side["series_id"])
             if held:
                 touched.maybe_held.add(record_id)
+            if HOME_FIELDS & set(change.get("before") or {}):
+                touched.were_alone.add(record_id)
         elif entity == "activity_series":
             touched.series.add(record_id)
             if held:
@@ -271,6 +277,8 @@ async def sync_calendar(
     candidates = touched.activities | await _related_activities(session, touched.related)
     changed = await load_events(session, calendar, access, ids=candidates, series=touched.series)
     present = {event.name for event in changed}
-    gone = await names_of(session, touched.maybe_held, touched.series_held)
+    in_series = {m for event in changed if event.series for m in event.members}
+    alone = touched.maybe_held - (in_series - touched.were_alone)
+    gone = await names_of(session, alone, touched.series_held)
     removed = sorted({*gone, *touched.former_names} - present)
     return SyncResult(new_token, changed, removed)

@@ -598,14 +598,16 @@ async def _finish(
     await _keep(uow, access, written.ref, _kept_lines(reading, status, place), incoming.master)
     if written.ref.kind == SERIES:
         by_start = {o.recurrence_id: o for o in incoming.overrides}
+        plain: list[int] = []
         for member in await RecurringActivities(uow).members(written.ref.id):
             override = by_start.get(member["occurrence_start"])
-            ref = Ref(ACTIVITY, member["id"])
             if override is None:
-                await _keep(uow, access, ref, "", None)
+                plain.append(member["id"])
                 continue
             sub = await _read(uow, override, labels)
+            ref = Ref(ACTIVITY, member["id"])
             await _keep(uow, access, ref, _kept_lines(sub, member["status"], None), override)
+        await _clear(uow, access, plain)
     await uow.commit()
 
 
@@ -646,6 +648,38 @@ async def _keep(
     await uow.session.execute(ALARMS_LOCK_SQL, {"key": f"calendar_alarms:{access.user_id}"})
     sql = ALARMS_SQL[ref.kind] if alarms else NO_ALARMS_SQL[ref.kind]
     await uow.session.execute(sql, {"me": access.user_id, "id": ref.id, "alarms": alarms})
+
+
+CLEAR_PROPERTIES_SQL = text(
+    "DELETE FROM calendar_properties WHERE activity_id = ANY(:ids) RETURNING activity_id"
+)
+CLEAR_ALARMS_SQL = text(
+    "UPDATE calendar_alarms SET alarms = '', rev = nextval('calendar_alarm_revs') "
+    "WHERE user_id = :me AND activity_id = ANY(:ids) AND alarms <> ''"
+)
+
+
+async def _clear(uow: UnitOfWork, access: Access, ids: list[int]) -> None:
+    """Occurrences the app sent no exception for: nothing of their own kept (one statement
+    each for properties and reminders, however long the series)."""
+    if not ids:
+        return
+    cleared = (await uow.session.execute(CLEAR_PROPERTIES_SQL, {"ids": ids})).scalars().all()
+    service = ActivityService(uow)
+    for activity_id in cleared:
+        row = (await uow.session.execute(ROW_SQL[ACTIVITY], {"id": activity_id})).mappings().one()
+        uow.record(
+            Change(
+                workspace="planning",
+                entity="activity",
+                entity_id=activity_id,
+                action="activity.calendar_details_changed",
+                after={"kept": []},
+                refs=service.refs_of(dict(row)),
+            )
+        )
+    await uow.session.execute(ALARMS_LOCK_SQL, {"key": f"calendar_alarms:{access.user_id}"})
+    await uow.session.execute(CLEAR_ALARMS_SQL, {"me": access.user_id, "ids": ids})
 
 
 # -- deleting and moving --------------------------------------------------------------------

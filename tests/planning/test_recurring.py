@@ -96,7 +96,7 @@ async def test_rules_must_end_and_stay_within_bounds(people, season):
         ("FREQ=DAILY;COUNT=400", "366"),
         ("FREQ=WEEKLY;BYDAY=MO;UNTIL=20291231", "731"),
         ("FREQ=HOURLY;COUNT=3", "FREQ"),
-        ("FREQ=WEEKLY;BYDAY=TU;COUNT=3", "first occurrence"),  # the 5th is a Monday
+        ("FREQ=WEEKLY;BYDAY=TU;COUNT=3", "première occurrence"),  # the 5th is a Monday
         ("every monday", "FREQ"),
     ]
     for rule, said in cases:
