@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
@@ -744,10 +744,7 @@ async def move(ctx: Context, resource: Resource) -> DavResponse:
     if not destination:
         raise MalformedRequest(_("A MOVE names its Destination."))
     path = unquote(urlsplit(destination).path)
-    target = await _resolve(
-        Context(ctx.db, ctx.settings, ctx.method, path, ctx.headers, ctx.client_ip,
-                principal=ctx.principal, access=ctx.access, session=ctx.session)
-    )  # fmt: skip
+    target = await _resolve(replace(ctx, path=path))
     if target.kind != EVENT or target.calendar is None or target.name is None:
         raise MalformedRequest(_("A MOVE's Destination is an event in one of your calendars."))
     await writes.move_object(
