@@ -89,9 +89,15 @@ def _fresh(request: Request[Any, Any, Any], etag: str, modified: datetime) -> bo
     return False
 
 
+def _feed_operation(_handler: Any, method: str, _path: Any) -> str:
+    """One operation id per method (the GET keeps the one it always had)."""
+    return "IcsNameIcsFeed" if method == "GET" else "IcsNameHeadIcsFeed"
+
+
 @route(
     "/ics/{name:str}",
     http_method=[HttpMethod.GET, HttpMethod.HEAD],
+    operation_id=_feed_operation,
     opt={**PUBLIC, **ANY_QUERY},
     summary="An ICS subscription (the secret in the URL is the credential)",
     tags=["Calendars"],

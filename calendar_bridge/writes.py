@@ -49,7 +49,7 @@ from server.core.unit_of_work import UnitOfWork, unit_of_work
 from server.db.engine import Database
 from server.planning.activities import ActivityIn, ActivityService
 from server.planning.models import ActivityKind
-from server.planning.recurring import RecurringActivities, SeriesIn
+from server.planning.recurring import RecurringActivities, RecurringActivityIn
 from server.settings import get_settings
 
 ActivityChanges = partial_model(ActivityIn, "CalendarActivityChanges")
@@ -395,7 +395,7 @@ async def _create(
     await uow.session.execute(FORGET_SQL, {"uid": incoming.uid, "name": name})
     if incoming.repeats:
         series = RecurringActivities(uow)
-        data = _validated({**data, "rule": incoming.master.rule}, SeriesIn)
+        data = _validated({**data, "rule": incoming.master.rule}, RecurringActivityIn)
         row = await series.create_series(
             {**data, "exceptions": list(incoming.master.exceptions)},
             await _overrides(uow, incoming, labels),
@@ -497,7 +497,7 @@ async def _make_repeating(
         **reading.fields,
         "rule": incoming.master.rule,
     }
-    data = _validated(data, SeriesIn)
+    data = _validated(data, RecurringActivityIn)
     row = await RecurringActivities(uow).create_series(
         {**data, "exceptions": list(incoming.master.exceptions)},
         await _overrides(uow, incoming, labels),

@@ -15,7 +15,12 @@ from server.api.crud import crud_router, resolve_version
 from server.api.guards import access
 from server.core.unit_of_work import UnitOfWork
 from server.planning.activities import ActivityService
-from server.planning.recurring import RecurringActivities, SeriesIn, SeriesOut, SeriesPlanOut
+from server.planning.recurring import (
+    RecurringActivities,
+    RecurringActivityIn,
+    RecurringActivityOut,
+    RecurringActivityPlanOut,
+)
 
 PATH = "/recurring-activities"
 
@@ -28,8 +33,8 @@ PATH = "/recurring-activities"
     status_code=HTTP_201_CREATED,
 )
 async def create_series(
-    request: Request[Any, Any, Any], uow: UnitOfWork, data: SeriesIn
-) -> Response[SeriesPlanOut]:
+    request: Request[Any, Any, Any], uow: UnitOfWork, data: RecurringActivityIn
+) -> Response[RecurringActivityPlanOut]:
     body = data.model_dump()
     dry_run = body.pop("dry_run")
     row = await RecurringActivities(uow).create_series(body, dry_run=dry_run)
@@ -69,8 +74,8 @@ def recurring_routers() -> list[Router]:
         crud_router(
             PATH,
             RecurringActivities,
-            SeriesIn,
-            SeriesOut,
+            RecurringActivityIn,
+            RecurringActivityOut,
             tag="General planning",
             writable=False,
             deletable=True,  # the series and all its occurrences

@@ -55,7 +55,7 @@ DEFER_BOOKINGS = text("SET CONSTRAINTS room_bookings_no_overlap DEFERRED")
 CHECK_BOOKINGS = text("SET CONSTRAINTS room_bookings_no_overlap IMMEDIATE")
 
 
-class SeriesIn(Input):
+class RecurringActivityIn(Input):
     kind: ActivityKind
     title: Name
     room_id: Id | None = None
@@ -85,7 +85,7 @@ class SeriesIn(Input):
     )
 
 
-class SeriesOut(RecordRead):
+class RecurringActivityOut(RecordRead):
     kind: ActivityKind
     title: str
     room_id: int | None
@@ -98,7 +98,7 @@ class SeriesOut(RecordRead):
     rule: str
 
 
-class SeriesPlanOut(SeriesOut):
+class RecurringActivityPlanOut(RecurringActivityOut):
     """A series with its occurrences (and, for a dry run, what they would collide with)."""
 
     id: int | None  # type: ignore[assignment]
