@@ -291,6 +291,7 @@ async def _series_events(session: AsyncSession, access: Access, wanted: list[int
     params = {"series": wanted, "me": access.user_id}
     members = (await session.execute(text(sql), params)).all()
     heads = {row.id: row for row in await session.execute(SERIES_SQL, params)}
+    await kind_labels(session)
     contacts = await _contacts(session, members, access)
     by_series: dict[int, list[Any]] = {}
     for member in members:

@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from calendar_bridge.calendars import MINE, ROOM, TEAM, Access, Calendar, calendars_for
 from calendar_bridge.errors import ReadOnlyCalendar, UidConflict, UnsupportedEvent
@@ -193,13 +194,12 @@ async def _labels(uow: UnitOfWork) -> dict[str, str]:
 
 
 async def _read(uow: UnitOfWork, incoming: IncomingEvent, labels: dict[str, str]) -> Reading:
-    """Saison's kind from X-SAISON-KIND or a category naming a kind (French or English); the
-    other categories are the app's own and are kept."""
+    """Saison's kind from a category naming a kind (French or English: a category changed in
+    the app changes the kind), else from X-SAISON-KIND; the other categories are the app's own
+    and are kept."""
     known = {k.value for k in ActivityKind}
-    kind = incoming.kind if incoming.kind in known else None
-    for category in incoming.categories:
-        if kind is None and category.casefold() in labels:
-            kind = labels[category.casefold()]
+    named = [labels[c.casefold()] for c in incoming.categories if c.casefold() in labels]
+    kind = named[0] if named else incoming.kind if incoming.kind in known else None
     rest = [c for c in incoming.categories if labels.get(c.casefold(), "") != kind]
     fields: dict[str, Any] = {"starts_at": incoming.starts_at, "ends_at": incoming.ends_at}
     if incoming.title:
@@ -330,7 +330,7 @@ def _leave(calendar: Calendar, access: Access, values: Mapping[str, Any]) -> dic
 # -- writing --------------------------------------------------------------------------------
 @dataclass
 class Written:
-    """What a write made: the activity or series, and the events it shows as."""
+    """What a write touched (an activity or a series), and whether it made a new resource."""
 
     ref: Ref
     created: bool
@@ -402,15 +402,13 @@ async def _create(
             commit=False,
         )
         ref = Ref(SERIES, row["id"])
-        await uow.session.execute(
-            NAME_SERIES_SQL, {"id": ref.id, "name": name, "uid": incoming.uid}
-        )
+        await _name(uow, NAME_SERIES_SQL, ref.id, name, incoming.uid)
         return Written(ref, True)
     service = ActivityService(uow)
     service.require(Level.WRITE)
     row = await service.insert_row(_validated(data, ActivityIn))
     ref = Ref(ACTIVITY, row["id"])
-    await uow.session.execute(NAME_ACTIVITY_SQL, {"id": ref.id, "name": name, "uid": incoming.uid})
+    await _name(uow, NAME_ACTIVITY_SQL, ref.id, name, incoming.uid)
     return Written(ref, True)
 
 
@@ -505,9 +503,7 @@ async def _make_repeating(
         adopt=(current.id, current.version),
     )
     await uow.session.execute(ADOPT_NAME_SQL, {"series": row["id"], "activity": current.id})
-    await uow.session.execute(
-        NAME_SERIES_SQL, {"id": row["id"], "name": current.name, "uid": current.uid}
-    )
+    await _name(uow, NAME_SERIES_SQL, row["id"], current.name, current.uid)
     return Written(Ref(SERIES, row["id"]), False)
 
 
@@ -543,9 +539,7 @@ async def _move_here(
     home = _home(calendar, access, values)
     if owner.kind == SERIES:
         await _replace_series(uow, owner.id, incoming, labels, None, home, note)
-        await uow.session.execute(
-            NAME_SERIES_SQL, {"id": owner.id, "name": name, "uid": incoming.uid}
-        )
+        await _name(uow, NAME_SERIES_SQL, owner.id, name, incoming.uid)
     else:
         reading = await _read(uow, incoming.master, labels)
         changes = {**_validated(reading.fields, ActivityChanges), **home}
@@ -553,10 +547,18 @@ async def _move_here(
         service.log_note = note
         service.require_to_change(changes)
         await service.update_row(owner.id, changes, None)
-        await uow.session.execute(
-            NAME_ACTIVITY_SQL, {"id": owner.id, "name": name, "uid": incoming.uid}
-        )
+        await _name(uow, NAME_ACTIVITY_SQL, owner.id, name, incoming.uid)
     return Written(owner, True)
+
+
+async def _name(uow: UnitOfWork, sql: Any, record_id: int, name: str, uid: str) -> None:
+    """The address and UID an app gave (or moved) an event; taken meanwhile: refused."""
+    try:
+        await uow.session.execute(sql, {"id": record_id, "name": name, "uid": uid})
+    except IntegrityError:
+        uow.pending.clear()
+        await uow.session.rollback()
+        raise taken() from None
 
 
 async def _name_of(uow: UnitOfWork, ref: Ref) -> str:
@@ -787,7 +789,7 @@ async def move_object(
         if changes:
             await _rehome(uow, current.ref, changes, note)
         sql = NAME_SERIES_SQL if current.series else NAME_ACTIVITY_SQL
-        await uow.session.execute(sql, {"id": current.id, "name": new_name, "uid": current.uid})
+        await _name(uow, sql, current.id, new_name, current.uid)
         await uow.commit()
 
 
