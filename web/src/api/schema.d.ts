@@ -1227,6 +1227,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/recurring-activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List repeating activitys */
+        get: operations["list_activity_seriess"];
+        put?: never;
+        /** Create a repeating activity from a rule (dry_run lists its occurrences) */
+        post: operations["create_activity_series"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recurring-activities/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a repeating activity */
+        get: operations["read_activity_series"];
+        put?: never;
+        post?: never;
+        /** Delete a repeating activity (send If-Match) */
+        delete: operations["delete_activity_series"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recurring-activities/{series_id}/occurrences/{activity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one occurrence (send the activity's If-Match); the others stay */
+        delete: operations["delete_activity_series_occurrence"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/changes": {
         parameters: {
             query?: never;
@@ -1575,7 +1628,8 @@ export interface paths {
         post?: never;
         delete?: never;
         options?: never;
-        head?: never;
+        /** An ICS subscription (the secret in the URL is the credential) */
+        head: operations["IcsNameHeadIcsFeed"];
         patch?: never;
         trace?: never;
     };
@@ -1661,6 +1715,10 @@ export interface components {
             sign_language: boolean;
             surtitles: boolean;
             relaxed: boolean;
+            /** @description Its repeating activity, if any */
+            series_id?: number | null;
+            /** @description Where its repeating activity's rule placed it */
+            occurrence_start?: string | null;
         };
         /** ActivityOutPage */
         ActivityOutPage: {
@@ -2462,6 +2520,87 @@ export interface components {
         ProfileIn: {
             /** @description An app password of yours, just created, to put in the profile */
             app_password?: string | null;
+        };
+        /** RecurringActivityIn */
+        RecurringActivityIn: {
+            kind: components["schemas"]["ActivityKind"];
+            title: string;
+            room_id?: number | null;
+            team_id?: number | null;
+            /** @description Users each occurrence is assigned to */
+            assignee_ids?: number[];
+            status?: components["schemas"]["ActivityStatus"];
+            notes?: string | null;
+            /**
+             * Format: date-time
+             * @description Start of the first occurrence (venue time if no offset)
+             */
+            starts_at: string;
+            /**
+             * Format: date-time
+             * @description End of the first occurrence
+             */
+            ends_at: string;
+            /** @description RFC 5545 RRULE, ending with COUNT or UNTIL, e.g. FREQ=WEEKLY;BYDAY=MO;UNTIL=20270630 or FREQ=DAILY;COUNT=12 */
+            rule: string;
+            /** @description Occurrences to leave out, by their start (EXDATE) */
+            exceptions?: string[];
+            /**
+             * @description Only list the occurrences and what they would collide with
+             * @default false
+             */
+            dry_run: boolean;
+        };
+        /** RecurringActivityOut */
+        RecurringActivityOut: {
+            id: number;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            kind: components["schemas"]["ActivityKind"];
+            title: string;
+            room_id: number | null;
+            team_id: number | null;
+            assignee_ids: number[];
+            status: components["schemas"]["ActivityStatus"];
+            notes: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            rule: string;
+        };
+        /** RecurringActivityOutPage */
+        RecurringActivityOutPage: {
+            items: components["schemas"]["RecurringActivityOut"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        /** RecurringActivityPlanOut */
+        RecurringActivityPlanOut: {
+            id: number | null;
+            version: number | null;
+            created_at: string | null;
+            updated_at: string | null;
+            kind: components["schemas"]["ActivityKind"];
+            title: string;
+            room_id: number | null;
+            team_id: number | null;
+            assignee_ids: number[];
+            status: components["schemas"]["ActivityStatus"];
+            notes: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            rule: string;
+            occurrences: components["schemas"]["ActivityOut"][];
+            conflicts: {
+                [key: string]: unknown;
+            }[];
         };
         /** RoomConfigurationIn */
         RoomConfigurationIn: {
@@ -5418,6 +5557,8 @@ export interface operations {
                 engagement_id?: number | null;
                 /** @description Only records with this team_id */
                 team_id?: number | null;
+                /** @description Only the occurrences of this series */
+                series_id?: number | null;
             };
             header?: never;
             path?: never;
@@ -7555,6 +7696,208 @@ export interface operations {
             };
         };
     };
+    list_activity_seriess: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
+                /** @description Text to find in title, notes */
+                q?: string | null;
+                /** @description Only records with this room_id */
+                room_id?: number | null;
+                /** @description Only records with this team_id */
+                team_id?: number | null;
+                /** @description Only records with this kind */
+                kind?: components["schemas"]["ActivityKind"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringActivityOutPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    create_activity_series: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecurringActivityIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringActivityPlanOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    read_activity_series: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringActivityOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    delete_activity_series: {
+        parameters: {
+            query?: {
+                /** @description The version you read, if you send no If-Match */
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    delete_activity_series_occurrence: {
+        parameters: {
+            query?: {
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                series_id: number;
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
     list_changes: {
         parameters: {
             query?: {
@@ -8672,6 +9015,43 @@ export interface operations {
         };
     };
     IcsNameIcsFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    IcsNameHeadIcsFeed: {
         parameters: {
             query?: never;
             header?: never;

@@ -10,7 +10,7 @@
 - The partial index sync reads now covers ``activity_series`` changes too.
 
 Revision ID: 0007
-Revises: 0005b
+Revises: 0006 (written on 0005b; chained after the documents migration once it landed)
 """
 
 from collections.abc import Sequence
@@ -20,7 +20,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0007"
-down_revision: str | None = "0005b"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
