@@ -172,9 +172,18 @@ MAPPED = frozenset(
 PERSONAL_PREFIXES = ("X-MOZ-LASTACK", "X-MOZ-SNOOZE")
 
 
+# The years a venue's calendar holds (times beyond cannot be shown in its zone).
+YEARS = (1900, 2200)
+
+
 def _moment(value: Any, field: str) -> datetime:
     """A DTSTART/DTEND value as an instant; dates are midnights, floating times venue time."""
     tz = get_settings().tz
+    if isinstance(value, date) and not YEARS[0] <= value.year <= YEARS[1]:
+        raise UnsupportedEvent(
+            _("{field} must fall between the years {first} and {last}.",
+              field=field, first=YEARS[0], last=YEARS[1])
+        )  # fmt: skip
     if isinstance(value, datetime):
         return venue_time(value, field)
     if isinstance(value, date):

@@ -137,8 +137,6 @@ def _until_wall(value: Any, whole_days: bool) -> datetime:
 
 def expand(rule: str, starts_at: datetime, ends_at: datetime) -> Rule:
     """The occurrence starts of ``rule`` from ``starts_at``, or ``Invalid`` saying why not."""
-    tz = get_settings().tz
-    whole_days = all_day(starts_at, ends_at)
     try:
         parts = vRecur.from_ical(rule.strip().removeprefix("RRULE:"))
     except Exception:
@@ -158,8 +156,17 @@ def expand(rule: str, starts_at: datetime, ends_at: datetime) -> Rule:
                 )
             }
         )
-    if has_count and int(parts["COUNT"][0]) > MAX_OCCURRENCES:
-        raise Invalid({"rule": _("at most {max} occurrences", max=MAX_OCCURRENCES)})
+    if has_count and not 1 <= int(parts["COUNT"][0]) <= MAX_OCCURRENCES:
+        raise Invalid({"rule": _("COUNT is between 1 and {max}", max=MAX_OCCURRENCES)})
+    try:
+        return _expand(parts, starts_at, ends_at, has_until)
+    except OverflowError:  # a first occurrence near the end of the calendar
+        raise Invalid({"starts_at": _("too far in the future to repeat")}) from None
+
+
+def _expand(parts: Any, starts_at: datetime, ends_at: datetime, has_until: bool) -> Rule:
+    tz = get_settings().tz
+    whole_days = all_day(starts_at, ends_at)
     wall_start = local(starts_at).replace(tzinfo=None)
     stored = dict(parts)
     for_dateutil = dict(parts)
@@ -177,7 +184,7 @@ def expand(rule: str, starts_at: datetime, ends_at: datetime) -> Rule:
             "RRULE:" + vRecur(for_dateutil).to_ical().decode(), dtstart=wall_start
         )
         walls = list(islice(iter(recurrence), MAX_OCCURRENCES + 1))  # type: ignore[call-overload]
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, OverflowError) as error:  # dateutil's refusals
         raise Invalid({"rule": _("cannot be read: {error}", error=str(error))}) from None
     if len(walls) > MAX_OCCURRENCES:
         raise Invalid({"rule": _("at most {max} occurrences", max=MAX_OCCURRENCES)})

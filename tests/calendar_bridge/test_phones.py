@@ -418,6 +418,13 @@ async def test_what_cannot_be_kept_is_refused_with_a_reason(dav_for, stage, admi
         )
         assert r.status_code == 403, (extra, r.text)
         assert "valid-calendar-object-resource" in r.text and reason in r.text, (extra, r.text)
+    r = await app.dav(  # the end of the calendar: refused, never a server error
+        "PUT",
+        f"{room}/loin.ics",
+        vevent("loin@example.org", "Loin", "99991231T220000Z", "99991231T230000Z"),
+        content_type="text/calendar",
+    )
+    assert r.status_code == 403 and "2200" in r.text
     # Notes written below the "— Saison —" line would be lost: refused, with where to write.
     path = f"{room}/activity-{stage['meeting']['id']}.ics"
     current = await app.dav("GET", path)

@@ -94,6 +94,8 @@ async def test_rules_must_end_and_stay_within_bounds(people, season):
     cases = [
         ("FREQ=WEEKLY;BYDAY=MO", "COUNT"),  # a phone's "repeat forever"
         ("FREQ=DAILY;COUNT=400", "366"),
+        ("FREQ=DAILY;COUNT=0", "COUNT"),
+        ("FREQ=DAILY;INTERVAL=999999999999;COUNT=3", "RRULE"),
         ("FREQ=WEEKLY;BYDAY=MO;UNTIL=20291231", "731"),
         ("FREQ=HOURLY;COUNT=3", "FREQ"),
         ("FREQ=WEEKLY;BYDAY=TU;COUNT=3", "première occurrence"),  # the 5th is a Monday
@@ -108,6 +110,16 @@ async def test_rules_must_end_and_stay_within_bounds(people, season):
         weekly_meeting(season, kind="performance", rule="FREQ=DAILY;COUNT=2"),
     )
     assert r.status_code == 422
+    r = await technique.post(  # the end of the calendar: refused, never a server error
+        "/recurring-activities",
+        weekly_meeting(
+            season,
+            starts_at="9999-12-31T23:00:00-14:00",
+            ends_at="9999-12-31T23:30:00-14:00",
+            rule="FREQ=DAILY;COUNT=2",
+        ),
+    )
+    assert r.status_code == 422, r.text
     r = await technique.post(
         "/recurring-activities", weekly_meeting(season, exceptions=["2026-10-06T10:00:00"])
     )
