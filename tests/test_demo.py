@@ -103,6 +103,19 @@ async def test_demo_season_is_rich_true_to_the_trade_and_loaded_once(db: Databas
         == 0
     )
     assert await scalar(db, "SELECT count(*) FROM organisations WHERE siret = '419 512 347 00028'")
+    # The weekly production meeting repeats (one series, as a phone would show it), every
+    # Monday but while the house is closed for the holidays.
+    meetings = await rows(
+        db,
+        """SELECT a.starts_at FROM activities a JOIN activity_series s ON s.id = a.series_id
+           WHERE s.title = 'Réunion de production' ORDER BY a.starts_at""",
+    )
+    assert len(meetings) >= 35
+    paris = ZoneInfo("Europe/Paris")
+    mondays = {m.astimezone(paris).date() for (m,) in meetings}
+    assert all(day.weekday() == 0 for day in mondays)
+    assert {m.astimezone(paris).hour for (m,) in meetings} == {14}  # 14 h, summer and winter
+    assert not [d for d in mondays if WINTER_BREAK[0] <= d <= WINTER_BREAK[1]]
 
     # Each demo account signs in with the shared password and gets its team's rights.
     for email, _name, team in DEMO_USERS:

@@ -66,6 +66,7 @@ from server.directory.contacts import ContactIn, ContactRoleIn, ContactRoleServi
 from server.directory.organisations import OrganisationIn, OrganisationService
 from server.directory.places import PlaceIn, PlaceService
 from server.planning.activities import ActivityIn, ActivityService, PerformanceIn
+from server.planning.recurring import RecurringActivities, RecurringActivityIn
 from server.programming.engagements import EngagementIn, EngagementService
 from server.programming.performances import PerformanceService
 from server.programming.shows import ShowIn, ShowService
@@ -698,19 +699,25 @@ class Season:
 
     async def meetings(self) -> None:
         """The house's regular meetings, week after week."""
-        # Recurring activities do not exist yet: the weekly production meeting is one plain
-        # activity per week, assigned to every department's head.
-        for monday in weeks(FIRST_MEETING, SUMMER_WORKS[0]):
-            await self.activity(
-                "meeting",
-                "Réunion de production",
-                None,
-                moment(monday, 14),
-                moment(monday, 15, 30),
-                None,
-                assignees=EVERYONE,
-                notes="La semaine à venir : accueils, services, publics, presse.",
-            )
+        # The weekly production meeting is one repeating activity (an RRULE, as a calendar app
+        # writes it), assigned to every department's head, and skipped while the house is closed.
+        held = weeks(FIRST_MEETING, SUMMER_WORKS[0])
+        every = [held[0] + timedelta(weeks=n) for n in range((held[-1] - held[0]).days // 7 + 1)]
+        closed = [monday for monday in every if monday not in held]
+        clean = RecurringActivityIn.model_validate(
+            {
+                "kind": "meeting",
+                "title": "Réunion de production",
+                "starts_at": moment(held[0], 14),
+                "ends_at": moment(held[0], 15, 30),
+                "rule": f"FREQ=WEEKLY;BYDAY=MO;UNTIL={held[-1]:%Y%m%d}",
+                "exceptions": [moment(monday, 14) for monday in closed],
+                "assignee_ids": [self.people[p] for p in EVERYONE],
+                "notes": "La semaine à venir : accueils, services, publics, presse.",
+            }
+        ).model_dump()
+        series = await RecurringActivities(self.uow).create_series(clean, commit=False)
+        self.counts[ActivityService.entity] += len(series["occurrences"])
         partners = self.orgs["agency"] + self.orgs["producer"] + self.orgs["company"]
         for monday in weeks(FIRST_MEETING, SEASON[1]):
             tuesday = monday + timedelta(days=1)
