@@ -1,0 +1,127 @@
+"""The OpenAPI description tells the truth: schemathesis over every operation of a running server.
+
+Every operation the document describes is called with examples generated from it (boundary
+values, wrong types, NUL bytes, huge numbers, unexpected methods, random bodies), as a signed-in
+administrator on a small season. Any answer must be one the document declares: no server error,
+a declared status code, content type and headers, a body matching its schema, and a 405 that
+says which methods the address takes. Generation is derandomized with a fixed seed and bounded
+per operation, so a run is repeatable and takes about a minute.
+
+What is not called, and why:
+- the live updates websocket (``/api/v1/live``): OpenAPI does not describe websockets (it is
+  tested in tests/realtime/);
+- CalDAV (``/dav/``): WebDAV methods and XML bodies are outside OpenAPI (tests/calendar_bridge/);
+- inputs that would revoke or disable the administrator's own access (deleting its own token,
+  deactivating or deleting itself): the operations are still called, with other ids; ending the
+  run's own credential would leave every later operation answering only 401.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+import schemathesis
+from requests.adapters import BaseAdapter, HTTPAdapter
+
+from tests.conftest import Api
+
+MAX_EXAMPLES = 12  # random examples per operation, after the boundary ("coverage") cases
+SEED = 20261130
+
+
+class _Adapter(BaseAdapter):
+    """requests' own adapter, behind a class schemathesis does not inspect.
+
+    caldav pulls in urllib3-future, which replaces the ``urllib3`` package; schemathesis counts
+    the connections of ``HTTPAdapter`` pools through an attribute only urllib3 has, and fails on
+    every request. Sending through a plain ``BaseAdapter`` skips that count (it only decides
+    whether to resend a request a server dropped, which a local server does not do).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inner = HTTPAdapter()
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> requests.Response:
+        return self.inner.send(request, *args, **kwargs)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.fixture(autouse=True)
+def _node_id_for_schemathesis(request: pytest.FixtureRequest) -> None:
+    """schemathesis (4.32) renames the test per operation through ``_nodeid``, which pytest 9.2
+    no longer has: give it one to read and write (pytest keeps its own id elsewhere)."""
+    if not hasattr(request.node, "_nodeid"):
+        request.node._nodeid = request.node.nodeid
+
+
+@pytest.fixture
+def http() -> Any:
+    session = requests.Session()
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, _Adapter())
+    yield session
+    session.close()
+
+
+@pytest.fixture
+async def own_access(admin: Api, season: Any) -> dict[str, Any]:
+    """The administrator's token (made as the README says) and what must not end it."""
+    tokens = (await admin.get("/auth/tokens")).json()
+    assert admin.user is not None
+    return {
+        "headers": {"Authorization": admin.http.headers["Authorization"]},
+        "user_id": admin.user["id"],
+        "token_ids": {token["id"] for token in tokens},
+    }
+
+
+@pytest.fixture
+def api_schema(server_url: str, own_access: dict[str, Any]) -> Any:
+    config = schemathesis.Config.from_dict(
+        {
+            "seed": SEED,
+            "headers": dict(own_access["headers"]),
+            "generation": {
+                "max-examples": MAX_EXAMPLES,
+                "deterministic": True,
+                "database": "none",
+            },
+            "phases": {
+                "examples": {"enabled": True},
+                "coverage": {"enabled": True},
+                "fuzzing": {"enabled": True},
+                "stateful": {"enabled": False},
+            },
+            "checks": {"enabled": True},
+        }
+    )
+    return schemathesis.openapi.from_url(
+        server_url + "/schema/openapi.json", config=config, headers=dict(own_access["headers"])
+    )
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+def ends_own_access(case: schemathesis.Case, own: dict[str, Any]) -> bool:
+    """Whether this call would revoke or disable the credential the run itself uses."""
+    params = case.path_parameters or {}
+    if case.path == "/api/v1/auth/tokens/{token_id}":
+        return params.get("token_id") in own["token_ids"]
+    if case.path == "/api/v1/users/{record_id}" and case.method.upper() in ("PATCH", "DELETE"):
+        return params.get("record_id") == own["user_id"]
+    return False
+
+
+@schema.parametrize()
+def test_every_operation_answers_as_described(
+    case: schemathesis.Case, http: requests.Session, own_access: dict[str, Any]
+) -> None:
+    if ends_own_access(case, own_access):
+        return
+    case.call_and_validate(session=http, headers=dict(own_access["headers"]), timeout=30)
