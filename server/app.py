@@ -23,11 +23,13 @@ from calendar_bridge.routes import calendar_routes, dav_at_root
 from server.accounts.permissions import Principal
 from server.accounts.revocation import AccessWatch
 from server.api.auth import AuthMiddleware
+from server.api.bodies import SaisonRequest
 from server.api.changes import changes_router
 from server.api.guards import (
     PUBLIC,
     known_query_parameters,
     permission_guard,
+    storable_parameters,
     undeclared_routes,
 )
 from server.api.idempotency import IdempotencyMiddleware
@@ -157,8 +159,9 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         route_handlers=[health, api_router(), *calendar_routes(), *web_routes()],
         lifespan=[lifespan],
         dependencies={"uow": Provide(provide_uow)},
-        guards=[permission_guard, known_query_parameters],
+        guards=[permission_guard, known_query_parameters, storable_parameters],
         middleware=[*client_address_middleware(settings), DefineMiddleware(AuthMiddleware)],
+        request_class=SaisonRequest,
         exception_handlers=EXCEPTION_HANDLERS,
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=2048, gzip_compress_level=1

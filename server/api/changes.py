@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from server.api.crud import Instant, bound
 from server.api.guards import SIGNED_IN
 from server.audit.history import MAX_CHANGES, History
+from server.core.fields import MAX_BIGINT
 from server.core.unit_of_work import UnitOfWork
 
 
@@ -43,7 +44,9 @@ class ChangesPage(BaseModel):
 )
 async def list_changes(
     uow: UnitOfWork,
-    since: Annotated[int, Parameter(ge=0, description="Last sequence number already seen")] = 0,
+    since: Annotated[
+        int, Parameter(ge=0, le=MAX_BIGINT, description="Last sequence number already seen")
+    ] = 0,
     limit: Annotated[int, Parameter(ge=1, le=MAX_CHANGES)] = 500,
     entity: Annotated[str | None, Parameter(description="e.g. engagement, activity")] = None,
     entity_id: int | None = None,

@@ -20,13 +20,15 @@ from server.accounts.permissions import Level
 from server.api.guards import access
 from server.core.entities import DEFAULT_PAGE, MAX_PAGE, EntityService, ListQuery
 from server.core.errors import Invalid, StaleVersion, VersionRequired
+from server.core.fields import MAX_BIGINT, MAX_INTEGER, Version
 from server.core.i18n import _
 from server.core.localtime import parse_instant
 from server.core.records import partial_model
 from server.core.unit_of_work import UnitOfWork
 
 Limit = Annotated[int, Parameter(ge=1, le=MAX_PAGE, description="Page size", required=False)]
-Offset = Annotated[int, Parameter(ge=0, description="Items to skip", required=False)]
+Offset = Annotated[int, Parameter(ge=0, le=MAX_BIGINT, description="Items to skip", required=False)]
+RecordId = Annotated[int, Parameter(ge=1, le=MAX_BIGINT)]
 
 
 def etag(row: dict[str, Any]) -> str:
@@ -124,7 +126,7 @@ def crud_router(
     label = service.label
     patch_model = patch_schema or partial_model(create_schema, f"{create_schema.__name__}Patch")
     patch_model = create_model(  # the body may carry the version it was based on
-        patch_model.__name__, __base__=patch_model, version=(int | None, None)
+        patch_model.__name__, __base__=patch_model, version=(Version | None, None)
     )
     page_model = create_model(
         f"{read_schema.__name__}Page",
@@ -242,7 +244,7 @@ def crud_router(
         [
             inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
             inspect.Parameter("uow", inspect.Parameter.KEYWORD_ONLY, annotation=UnitOfWork),
-            inspect.Parameter("record_id", inspect.Parameter.KEYWORD_ONLY, annotation=int),
+            inspect.Parameter("record_id", inspect.Parameter.KEYWORD_ONLY, annotation=RecordId),
         ],
         read_schema,
     )
@@ -300,7 +302,7 @@ def crud_router(
             [
                 inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
                 inspect.Parameter("uow", inspect.Parameter.KEYWORD_ONLY, annotation=UnitOfWork),
-                inspect.Parameter("record_id", inspect.Parameter.KEYWORD_ONLY, annotation=int),
+                inspect.Parameter("record_id", inspect.Parameter.KEYWORD_ONLY, annotation=RecordId),
                 inspect.Parameter("data", inspect.Parameter.KEYWORD_ONLY, annotation=patch_model),
             ],
             read_schema,
@@ -330,13 +332,17 @@ def crud_router(
             [
                 inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
                 inspect.Parameter("uow", inspect.Parameter.KEYWORD_ONLY, annotation=UnitOfWork),
-                inspect.Parameter("record_id", inspect.Parameter.KEYWORD_ONLY, annotation=int),
+                inspect.Parameter("record_id", inspect.Parameter.KEYWORD_ONLY, annotation=RecordId),
                 inspect.Parameter(
                     "version",
                     inspect.Parameter.KEYWORD_ONLY,
                     annotation=Annotated[
                         int | None,
-                        Parameter(description="The version you read, if you send no If-Match"),
+                        Parameter(
+                            ge=0,
+                            le=MAX_INTEGER,
+                            description="The version you read, if you send no If-Match",
+                        ),
                     ],
                     default=None,
                 ),

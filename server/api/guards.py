@@ -6,15 +6,19 @@ refuses to start with such a route, so a route added without thought cannot leak
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.handlers import HTTPRouteHandler
 from litestar.handlers.base import BaseRouteHandler
+from litestar.typing import FieldDefinition
 
 from server.accounts.permissions import Level, Principal, Workspace, access_needed
 from server.core.errors import Invalid, NotAuthenticated, PermissionDenied
+from server.core.fields import MAX_BIGINT, MIN_BIGINT, NUL_MESSAGE, unstorable
 from server.core.i18n import Message, _
+from server.core.localtime import out_of_range, range_message
 
 SCHEMA_PATH = "/schema"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"})
@@ -92,6 +96,76 @@ async def known_query_parameters(
             else _("unknown parameter; this address takes: {names}", names=", ".join(sorted(taken)))
         )
         raise Invalid(dict.fromkeys(unknown, message))
+
+
+_scalar_types: dict[tuple[Any, str], type | None] = {}
+
+
+def _scalar_type(handler: HTTPRouteHandler, name: str) -> type | None:
+    """The type a query parameter is read as (``int`` for ``list[int] | None``), if plain."""
+    key = (handler.fn, name)
+    if key not in _scalar_types:
+        found: type | None = None
+        field: FieldDefinition | None = handler.parsed_fn_signature.parameters.get(name)
+        if field is not None:
+            if field.is_optional:
+                field = next((t for t in field.inner_types if not t.is_none_type), field)
+            if field.is_non_string_sequence and field.inner_types:
+                field = field.inner_types[0]
+            if isinstance(field.annotation, type):
+                found = field.annotation
+        _scalar_types[key] = found
+    return _scalar_types[key]
+
+
+def _problem_with(kind: type | None, text: str) -> Message | None:
+    """What makes a query value impossible to use although it has the right form, or None.
+
+    Values of the wrong form are left to Litestar's own validation (a 422 as well)."""
+    if "\x00" in text:
+        return Message(NUL_MESSAGE)
+    try:
+        if kind is int:
+            number = int(text)
+            if not MIN_BIGINT <= number <= MAX_BIGINT:
+                return unstorable(number)
+        elif kind is date:
+            if out_of_range(date.fromisoformat(text)):
+                return range_message()
+        elif kind is datetime:
+            if out_of_range(datetime.fromisoformat(text)):
+                return range_message()
+    except ValueError:
+        return None
+    return None
+
+
+async def storable_parameters(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Path and query values that no record can match are a 422 naming them, on every route.
+
+    A NUL character (PostgreSQL text cannot hold one), a number past PostgreSQL's bigint or a
+    day outside Saison's years would otherwise reach the database or the venue's calendar and
+    fail there as a server error. Bodies are checked by ``server.core.fields.Input``.
+    """
+    if connection.scope["type"] != "http" or not isinstance(handler, HTTPRouteHandler):
+        return
+    problems: dict[str, Message] = {}
+    for name, value in connection.path_params.items():
+        problem = unstorable(value) if isinstance(value, int | str) else None
+        if problem is not None:
+            problems[name] = problem
+    if connection.query_params and not _is_framework(handler):
+        for name, values in connection.query_params.dict().items():
+            kind = _scalar_type(handler, name)
+            for text in values:
+                problem = _problem_with(kind, text)
+                if problem is not None:
+                    problems[name] = problem
+                    break
+    if problems:
+        raise Invalid(problems)
 
 
 def _is_framework(handler: BaseRouteHandler) -> bool:

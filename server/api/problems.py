@@ -14,6 +14,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY, HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DBAPIError
 
 from server.api.validation import field_of, msgspec_message, pydantic_message
 from server.core.errors import DomainError, Invalid
@@ -163,8 +164,43 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     )
 
 
+def _is_data_exception(exc: BaseException) -> bool:
+    """A value PostgreSQL (or its driver) cannot take: SQLSTATE class 22 ("data exception":
+    numeric or date out of range, a NUL in text…) or a value asyncpg cannot encode."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        state = getattr(seen, "sqlstate", None) or getattr(seen, "pgcode", None)
+        if isinstance(state, str) and state.startswith("22"):
+            return True
+        if type(seen).__module__.startswith("asyncpg") and type(seen).__name__ == "DataError":
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
+
+
+def database_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The last line of defence for input: a value the database refuses is the caller's 422.
+
+    Inputs are checked where they come in (``server.core.fields``, ``server.api.guards``); a
+    value that still reaches PostgreSQL out of range is logged, so that its field gets a type.
+    """
+    if not _is_data_exception(exc):
+        return internal_error_handler(request, exc)
+    log.warning("value refused by the database on %s %s: %s", request.method, request.url.path,
+                exc)  # fmt: skip
+    speak_to(request)
+    message = translate("A value sent cannot be stored: it is out of range.")
+    return problem(
+        HTTP_422_UNPROCESSABLE_ENTITY,
+        N_("Invalid input"),
+        message,
+        errors=[{"field": "", "message": message}],
+    )
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: domain_error_handler,
+    DBAPIError: database_error_handler,
     ValidationException: validation_handler,
     HTTPException: http_error_handler,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error_handler,

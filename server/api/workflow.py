@@ -19,7 +19,7 @@ from server.api.problems import speak_to
 from server.core.changelog import Change
 from server.core.entities import EntityService
 from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied
-from server.core.fields import Input
+from server.core.fields import Id, Input, Version
 from server.core.i18n import _
 from server.core.localtime import day_of, parse_instant
 from server.core.unit_of_work import UnitOfWork
@@ -45,7 +45,7 @@ PLANNING_READ = access(Workspace.PLANNING, Level.READ)
 
 
 class DuplicateTarget(Input):
-    room_id: int | None = Field(default=None, ge=1)
+    room_id: Id | None = None
     first_day: date | None = None
     last_day: date | None = None
     option_expires_on: date | None = None
@@ -56,7 +56,7 @@ class DuplicateIn(Input):
 
 
 class VersionIn(Input):
-    version: int | None = None
+    version: Version | None = None
 
 
 async def _version(

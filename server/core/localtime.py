@@ -20,6 +20,32 @@ from typing import Any
 
 from server.settings import get_settings
 
+# The years Saison accepts for days and instants. A season is planned decades ahead at most;
+# outside this range a date cannot be converted to and from the venue's zone near the edges of
+# Python's calendar (year 1 and 9999) nor stored by PostgreSQL, so it is refused where it
+# comes in, by name, rather than failing later.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+
+
+def out_of_range(value: date) -> bool:
+    """Whether a day or an instant (its wall-clock year, as sent) is outside Saison's years."""
+    return not FIRST_YEAR <= value.year <= LAST_YEAR
+
+
+def require_in_range(value: date, field: str) -> None:
+    """Refuse a day or instant outside :data:`FIRST_YEAR`–:data:`LAST_YEAR`, naming ``field``."""
+    if out_of_range(value):
+        from server.core.errors import Invalid
+
+        raise Invalid({field: range_message()})
+
+
+def range_message() -> Any:
+    from server.core.i18n import _
+
+    return _("must be between the years {first} and {last}", first=FIRST_YEAR, last=LAST_YEAR)
+
 
 def at(day: date, clock: time) -> datetime:
     """``clock`` on ``day`` in the venue's time zone."""
@@ -69,8 +95,10 @@ def gap_around(wall: datetime) -> tuple[datetime, datetime]:
 def venue_time(moment: datetime, field: str) -> datetime:
     """An instant from a time a client sent: without offset, the venue's wall-clock time.
 
-    Raises ``Invalid`` naming ``field`` for a time in the spring gap (see the module's note).
+    Raises ``Invalid`` naming ``field`` for a time in the spring gap (see the module's note), or
+    outside Saison's years.
     """
+    require_in_range(moment, field)
     if moment.tzinfo is not None:
         return moment
     if not exists(moment):
@@ -96,6 +124,7 @@ def instant(value: datetime | date, field: str = "time") -> datetime:
     """A query bound: an instant (naive means venue time) or a day, meaning its midnight."""
     if isinstance(value, datetime):
         return venue_time(value, field)
+    require_in_range(value, field)
     return at(value, time(0, 0))
 
 

@@ -7,10 +7,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, cast
 
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, create_model
 from sqlalchemy import BigInteger, DateTime, Integer, func
 from sqlmodel import Field, SQLModel
 
+from server.core.fields import Input
 from server.settings import get_settings
 
 
@@ -73,5 +74,6 @@ def partial_model(
         copied.default = None
         copied.default_factory = None
         fields[field_name] = (cast(Any, annotation) | None, copied)
-    config = ConfigDict(extra="forbid")
-    return create_model(name or f"{model.__name__}Patch", __config__=config, **fields)
+    # The same base as every body: unknown fields and values that cannot be stored are refused
+    # in a change as in a creation.
+    return create_model(name or f"{model.__name__}Patch", __base__=Input, **fields)

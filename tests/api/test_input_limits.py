@@ -36,7 +36,7 @@ def message_for(response: httpx.Response, field: str) -> str:
     return named[field]
 
 
-# -- integers past bigint ------------------------------------------------------------------------
+# -- integers past bigint -------------------------------------------------------------------
 @pytest.mark.parametrize("number", [TOO_BIG, TOO_SMALL], ids=["2^63", "-2^63-1"])
 @pytest.mark.parametrize(
     ("path", "field"),
@@ -70,8 +70,8 @@ async def test_integers_past_bigint_in_addresses_are_422(admin, path, field, num
         ("/availability", lambda s: {
             "from_day": "2026-10-01", "to_day": "2026-10-30", "room_ids": [TOO_BIG],
         }, "room_ids"),
-        ("/engagements/{engagement}/move", lambda s: {"days": 1, "room_id": TOO_BIG, "dry_run": True},
-         "room_id"),
+        ("/engagements/{engagement}/move",
+         lambda s: {"days": 1, "room_id": TOO_BIG, "dry_run": True}, "room_id"),
     ],
 )  # fmt: skip
 async def test_integers_past_what_the_column_holds_in_bodies_are_422(
@@ -102,11 +102,13 @@ async def test_a_version_past_the_column_in_a_change_is_412_or_422_not_500(admin
     assert (await admin.get(f"/shows/{show['id']}")).json()["title"] == "Phèdre"
 
 
-# -- NUL characters -------------------------------------------------------------------------------
+# -- NUL characters -------------------------------------------------------------------------
 async def test_a_nul_character_in_a_body_is_422_in_french(admin):
     r = await admin.post("/organisations", {"name": "Compagnie\x00Éclat"})
     assert message_for(r, "name") == "ne doit pas contenir le caractère NUL"
-    r = await admin.post("/contacts", {"first_name": "A", "last_name": "B", "emails": ["a\x00@b.fr"]})
+    r = await admin.post(
+        "/contacts", {"first_name": "A", "last_name": "B", "emails": ["a\x00@b.fr"]}
+    )
     assert message_for(r, "emails") == "ne doit pas contenir le caractère NUL"
     assert (await admin.get("/organisations")).json()["total"] == 0
 
@@ -148,7 +150,7 @@ async def test_a_nul_character_in_a_path_of_a_write_is_422(admin):
     assert message_for(r, "kind") == "ne doit pas contenir le caractère NUL"
 
 
-# -- JSON nested too deep ----------------------------------------------------------------------------
+# -- JSON nested too deep -------------------------------------------------------------------
 @pytest.mark.parametrize(
     "body",
     [
@@ -174,7 +176,7 @@ async def test_json_nested_a_few_levels_is_read_as_usual(admin, season):
     assert r.status_code == 200, r.text
 
 
-# -- dates out of range ----------------------------------------------------------------------------
+# -- dates out of range ---------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("starts_at", "ends_at"),
     [
