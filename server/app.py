@@ -33,6 +33,8 @@ from server.api.guards import (
     undeclared_routes,
 )
 from server.api.idempotency import IdempotencyMiddleware
+from server.api.methods import allowed_methods, answer_options
+from server.api.openapi import TimeOfDay, describe_answers
 from server.api.problems import EXCEPTION_HANDLERS
 from server.api.records import record_routers
 from server.core.idempotency import IdempotencyStore
@@ -162,6 +164,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         guards=[permission_guard, known_query_parameters, storable_parameters],
         middleware=[*client_address_middleware(settings), DefineMiddleware(AuthMiddleware)],
         request_class=SaisonRequest,
+        before_request=answer_options,
         exception_handlers=EXCEPTION_HANDLERS,
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=2048, gzip_compress_level=1
@@ -176,9 +179,12 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
+        plugins=[TimeOfDay()],
         request_max_body_size=settings.max_attachment_bytes + 1024 * 1024,
         debug=False,
     )
+    describe_answers(app)
+    app.state.allowed_methods = allowed_methods(app)
     app.asgi_handler = dav_at_root(app.asgi_handler)  # PROPFIND / finds the CalDAV root
     missing = undeclared_routes(all_handlers(app))
     if missing:

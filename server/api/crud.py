@@ -18,6 +18,7 @@ from pydantic import BaseModel, create_model
 
 from server.accounts.permissions import Level
 from server.api.guards import access
+from server.api.openapi import CONDITIONAL
 from server.core.entities import DEFAULT_PAGE, MAX_PAGE, EntityService, ListQuery
 from server.core.errors import Invalid, StaleVersion, VersionRequired
 from server.core.fields import MAX_BIGINT, MAX_INTEGER, Version
@@ -251,7 +252,7 @@ def crud_router(
     handlers.append(
         get(
             "/{record_id:int}",
-            opt=access(area, Level.READ),
+            opt={**access(area, Level.READ), **CONDITIONAL},
             summary=f"Read a {label}",
             operation_id=f"read_{name}",
         )(read_record)
@@ -312,7 +313,10 @@ def crud_router(
                 "/{record_id:int}",
                 # With confidential fields, read access lets a contracts writer change those
                 # alone; the service checks the rest (EntityService.require_to_change).
-                opt=access(area, Level.READ if service.confidential else Level.WRITE),
+                opt={
+                    **access(area, Level.READ if service.confidential else Level.WRITE),
+                    **CONDITIONAL,
+                },
                 summary=f"Change a {label} (send If-Match)",
                 operation_id=f"update_{name}",
             )(update_record)
@@ -352,7 +356,7 @@ def crud_router(
         handlers.append(
             delete(
                 "/{record_id:int}",
-                opt=access(area, Level.WRITE),
+                opt={**access(area, Level.WRITE), **CONDITIONAL},
                 summary=f"Delete a {label} (send If-Match)",
                 operation_id=f"delete_{name}",
                 status_code=HTTP_204_NO_CONTENT,

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from server.accounts.permissions import Level, Workspace
 from server.api.crud import crud_router, record_response, resolve_version
 from server.api.guards import access
+from server.api.openapi import CONDITIONAL
 from server.api.problems import speak_to
 from server.core.changelog import Change
 from server.core.entities import EntityService
@@ -128,7 +129,7 @@ def _step(name: str, summary: str) -> Any:
     handler.__name__ = name
     return post(
         f"/{{engagement_id:int}}/{name}",
-        opt=PROGRAMMING_WRITE,
+        opt={**PROGRAMMING_WRITE, **CONDITIONAL},
         summary=summary,
         status_code=200,
         operation_id=f"{name}_engagement",
@@ -164,7 +165,7 @@ async def technical_activities(
 
 @post(
     "/{engagement_id:int}/move",
-    opt=PROGRAMMING_READ,
+    opt={**PROGRAMMING_READ, **CONDITIONAL},
     summary="Move an engagement with its performances and activities (dry_run previews)",
     status_code=200,
 )
@@ -179,7 +180,7 @@ async def move_engagement(
 
 @post(
     "/{performance_id:int}/move",
-    opt=PROGRAMMING_READ,
+    opt={**PROGRAMMING_READ, **CONDITIONAL},
     summary="Move a performance with its attached activities (dry_run previews)",
     status_code=200,
 )
@@ -205,7 +206,11 @@ async def availability(
     return await AvailabilityFinder(uow).find(data)
 
 
-@get("/timeline", opt=PLANNING_READ, summary="Rooms and every activity in a range (ETag, 304)")
+@get(
+    "/timeline",
+    opt={**PLANNING_READ, **CONDITIONAL},
+    summary="Rooms and every activity in a range (ETag, 304)",
+)
 async def timeline(
     request: Request[Any, Any, Any],
     uow: UnitOfWork,

@@ -9,11 +9,20 @@ field, so no schema has to remember it.
 
 from __future__ import annotations
 
+import types
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any
+from functools import cache
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from server.core.i18n import N_, Message
 from server.core.localtime import out_of_range, range_message
@@ -75,16 +84,41 @@ def unstorable(value: Any) -> Message | None:
     return None
 
 
+@cache
+def _plain_type(annotation: Any) -> Any:
+    """``bool`` for ``bool | None``, ``int`` for ``Annotated[int, …] | None``; else None."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, types.UnionType):
+        kinds = [_plain_type(a) for a in get_args(annotation) if a is not type(None)]
+        return kinds[0] if len(kinds) == 1 else None
+    return annotation if annotation in (bool, int) else None
+
+
+def _wrong_json_type(expected: Any, value: Any) -> Message | None:
+    """JSON's ``true`` is not the number 1, nor is ``0`` false: pydantic would convert them
+    (a ``"version": false`` read as version 0); the document says which type each field is."""
+    if expected is bool and not isinstance(value, bool) and value is not None:
+        return Message(N_("must be true or false"))
+    if expected is int and isinstance(value, bool):
+        return Message(N_("must be a whole number"))
+    return None
+
+
 class Input(BaseModel):
     """Base of request bodies: an unknown or misspelt field is an error, never silently dropped,
-    and no field may carry what cannot be stored (NUL, numbers past bigint, far-off years)."""
+    and no field may carry what cannot be stored (NUL, numbers past bigint, far-off years) nor
+    a value of another JSON type than its own (``true`` for a number)."""
 
     model_config = ConfigDict(extra="forbid")
 
     @field_validator("*", mode="before")
     @classmethod
-    def _storable_as_sent(cls, value: Any) -> Any:
-        problem = unstorable(value)
+    def _storable_as_sent(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        problem = unstorable(value) or (
+            _wrong_json_type(_plain_type(field.annotation), value) if field else None
+        )
         if problem is not None:
             raise ValueError(problem)
         return value
