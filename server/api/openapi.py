@@ -243,8 +243,8 @@ def describe_answers(app: Litestar) -> None:
     for route in app.routes:
         if isinstance(route, HTTPRoute):
             for handler in route.route_handlers:
-                for method in handler.http_methods:
-                    opts[(route.path_format or "/", method)] = handler.opt
+                for http_method in handler.http_methods:
+                    opts[(route.path_format or "/", http_method)] = handler.opt
     document = app.openapi_schema
     components = document.components
     if not isinstance(components, Components):  # pragma: no cover - Litestar gives one

@@ -13,7 +13,7 @@ import types
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -117,7 +117,7 @@ class Input(BaseModel):
     def _storable_as_sent(cls, value: Any, info: ValidationInfo) -> Any:
         field = cls.model_fields.get(info.field_name or "")
         problem = unstorable(value) or (
-            _wrong_json_type(_plain_type(field.annotation), value) if field else None
+            _wrong_json_type(_plain_type(cast(Any, field.annotation)), value) if field else None
         )
         if problem is not None:
             raise ValueError(problem)
