@@ -99,6 +99,23 @@ ANSWERS: dict[int, str] = {
 }
 
 
+# Names of the shared answers in ``components/responses`` (one definition, referenced by all).
+RESPONSE_NAMES: dict[int, str] = {
+    304: "NotModified",
+    400: "BadRequest",
+    401: "NotAuthenticated",
+    403: "Forbidden",
+    404: "NotFound",
+    409: "Conflict",
+    412: "PreconditionFailed",
+    413: "PayloadTooLarge",
+    415: "UnsupportedMediaType",
+    422: "InvalidInput",
+    428: "PreconditionRequired",
+    429: "TooManyAttempts",
+}
+
+
 def _header(description: str, example: str | None = None) -> OpenAPIHeader:
     return OpenAPIHeader(schema=_STRING, description=description, example=example)
 
@@ -203,10 +220,7 @@ def _describe(path: str, method: str, operation: Operation, opt: dict[str, Any])
         if code.startswith("2") and opt.get("conditional"):
             answer.headers = {**(answer.headers or {}), "ETag": ETAG}
     for status in _answers_of(path, method, operation, opt):
-        if status == 304:
-            responses["304"] = OpenAPIResponse(description=ANSWERS[304], headers={"ETag": ETAG})
-        else:
-            responses[str(status)] = _problem(status)
+        responses[str(status)] = Reference(ref=f"#/components/responses/{RESPONSE_NAMES[status]}")
     if opt.get("conditional"):
         header = IF_MATCH if method in UNSAFE else IF_NONE_MATCH
         if header.name not in named:
@@ -253,6 +267,17 @@ def describe_answers(app: Litestar) -> None:
     for schema in components.schemas.values():
         _exact_integers(schema)
     components.security_schemes = {**(components.security_schemes or {}), **SECURITY_SCHEMES}
+    components.responses = {
+        **(components.responses or {}),
+        **{
+            name: (
+                OpenAPIResponse(description=ANSWERS[304], headers={"ETag": ETAG})
+                if status == 304
+                else _problem(status)
+            )
+            for status, name in RESPONSE_NAMES.items()
+        },
+    }
     for path, item in (document.paths or {}).items():
         for method in METHODS:
             operation = getattr(item, method, None)
