@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 from server.accounts.permissions import Level
 from server.api.crud import resolve_version
 from server.api.guards import access
+from server.api.openapi import CONDITIONAL
 from server.api.problems import speak_to
 from server.api.records import content_disposition
 from server.core.fields import Input
@@ -234,7 +235,7 @@ def template_routes(spec: KindSpec) -> list[Any]:
 
     for fn in (read_template, upload_template, reset_template):
         fn.__annotations__["return"] = TemplateOut
-    manage = access(*spec.manage)
+    manage = {**access(*spec.manage), **CONDITIONAL}  # If-Match, 412, 428 in the description
     return [
         get(
             f"/{spec.slug}/template",

@@ -6917,7 +6917,10 @@ export interface operations {
     upload_road_sheet_template: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6930,6 +6933,11 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6940,9 +6948,11 @@ export interface operations {
             401: components["responses"]["NotAuthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyAttempts"];
         };
     };
@@ -6952,7 +6962,10 @@ export interface operations {
                 /** @description The version you read, if you send no If-Match */
                 version?: number | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6961,6 +6974,11 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6971,7 +6989,9 @@ export interface operations {
             401: components["responses"]["NotAuthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyAttempts"];
         };
     };
@@ -7158,7 +7178,10 @@ export interface operations {
     upload_welcome_sheet_template: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7171,6 +7194,11 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7181,9 +7209,11 @@ export interface operations {
             401: components["responses"]["NotAuthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyAttempts"];
         };
     };
@@ -7193,7 +7223,10 @@ export interface operations {
                 /** @description The version you read, if you send no If-Match */
                 version?: number | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7202,6 +7235,11 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7212,7 +7250,9 @@ export interface operations {
             401: components["responses"]["NotAuthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyAttempts"];
         };
     };
@@ -7399,7 +7439,10 @@ export interface operations {
     upload_contract_template: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7412,6 +7455,11 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7422,9 +7470,11 @@ export interface operations {
             401: components["responses"]["NotAuthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyAttempts"];
         };
     };
@@ -7434,7 +7484,10 @@ export interface operations {
                 /** @description The version you read, if you send no If-Match */
                 version?: number | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7443,6 +7496,11 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7453,7 +7511,9 @@ export interface operations {
             401: components["responses"]["NotAuthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyAttempts"];
         };
     };
@@ -7512,7 +7572,10 @@ export interface operations {
     upload_activity_report_template: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7525,6 +7588,11 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7535,9 +7603,11 @@ export interface operations {
             401: components["responses"]["NotAuthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyAttempts"];
         };
     };
@@ -7547,7 +7617,10 @@ export interface operations {
                 /** @description The version you read, if you send no If-Match */
                 version?: number | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7556,6 +7629,11 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7566,7 +7644,9 @@ export interface operations {
             401: components["responses"]["NotAuthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyAttempts"];
         };
     };
