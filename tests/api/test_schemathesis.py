@@ -18,6 +18,7 @@ What is not called, and why:
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -60,15 +61,22 @@ def _node_id_for_schemathesis(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-async def own_access(admin: Api, season: Any) -> dict[str, Any]:
-    """The administrator's token (made as the README says) and what must not end it."""
+async def own_access(admin: Api, season: Any) -> AsyncIterator[dict[str, Any]]:
+    """The administrator's token (made as the README says) and what must not end it.
+
+    At the end the token must still work: had the run revoked it, every later operation would
+    have been answered 401 (a declared answer) and proven nothing.
+    """
     tokens = (await admin.get("/auth/tokens")).json()
     assert admin.user is not None
-    return {
+    yield {
         "headers": {"Authorization": admin.http.headers["Authorization"]},
         "user_id": admin.user["id"],
         "token_ids": {token["id"] for token in tokens},
     }
+    me = await admin.get("/auth/me")
+    assert me.status_code == 200, f"the run lost its own access: {me.text}"
+    assert me.json()["is_admin"], me.text
 
 
 @pytest.fixture
