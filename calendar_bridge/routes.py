@@ -21,6 +21,7 @@ from calendar_bridge import feeds
 from calendar_bridge.calendars import MINE, PERFORMANCES, ROOM, TEAM, Access, calendars_for
 from calendar_bridge.dav.protocol import MOUNT, dav_app
 from server.api.guards import ANY_QUERY, PUBLIC, SIGNED_IN
+from server.api.openapi import CONDITIONAL
 from server.core.errors import NotFound
 from server.core.fields import Input, Name
 from server.core.i18n import _
@@ -98,7 +99,7 @@ def _feed_operation(_handler: Any, method: str, _path: Any) -> str:
     "/ics/{name:str}",
     http_method=[HttpMethod.GET, HttpMethod.HEAD],
     operation_id=_feed_operation,
-    opt={**PUBLIC, **ANY_QUERY},
+    opt={**PUBLIC, **ANY_QUERY, **CONDITIONAL},  # 304 for If-None-Match
     summary="An ICS subscription (the secret in the URL is the credential)",
     tags=["Calendars"],
     media_type="text/calendar",  # Litestar adds "; charset=utf-8" to text types, once

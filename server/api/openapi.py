@@ -53,7 +53,7 @@ CONDITIONAL: dict[str, Any] = {"conditional": True}
 
 TIME_OF_DAY = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-METHODS = ("get", "put", "post", "patch", "delete")
+METHODS = ("get", "head", "put", "post", "patch", "delete")
 
 _STRING = Schema(type=OpenAPIType.STRING)
 PROBLEM_SCHEMA = Schema(

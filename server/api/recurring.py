@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from server.accounts.permissions import Level, Workspace
 from server.api.crud import crud_router, resolve_version
 from server.api.guards import access
+from server.api.openapi import CONDITIONAL
 from server.core.unit_of_work import UnitOfWork
 from server.planning.activities import ActivityService
 from server.planning.recurring import (
@@ -52,7 +53,7 @@ async def create_series(
 
 @delete(
     "/{series_id:int}/occurrences/{activity_id:int}",
-    opt=access(Workspace.PLANNING, Level.WRITE),
+    opt={**access(Workspace.PLANNING, Level.WRITE), **CONDITIONAL},
     summary="Delete one occurrence (send the activity's If-Match); the others stay",
     operation_id="delete_activity_series_occurrence",
     status_code=HTTP_204_NO_CONTENT,

@@ -7835,7 +7835,10 @@ export interface operations {
             query?: {
                 version?: number | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
             path: {
                 series_id: number;
                 activity_id: number;
@@ -7847,6 +7850,11 @@ export interface operations {
             /** @description Request fulfilled, nothing follows */
             204: {
                 headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7856,7 +7864,9 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyAttempts"];
         };
     };
@@ -8927,7 +8937,10 @@ export interface operations {
     IcsNameIcsFeed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 if it is still current */
+                "If-None-Match"?: string;
+            };
             path: {
                 name: string;
             };
@@ -8938,12 +8951,18 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/calendar": string;
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["NotAuthenticated"];
             404: components["responses"]["NotFound"];
@@ -8955,7 +8974,10 @@ export interface operations {
     IcsNameHeadIcsFeed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 if it is still current */
+                "If-None-Match"?: string;
+            };
             path: {
                 name: string;
             };
@@ -8966,27 +8988,24 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/calendar": string;
                 };
             };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        status_code: number;
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                    };
-                };
-            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
         };
     };
 }
