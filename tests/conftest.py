@@ -218,5 +218,25 @@ async def admin(people: dict[str, Api]) -> Api:
     return people["admin"]
 
 
+@pytest.fixture
+async def signed_in(server_url: str, people: dict[str, Api]) -> AsyncIterator[Any]:
+    """A browser session (feeds, like tokens, are made from one), CSRF header included."""
+    clients: list[httpx.AsyncClient] = []
+
+    async def open_session(role: str) -> httpx.AsyncClient:
+        client = httpx.AsyncClient(base_url=server_url + "/api/v1", timeout=30)
+        clients.append(client)
+        r = await client.post(
+            "/auth/sign-in", json={"email": f"{role}@test.saison", "password": PASSWORD}
+        )
+        assert r.status_code == 200, r.text
+        client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        return client
+
+    yield open_session
+    for client in clients:
+        await client.aclose()
+
+
 # A small season (one record of each kind) for tests that need existing data.
-from tests.factories import season  # noqa: E402, F401
+from tests.factories import PASSWORD, season  # noqa: E402, F401

@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
-import pytest
 
 from tests.conftest import Api, token_for
-from tests.factories import PASSWORD
-
-
-@pytest.fixture
-async def session_of(server_url, people) -> AsyncIterator:
-    """Sign someone in with their password; returns a client sending the CSRF token."""
-    clients: list[httpx.AsyncClient] = []
-
-    async def open_session(role: str) -> httpx.AsyncClient:
-        client = httpx.AsyncClient(base_url=server_url + "/api/v1", timeout=30)
-        clients.append(client)
-        r = await client.post(
-            "/auth/sign-in", json={"email": f"{role}@test.saison", "password": PASSWORD}
-        )
-        assert r.status_code == 200, r.text
-        client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-        return client
-
-    yield open_session
-    for client in clients:
-        await client.aclose()
 
 
 def bearer(server_url: str, secret: str) -> Api:
     return Api(server_url, secret)
 
 
-async def test_a_token_is_shown_once_and_works(session_of, server_url, season):
-    me = await session_of("programmation")
+async def test_a_token_is_shown_once_and_works(signed_in, server_url, season):
+    me = await signed_in("programmation")
     r = await me.post(
         "/auth/tokens", json={"name": "Script billetterie", "scopes": {"programming": "write"}}
     )
@@ -63,8 +39,8 @@ async def test_a_token_is_shown_once_and_works(session_of, server_url, season):
     assert used["last_used_at"] is not None
 
 
-async def test_a_read_only_token_cannot_write(session_of, server_url, season, admin):
-    me = await session_of("programmation")
+async def test_a_read_only_token_cannot_write(signed_in, server_url, season, admin):
+    me = await signed_in("programmation")
     secret = (
         await me.post("/auth/tokens", json={"name": "Lecture", "scopes": {"programming": "read"}})
     ).json()["secret"]
@@ -91,8 +67,8 @@ async def test_a_read_only_token_cannot_write(session_of, server_url, season, ad
     assert (await admin.get(f"/shows/{season['show']['id']}")).json()["version"] == 1
 
 
-async def test_a_token_cannot_have_more_than_its_owner(session_of):
-    me = await session_of("communication")
+async def test_a_token_cannot_have_more_than_its_owner(signed_in):
+    me = await signed_in("communication")
     r = await me.post("/auth/tokens", json={"name": "Trop", "scopes": {"programming": "write"}})
     assert r.status_code == 422
     assert [e["field"] for e in r.json()["errors"]] == ["scopes.programming"]
@@ -103,8 +79,8 @@ async def test_a_token_cannot_have_more_than_its_owner(session_of):
     assert [t["name"] for t in (await me.get("/auth/tokens")).json()] == ["tests"]
 
 
-async def test_a_token_follows_its_owner_losing_rights(session_of, server_url, admin):
-    me = await session_of("programmation")
+async def test_a_token_follows_its_owner_losing_rights(signed_in, server_url, admin):
+    me = await signed_in("programmation")
     secret = (
         await me.post("/auth/tokens", json={"name": "Script", "scopes": {"programming": "write"}})
     ).json()["secret"]
@@ -121,8 +97,8 @@ async def test_a_token_follows_its_owner_losing_rights(session_of, server_url, a
         await api.close()
 
 
-async def test_a_revoked_token_is_refused(session_of, server_url, admin):
-    me = await session_of("technique")
+async def test_a_revoked_token_is_refused(signed_in, server_url, admin):
+    me = await signed_in("technique")
     token = (
         await me.post("/auth/tokens", json={"name": "Régie", "scopes": {"technical": "read"}})
     ).json()
@@ -147,18 +123,18 @@ async def test_a_revoked_token_is_refused(session_of, server_url, admin):
     assert token["secret"] not in str(history)
 
 
-async def test_nobody_else_can_revoke_my_token(session_of):
-    mine = await session_of("technique")
+async def test_nobody_else_can_revoke_my_token(signed_in):
+    mine = await signed_in("technique")
     token = (await mine.post("/auth/tokens", json={"name": "Régie"})).json()
-    other = await session_of("rp")
+    other = await signed_in("rp")
     assert (await other.delete(f"/auth/tokens/{token['id']}")).status_code == 404
     assert token["id"] not in [t["id"] for t in (await other.get("/auth/tokens")).json()]
     still = next(t for t in (await mine.get("/auth/tokens")).json() if t["id"] == token["id"])
     assert still["revoked_at"] is None
 
 
-async def test_app_passwords_are_their_own_kind(session_of, server_url):
-    me = await session_of("communication")
+async def test_app_passwords_are_their_own_kind(signed_in, server_url):
+    me = await signed_in("communication")
     r = await me.post(
         "/auth/tokens",
         json={
@@ -206,10 +182,10 @@ async def test_every_token_secret_is_recognised(db, server_url, people):
 
 
 async def test_a_token_made_as_the_readme_says_acts_with_its_owners_levels(
-    session_of, server_url, season, admin
+    signed_in, server_url, season, admin
 ):
     """No scopes: the owner's own levels, resolved at each request (not copied at creation)."""
-    me = await session_of("programmation")
+    me = await signed_in("programmation")
     r = await me.post("/auth/tokens", json={"name": "Script billetterie"})
     assert r.status_code == 201, r.text
     token = r.json()

@@ -14,7 +14,7 @@ import icalendar
 import pytest
 
 from tests.conftest import Api, token_for
-from tests.factories import PASSWORD, paris
+from tests.factories import paris
 
 
 @dataclass
@@ -173,23 +173,3 @@ async def stage(
         },
     )
     return s
-
-
-@pytest.fixture
-async def signed_in(server_url, people) -> AsyncIterator:
-    """A browser session (feeds, like tokens, are made from one), CSRF header included."""
-    clients: list[httpx.AsyncClient] = []
-
-    async def open_session(role: str) -> httpx.AsyncClient:
-        client = httpx.AsyncClient(base_url=server_url + "/api/v1", timeout=30)
-        clients.append(client)
-        r = await client.post(
-            "/auth/sign-in", json={"email": f"{role}@test.saison", "password": PASSWORD}
-        )
-        assert r.status_code == 200, r.text
-        client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-        return client
-
-    yield open_session
-    for client in clients:
-        await client.aclose()
