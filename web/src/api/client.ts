@@ -53,19 +53,25 @@ export function onSignedOut(listener: () => void): () => void {
   return () => signedOutListeners.delete(listener);
 }
 
+/** What every request says about itself: the reader's language, and the CSRF token on writes. */
+function prepare(request: Request): Request {
+  request.headers.set('Accept-Language', i18n.language);
+  if (!SAFE.has(request.method) && csrfToken) request.headers.set('X-CSRF-Token', csrfToken);
+  return request;
+}
+
+/** A 401 on anything but signing in means the session is over. */
+function watch(request: Request, response: Response): Response {
+  const path = new URL(request.url).pathname;
+  if (response.status === 401 && !path.endsWith('/auth/sign-in') && !path.endsWith('/auth/me')) {
+    announceSignedOut();
+  }
+  return response;
+}
+
 const saison: Middleware = {
-  onRequest({ request }) {
-    request.headers.set('Accept-Language', i18n.language);
-    if (!SAFE.has(request.method) && csrfToken) request.headers.set('X-CSRF-Token', csrfToken);
-    return request;
-  },
-  onResponse({ request, response }) {
-    const path = new URL(request.url).pathname;
-    if (response.status === 401 && !path.endsWith('/auth/sign-in') && !path.endsWith('/auth/me')) {
-      announceSignedOut();
-    }
-    return response;
-  },
+  onRequest: ({ request }) => prepare(request),
+  onResponse: ({ request, response }) => watch(request, response),
 };
 
 export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
@@ -90,4 +96,46 @@ export function offlineProblem(): Problem {
 
 export function ifMatch(version: number): Record<string, string> {
   return { 'If-Match': `"v${version}"` };
+}
+
+/** An answer of `send`: the body when it succeeded, the problem when it did not. */
+export type Answer<T> =
+  | { ok: true; status: number; data: T; etag: string | null }
+  | { ok: false; status: number; problem: Problem };
+
+/**
+ * A request to a path chosen at run time (record pages are written once for every kind of
+ * record, which the typed client cannot express); same headers and session handling as `api`.
+ */
+export async function send<T>(
+  method: string,
+  url: string,
+  { body, headers = {} }: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer<T>> {
+  const request = prepare(
+    new Request(url, {
+      method,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+  );
+  let response: Response;
+  try {
+    response = watch(request, await fetch(request));
+  } catch {
+    return { ok: false, status: 0, problem: offlineProblem() };
+  }
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: a proxy's page, kept as text for the problem
+  }
+  if (response.ok) {
+    return { ok: true, status: response.status, data: parsed as T, etag: response.headers.get('ETag') };
+  }
+  return { ok: false, status: response.status, problem: problemOf(response, parsed) };
 }

@@ -51,3 +51,28 @@ export function link(node: HTMLAnchorElement): { destroy(): void } {
   node.addEventListener('click', onclick);
   return { destroy: () => node.removeEventListener('click', onclick) };
 }
+
+/** The named parts of `path` when it has the shape of `pattern` ('/annuaire/structures/:id'). */
+export function matchRoute(pattern: string, path: string = route.path): Record<string, string> | null {
+  const want = pattern.split('/');
+  const have = path.replace(/\/$/, '').split('/');
+  if (want.length !== have.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i += 1) {
+    const part = want[i] ?? '';
+    const value = have[i] ?? '';
+    if (part.startsWith(':')) {
+      if (!value) return null;
+      params[part.slice(1)] = decodeURIComponent(value);
+    } else if (part !== value) {
+      return null;
+    }
+  }
+  return params;
+}
+
+/** A record id from the address (`/…/42`), or null for anything else. */
+export function idParam(pattern: string): number | null {
+  const id = matchRoute(pattern)?.id;
+  return id && /^\d+$/.test(id) ? Number(id) : null;
+}
