@@ -18,7 +18,9 @@ async def edit_phone(page: Page, phone: str) -> None:
 async def test_an_organisation_is_edited_in_place_and_its_history_says_who(
     open_page: OpenPage, admin: Api
 ):
-    company = await admin.create("/organisations", {"name": "Compagnie du Lac Gelé", "city": "Lyon"})
+    company = await admin.create(
+        "/organisations", {"name": "Compagnie du Lac Gelé", "city": "Lyon"}
+    )
     page = await open_page(EMAIL, f"/annuaire/structures/{company['id']}")
     await expect(page.get_by_role("heading", name="Compagnie du Lac Gelé", level=1)).to_be_visible()
 
@@ -45,7 +47,8 @@ async def test_a_concurrent_edit_shows_both_versions_and_keeping_mine_saves_it_k
     open_page: OpenPage, admin: Api
 ):
     company = await admin.create(
-        "/organisations", {"name": "Compagnie Sémaphore", "phone": "01 00 00 00 00", "city": "Lille"}
+        "/organisations",
+        {"name": "Compagnie Sémaphore", "phone": "01 00 00 00 00", "city": "Lille"},
     )
     mine = await open_page(EMAIL, f"/annuaire/structures/{company['id']}")
     theirs = await open_page("administration@test.saison", f"/annuaire/structures/{company['id']}")
@@ -60,7 +63,9 @@ async def test_a_concurrent_edit_shows_both_versions_and_keeping_mine_saves_it_k
 
     # Saving mine meets the 412 screen: who changed it, their value next to mine.
     await mine.get_by_role("button", name="Enregistrer").click()
-    dialog = mine.get_by_role("dialog", name="Quelqu’un a modifié cette fiche en même temps que vous")
+    dialog = mine.get_by_role(
+        "dialog", name="Quelqu’un a modifié cette fiche en même temps que vous"
+    )
     await expect(dialog).to_be_visible()
     await expect(dialog.get_by_text("Administration a enregistré ses changements")).to_be_visible()
     row = dialog.get_by_role("row", name="Téléphone")
@@ -71,7 +76,9 @@ async def test_a_concurrent_edit_shows_both_versions_and_keeping_mine_saves_it_k
     assert (await admin.get(f"/organisations/{company['id']}")).json()["phone"] == "03 20 99 99 99"
 
     await dialog.get_by_role("button", name="Garder mes modifications").click()
-    await expect(mine.get_by_text("Vos modifications ont été enregistrées par-dessus les siennes.")).to_be_visible()
+    await expect(
+        mine.get_by_text("Vos modifications ont été enregistrées par-dessus les siennes.")
+    ).to_be_visible()
     await expect(dialog).to_be_hidden()
     saved = (await admin.get(f"/organisations/{company['id']}")).json()
     assert saved["phone"] == "03 20 11 22 33"  # mine
@@ -82,7 +89,9 @@ async def test_a_concurrent_edit_shows_both_versions_and_keeping_mine_saves_it_k
 async def test_taking_theirs_drops_my_changes_and_shows_the_record_as_they_left_it(
     open_page: OpenPage, admin: Api
 ):
-    company = await admin.create("/organisations", {"name": "Cirque Équinoxe", "phone": "05 00 00 00 00"})
+    company = await admin.create(
+        "/organisations", {"name": "Cirque Équinoxe", "phone": "05 00 00 00 00"}
+    )
     page = await open_page(EMAIL, f"/annuaire/structures/{company['id']}")
     await edit_phone(page, "05 61 00 00 01")
     changed = await admin.patch(
@@ -95,5 +104,7 @@ async def test_taking_theirs_drops_my_changes_and_shows_the_record_as_they_left_
     await expect(dialog.get_by_text("Admin a enregistré ses changements")).to_be_visible()
     await dialog.get_by_role("button", name="Prendre les siennes").click()
     await expect(dialog).to_be_hidden()
-    await expect(page.get_by_role("region", name="Fiche").get_by_text("05 61 99 00 00")).to_be_visible()
+    await expect(
+        page.get_by_role("region", name="Fiche").get_by_text("05 61 99 00 00")
+    ).to_be_visible()
     assert (await admin.get(f"/organisations/{company['id']}")).json()["phone"] == "05 61 99 00 00"
