@@ -10,12 +10,13 @@ FROM python:3.11-slim
 WORKDIR /app
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 SAISON_WEB_DIST=/app/web/dist \
     SAISON_TYPST_TEMPLATES=/app/typst_templates
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY server ./server
 COPY realtime ./realtime
 COPY calendar_bridge ./calendar_bridge
 COPY typst_templates ./typst_templates
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock \
+    && pip install --no-cache-dir --no-deps .
 COPY --from=web /web/dist /app/web/dist
 EXPOSE 8000
 CMD ["saison", "serve", "--host", "0.0.0.0", "--port", "8000"]
