@@ -50,7 +50,7 @@ from season_api import (  # noqa: E402
 
 from server.accounts import credentials, signin  # noqa: E402
 from server.accounts.defaults import create_user  # noqa: E402
-from server.accounts.permissions import SYSTEM  # noqa: E402
+from server.core.permissions import SYSTEM  # noqa: E402
 from server.core.unit_of_work import unit_of_work  # noqa: E402
 from server.db.engine import Database  # noqa: E402
 from server.db.migrate import upgrade  # noqa: E402

@@ -35,7 +35,7 @@ from season_api import (
     stop_server,
 )
 
-from server.accounts.permissions import SYSTEM
+from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
 from server.db.migrate import upgrade

@@ -42,7 +42,7 @@ if ROOT not in sys.path:  # run as a script from anywhere: make `server` importa
 
 from server.accounts import credentials, signin  # noqa: E402
 from server.accounts.defaults import create_user  # noqa: E402
-from server.accounts.permissions import SYSTEM  # noqa: E402
+from server.core.permissions import SYSTEM  # noqa: E402
 from server.core.unit_of_work import unit_of_work  # noqa: E402
 from server.db.embedded import to_async_url  # noqa: E402
 from server.db.engine import Database  # noqa: E402

@@ -16,11 +16,11 @@ import binascii
 
 from calendar_bridge.errors import MalformedRequest
 from server.accounts import credentials, throttling
-from server.accounts.permissions import Principal, Workspace
 from server.accounts.revocation import AccessWatch, CredentialCache
 from server.core.changelog import Change
 from server.core.errors import NotAuthenticated
 from server.core.i18n import N_, Message, _
+from server.core.permissions import Principal, Workspace
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
 from server.settings import Settings

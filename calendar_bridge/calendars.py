@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.accounts.permissions import Principal, Workspace
+from server.core.permissions import Principal, Workspace
 from server.settings import get_settings
 
 ROOM, TEAM, MINE, PERFORMANCES = "room", "team", "mine", "performances"

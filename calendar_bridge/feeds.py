@@ -20,11 +20,11 @@ from calendar_bridge.events import load_events
 from calendar_bridge.ical import calendar_text, escape, years_of
 from calendar_bridge.sync import last_change
 from server.accounts import credentials
-from server.accounts.permissions import Principal
 from server.core.changelog import Change
 from server.core.errors import Invalid, NotAuthenticated, NotFound, PermissionDenied
 from server.core.i18n import _
 from server.core.localtime import venue_times
+from server.core.permissions import Principal
 from server.core.unit_of_work import UnitOfWork
 from server.db.engine import Database
 from server.settings import get_settings

@@ -1,6 +1,6 @@
 """Tables of the calendar bridge: names and UIDs chosen by calendar apps, ICS feed secrets.
 
-Listed in ``server/db/models.py`` so Alembic's metadata knows them (migration 0003).
+Listed in ``server/tables.py`` so Alembic's metadata knows them (migration 0003).
 """
 
 from __future__ import annotations

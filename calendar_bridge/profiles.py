@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_bridge.dav.protocol import MOUNT
 from server.accounts import credentials
-from server.accounts.permissions import Principal
 from server.core.errors import Invalid
 from server.core.i18n import N_, _, render
+from server.core.permissions import Principal
 
 SYNCED = N_("Adds your Saison calendars (CalDAV) to this device; they stay in sync by themselves.")
 MEDIA_TYPE = "application/x-apple-aspen-config"

@@ -23,9 +23,9 @@ from calendar_bridge.calendars import Access, Calendar
 from calendar_bridge.errors import InvalidSyncToken
 from calendar_bridge.events import Event, load_events
 from calendar_bridge.models import CALENDAR_ENTITIES_SQL
-from server.accounts.permissions import Principal
 from server.audit.history import visible_change
 from server.core.i18n import _
+from server.core.permissions import Principal
 
 TOKEN_PREFIX = "https://saison.dev/sync/"
 HOME_FIELDS = frozenset({"series_id", "room_id", "team_id", "assignee_ids"})

@@ -41,10 +41,10 @@ from calendar_bridge.events import (
     uid_host,
 )
 from calendar_bridge.ical import NOTES_END, IncomingEvent, IncomingObject, escape, fold
-from server.accounts.permissions import Level, Principal
 from server.core.changelog import Change
 from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied, StaleVersion
 from server.core.i18n import _
+from server.core.permissions import Level, Principal
 from server.core.records import partial_model
 from server.core.unit_of_work import UnitOfWork, unit_of_work
 from server.db.engine import Database

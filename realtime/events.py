@@ -12,9 +12,10 @@ from typing import Any
 
 import msgspec
 
-from server.accounts.permissions import Principal, Workspace
 from server.audit.history import visible_change
 from server.core.i18n import _
+from server.core.permissions import Principal, Workspace
+from server.registry import SERVICES
 
 encode = msgspec.json.Encoder().encode
 decode = msgspec.json.decode
@@ -99,8 +100,6 @@ class Topic:
             return Workspace(self.workspace or "")
         if self.kind == "timeline":
             return Workspace.PLANNING
-        from server.registry import SERVICES
-
         service = SERVICES.get(self.entity or "")
         return service.workspace if service else Workspace.ADMINISTRATION
 

@@ -35,10 +35,10 @@ from sqlalchemy import text
 
 from realtime.bus import CHANGES, PRESENCE, Bus
 from realtime.events import Topic, decode, encode, placements, visible_event
-from server.accounts.permissions import Level, Principal, Workspace, area_name
 from server.accounts.revocation import AccessWatch, affected_by, is_access_change
 from server.core.changelog import Change, read_change
 from server.core.i18n import Message, _, render
+from server.core.permissions import Level, Principal, Workspace, area_name
 from server.db.engine import Database
 
 log = logging.getLogger(__name__)

@@ -44,10 +44,10 @@ from litestar.exceptions import WebSocketDisconnect
 from realtime.events import Topic, decode, encode
 from realtime.hub import ACCESS_ENDED, NO_HEARTBEAT, SIGNED_OUT, Connection, Hub, close_reason
 from server.accounts import credentials
-from server.accounts.permissions import Level, Principal, Workspace, access_needed
 from server.api.auth import Identity, identify
 from server.api.guards import SIGNED_IN
 from server.core.i18n import Message, _, negotiate, render
+from server.core.permissions import Level, Principal, Workspace, access_needed
 
 PING_SECONDS = 15.0
 DEAD_SECONDS = 45.0

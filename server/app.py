@@ -19,12 +19,17 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from sqlalchemy import text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from calendar_bridge.routes import calendar_routes, dav_at_root
-from server.accounts.permissions import Principal
+from calendar_bridge.profile_routes import profile_router
+from calendar_bridge.routes import calendar_api_routers, calendar_routes, dav_at_root
+from realtime.hub import Hub
+from realtime.live import live
 from server.accounts.revocation import AccessWatch
+from server.api.accounts import account_routers
 from server.api.auth import AuthMiddleware
 from server.api.bodies import SaisonRequest
 from server.api.changes import changes_router
+from server.api.day import day_router
+from server.api.documents import document_routers
 from server.api.guards import (
     PUBLIC,
     known_query_parameters,
@@ -37,9 +42,14 @@ from server.api.methods import allowed_methods, answer_options
 from server.api.openapi import TimeOfDay, describe_answers
 from server.api.problems import EXCEPTION_HANDLERS
 from server.api.records import record_routers
+from server.api.recurring import recurring_routers
+from server.api.workflow import workflow_routers
 from server.core.idempotency import IdempotencyStore
+from server.core.permissions import Principal
 from server.core.unit_of_work import UnitOfWork, unit_of_work
+from server.db.embedded import start_embedded
 from server.db.engine import Database
+from server.db.migrate import upgrade
 from server.settings import Settings, get_settings
 from server.web import web_routes
 
@@ -81,15 +91,6 @@ def client_address_middleware(settings: Settings) -> list[DefineMiddleware]:
 
 
 def api_router(extra: list[Any] | None = None) -> Router:
-    from calendar_bridge.profile_routes import profile_router
-    from calendar_bridge.routes import calendar_api_routers
-    from realtime.live import live
-    from server.api.accounts import account_routers
-    from server.api.day import day_router
-    from server.api.documents import document_routers
-    from server.api.recurring import recurring_routers
-    from server.api.workflow import workflow_routers
-
     return Router(
         path="/api/v1",
         # Inside authentication (it needs to know who asks): see server/api/idempotency.py.
@@ -126,9 +127,6 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         nonlocal embedded, url
         if url is None:
-            from server.db.embedded import start_embedded
-            from server.db.migrate import upgrade
-
             embedded, url = start_embedded(settings.data_dir)
             upgrade(url)
         app.state.db = Database(url, pool_size=settings.db_pool_size)
@@ -136,7 +134,6 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         # Cached credentials and open sockets follow access changes through the hub, which
         # reads every committed change (server/accounts/revocation.py).
         app.state.access = AccessWatch()
-        from realtime.hub import Hub
 
         app.state.hub = Hub(app.state.db, settings.redis_url, app.state.access)
         await app.state.hub.start()

@@ -15,6 +15,10 @@ from typing import Any
 from server.settings import get_settings
 
 
+# Each command imports what it uses when it runs (below, inside the functions), so `saison
+# --help` and `saison migrate` start without loading the web and document stacks.
+
+
 class CliError(Exception):
     """An error the person at the terminal can act on; printed as one line."""
 
@@ -119,7 +123,7 @@ async def _documents(db: Any, args: argparse.Namespace) -> tuple[str, bytes, str
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from server.accounts.permissions import SYSTEM
+    from server.core.permissions import SYSTEM
     from server.core.unit_of_work import unit_of_work
     from server.documents.batches import BatchIn, build, plan, zip_name
     from server.documents.documents import Documents, Target

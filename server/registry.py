@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from server.audit.history import CONFIDENTIAL_FIELDS
 from server.core.entities import EntityService
 from server.directory.contacts import ContactRoleService, ContactService
 from server.directory.organisations import OrganisationService
@@ -39,7 +38,3 @@ SERVICES: dict[str, type[EntityService]] = {
         RecurringActivities,
     )
 }
-
-for _name, _service in SERVICES.items():
-    if _service.confidential:
-        CONFIDENTIAL_FIELDS[_name] = _service.confidential

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from server.accounts import credentials, signin
 from server.accounts.defaults import create_user, ensure_default_teams
-from server.accounts.permissions import SYSTEM
+from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
 from server.db.migrate import upgrade

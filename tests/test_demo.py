@@ -23,7 +23,7 @@ from calendar_bridge.calendars import Access, find_calendar
 from calendar_bridge.events import load_events
 from server.accounts import credentials, signin
 from server.accounts.defaults import create_first_admin
-from server.accounts.permissions import SYSTEM, Level, Workspace
+from server.core.permissions import SYSTEM, Level, Workspace
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
 from server.demo import ALREADY, DEMO_PASSWORD, DEMO_USERS, load_demo

@@ -61,10 +61,10 @@ from calendar_bridge.ical import (
 )
 from calendar_bridge.query import EventQuery, PropFilter, TextMatch
 from calendar_bridge.sync import current_point, make_token, sync_calendar
-from server.accounts.permissions import Principal
 from server.accounts.revocation import AccessWatch
 from server.core.errors import DomainError, NotAuthenticated, NotFound
 from server.core.i18n import _, negotiate, use_language
+from server.core.permissions import Principal
 from server.db.engine import Database
 from server.settings import Settings
 

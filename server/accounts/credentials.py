@@ -20,7 +20,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts.models import ApiToken, Permission, TeamMember, User, UserSession
-from server.accounts.permissions import ALL_AREAS, Level, Principal, Workspace
+from server.core.permissions import ALL_AREAS, Level, Principal, Workspace
 
 # argon2's defaults (64 MiB, 3 passes) in production. A test suite that makes hundreds of
 # accounts may ask for the cheapest parameters; verification reads them from each hash.

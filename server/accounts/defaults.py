@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from server.accounts.models import ApiToken, Team, User
-from server.accounts.permissions import SYSTEM
 from server.accounts.users import PermissionService, TeamService, UserIn, UserService
 from server.core.changelog import ChangeLogEntry
 from server.core.errors import Conflict, Invalid
+from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
 

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from server.accounts.permissions import Workspace
+from server.core.permissions import Workspace
 from server.db.engine import Database
 
 ADMINISTRATION = Workspace.ADMINISTRATION.value

@@ -9,7 +9,6 @@ from sqlalchemy import func, insert, select, update
 
 from server.accounts import credentials, throttling
 from server.accounts.models import ApiToken, User, UserSession
-from server.accounts.permissions import LEVEL_NAMES, Level, Principal, Workspace, area_name
 from server.core.changelog import Change
 from server.core.errors import (
     Invalid,
@@ -19,6 +18,7 @@ from server.core.errors import (
 )
 from server.core.i18n import N_, Message, _
 from server.core.localtime import venue_times
+from server.core.permissions import LEVEL_NAMES, Level, Principal, Workspace, area_name
 from server.core.unit_of_work import UnitOfWork
 from server.settings import Settings
 

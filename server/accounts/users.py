@@ -10,11 +10,11 @@ from sqlalchemy import delete, insert, select
 
 from server.accounts.credentials import hash_password
 from server.accounts.models import Permission, Team, TeamMember, User
-from server.accounts.permissions import Level, Workspace
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid
 from server.core.fields import Email, Id, Input, LongText, Name, Phone, Short
 from server.core.i18n import N_, _
+from server.core.permissions import Level, Workspace
 from server.core.records import RecordRead
 
 MIN_PASSWORD = 10
@@ -198,7 +198,7 @@ class PermissionService(ManagedService):
     model = Permission
     entity = "permission"
     label = N_("permission")
-    references = {"team_id": (Team, "team"), "user_id": (User, "user")}
+    references = {"team_id": "team", "user_id": "user"}
     filters = {
         "team_id": Filter("team_id", int),
         "user_id": Filter("user_id", int),

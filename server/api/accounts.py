@@ -10,7 +10,7 @@ from litestar.datastructures import Cookie
 from pydantic import BaseModel, Field
 
 from server.accounts import signin
-from server.accounts.permissions import Workspace
+from server.accounts.credentials import find_session
 from server.accounts.users import (
     PermissionIn,
     PermissionOut,
@@ -26,6 +26,7 @@ from server.api.auth import SESSION_COOKIE
 from server.api.crud import crud_router
 from server.api.guards import PUBLIC, SIGNED_IN
 from server.core.fields import Input, Name
+from server.core.permissions import Workspace
 from server.core.unit_of_work import UnitOfWork
 
 
@@ -129,8 +130,6 @@ async def me(request: Request[Any, Any, Any], uow: UnitOfWork) -> Me:
     csrf = None
     token = request.cookies.get(SESSION_COOKIE)
     if token and request.scope["user"].via == "session":
-        from server.accounts.credentials import find_session
-
         row = await find_session(uow.session, token)
         csrf = row["csrf_token"] if row else None
     return me_of(request, csrf)  # type: ignore[return-value]

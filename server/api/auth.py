@@ -17,11 +17,11 @@ from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from server.accounts import credentials
-from server.accounts.permissions import Principal
 from server.accounts.revocation import AccessWatch, CredentialCache
 from server.api.guards import SAFE_METHODS
 from server.core.errors import NotAuthenticated, PermissionDenied
 from server.core.i18n import _
+from server.core.permissions import Principal
 from server.db.engine import Database
 
 SESSION_COOKIE = "saison_session"

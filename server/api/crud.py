@@ -16,7 +16,6 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from pydantic import BaseModel, create_model
 
-from server.accounts.permissions import Level
 from server.api.guards import access
 from server.api.openapi import CONDITIONAL
 from server.core.entities import DEFAULT_PAGE, MAX_PAGE, EntityService, ListQuery
@@ -24,6 +23,7 @@ from server.core.errors import Invalid, StaleVersion, VersionRequired
 from server.core.fields import MAX_BIGINT, MAX_INTEGER, Version
 from server.core.i18n import _
 from server.core.localtime import parse_instant
+from server.core.permissions import Level
 from server.core.records import partial_model
 from server.core.unit_of_work import UnitOfWork
 

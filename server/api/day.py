@@ -7,10 +7,10 @@ from datetime import date, datetime
 from litestar import Router, get
 from pydantic import BaseModel
 
-from server.accounts.permissions import Level, Workspace
 from server.api.guards import access
 from server.core.errors import Invalid
 from server.core.i18n import _
+from server.core.permissions import Level, Workspace
 from server.core.unit_of_work import UnitOfWork
 from server.planning.day_sheet import DaySheets
 from server.planning.models import ActivityKind

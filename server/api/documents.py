@@ -28,7 +28,6 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 from pydantic import BaseModel, Field
 
-from server.accounts.permissions import Level
 from server.api.crud import resolve_version
 from server.api.guards import access
 from server.api.openapi import CONDITIONAL
@@ -36,6 +35,7 @@ from server.api.problems import speak_to
 from server.api.records import content_disposition
 from server.core.fields import Input
 from server.core.i18n import current_language
+from server.core.permissions import Level
 from server.core.unit_of_work import UnitOfWork
 from server.documents import batches
 from server.documents.batches import BatchIn, BatchOut, DocumentBatchService

@@ -14,11 +14,11 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.handlers.base import BaseRouteHandler
 from litestar.typing import FieldDefinition
 
-from server.accounts.permissions import Level, Principal, Workspace, access_needed
 from server.core.errors import Invalid, NotAuthenticated, PermissionDenied
 from server.core.fields import MAX_BIGINT, MIN_BIGINT, NUL_MESSAGE, unstorable
 from server.core.i18n import Message, _
 from server.core.localtime import out_of_range, range_message
+from server.core.permissions import Level, Principal, Workspace, access_needed
 
 SCHEMA_PATH = "/schema"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"})

@@ -19,10 +19,10 @@ from typing import Any
 import msgspec
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from server.accounts.permissions import Principal
 from server.api.problems import PROBLEM_JSON, TYPE_BASE
 from server.core.i18n import N_, Message, _, negotiate, translate
 from server.core.idempotency import Answer, Claim, IdempotencyStore, KeyReused, StillRunning
+from server.core.permissions import Principal
 
 HEADER = b"idempotency-key"
 REPLAYED = (b"idempotent-replayed", b"true")

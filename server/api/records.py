@@ -11,11 +11,11 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
-from server.accounts.permissions import Level, Workspace
 from server.api.crud import crud_router, record_response
 from server.api.guards import access
 from server.core.errors import Invalid
 from server.core.i18n import _
+from server.core.permissions import Level, Workspace
 from server.core.unit_of_work import UnitOfWork
 from server.directory.contacts import (
     ContactIn,

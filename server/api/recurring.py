@@ -10,10 +10,10 @@ from typing import Any
 from litestar import Request, Response, Router, delete, post
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from server.accounts.permissions import Level, Workspace
 from server.api.crud import crud_router, resolve_version
 from server.api.guards import access
 from server.api.openapi import CONDITIONAL
+from server.core.permissions import Level, Workspace
 from server.core.unit_of_work import UnitOfWork
 from server.planning.activities import ActivityService
 from server.planning.recurring import (

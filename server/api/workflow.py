@@ -12,7 +12,6 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from server.accounts.permissions import Level, Workspace
 from server.api.crud import crud_router, record_response, resolve_version
 from server.api.guards import access
 from server.api.openapi import CONDITIONAL
@@ -23,21 +22,17 @@ from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from server.core.fields import Id, Input, Version
 from server.core.i18n import _
 from server.core.localtime import day_of, parse_instant
+from server.core.permissions import Level, Workspace
 from server.core.unit_of_work import UnitOfWork
 from server.planning.availability import AvailabilityFinder, AvailabilityQuery
-from server.planning.moves import EngagementMove, Mover, PerformanceMove
-from server.planning.templates import (
-    ApplyIn,
-    TechnicalPlanner,
-    TemplateIn,
-    TemplateOut,
-    TemplateService,
-)
+from server.planning.templates import TemplateIn, TemplateOut, TemplateService
 from server.planning.timeline import Timeline
 from server.programming.engagements import EngagementOut
+from server.programming.moves import EngagementMove, Mover, PerformanceMove
 from server.programming.options import OptionDesk
 from server.programming.performances import PerformanceService
 from server.programming.series import SeriesIn, SeriesPlanner
+from server.programming.technical_activities import ApplyIn, TechnicalPlanner
 from server.technical.rooms import RoomLinkIn, RoomLinkOut, RoomLinkService
 
 PROGRAMMING_READ = access(Workspace.PROGRAMMING, Level.READ)

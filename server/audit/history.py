@@ -12,25 +12,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.accounts.permissions import Level, Principal, Workspace
 from server.core.changelog import ChangeLogEntry, read_change
 from server.core.errors import Invalid, PermissionDenied
 from server.core.i18n import _
+from server.core.permissions import Level, Principal, Workspace
+from server.registry import SERVICES
 
-# entity -> fields only readable with the CONTRACTS level; filled by server.registry.
-CONFIDENTIAL_FIELDS: dict[str, frozenset[str]] = {}
 MAX_CHANGES = 5_000
 
 
 def confidential_fields(entity: str) -> frozenset[str]:
-    """The fields of ``entity`` only readable with the CONTRACTS level.
-
-    The registry fills the table when imported; importing it here (a no-op after the first
-    time) makes sure no outlet can read the log before that happened and leak a fee.
-    """
-    import server.registry  # noqa: F401
-
-    return CONFIDENTIAL_FIELDS.get(entity, frozenset())
+    """The fields of ``entity`` only readable with the CONTRACTS level (its model's columns
+    marked confidential, see ``server.core.records.CONFIDENTIAL``)."""
+    service = SERVICES.get(entity)
+    return service.confidential if service is not None else frozenset()
 
 
 def visible_change(principal: Principal, change: dict[str, Any]) -> dict[str, Any] | None:

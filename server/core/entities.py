@@ -7,7 +7,6 @@ confidential fields, error translation) live here once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -15,6 +14,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, ClassVar
 
+from asyncpg import exceptions as pg
 from sqlalchemy import (
     Date,
     DateTime,
@@ -30,10 +30,12 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import SQLModel
 
-from server.accounts.permissions import Level, Workspace, access_needed
 from server.core.changelog import Change
 from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied, StaleVersion
 from server.core.i18n import N_, Message, _
+from server.core.permissions import Level, Workspace, access_needed
+from server.core.records import confidential_columns
+from server.core.refusals import constraint_of, is_refusal, postgres_error
 from server.core.unit_of_work import UnitOfWork
 from server.settings import get_settings
 
@@ -110,19 +112,25 @@ class EntityService:
     entity: ClassVar[str]
     label: ClassVar[str]
     workspace: ClassVar[Workspace]
-    # field -> (referenced table model, human label): names the field when the database
+    # field -> what people call the record it names: names the field when the database
     # refuses a reference to a record that does not exist (a clear 422, no extra query).
-    references: ClassVar[Mapping[str, tuple[type[SQLModel], str]]] = {}
+    references: ClassVar[Mapping[str, str]] = {}
     filters: ClassVar[Mapping[str, Filter]] = {}
     search_columns: ClassVar[Sequence[str]] = ()
     period: ClassVar[tuple[str, str] | None] = None
     order_by: ClassVar[Sequence[str]] = ("id",)
-    # Fields only readable/writable with the CONTRACTS level (fees, contract terms).
+    # Fields only readable/writable with the CONTRACTS level (fees, contract terms): the
+    # model's columns marked CONFIDENTIAL (server/core/records.py), set in __init_subclass__.
     confidential: ClassVar[frozenset[str]] = frozenset()
     # Fields that never leave the server (password hashes).
     secret: ClassVar[frozenset[str]] = frozenset()
     # What a change-log row also points at, e.g. {"engagement_id": "engagement"}.
     log_refs: ClassVar[Mapping[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "model" in cls.__dict__:
+            cls.confidential = confidential_columns(cls.model)
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
@@ -310,7 +318,7 @@ class EntityService:
                 insert(self.table).values(**data).returning(self.table)
             )
         except DBAPIError as error:
-            if not _refusal(error):
+            if not is_refusal(error):
                 raise
             await self.abort()
             raise await self.explain(error, data, None) from error
@@ -370,7 +378,7 @@ class EntityService:
         try:
             result = await self.session.execute(statement)
         except DBAPIError as error:
-            if not _refusal(error):
+            if not is_refusal(error):
                 raise
             await self.abort()
             raise await self.explain(error, merged, current) from error
@@ -412,7 +420,7 @@ class EntityService:
             await self.session.execute(delete(self.table).where(self.table.c.id == record_id))
         except IntegrityError as error:
             await self.abort()
-            raise self.translate(error) from error
+            raise self.translate(error, current, deleting=True) from error
         self.log("deleted", record_id, _loggable(current), None, self.refs_of(current))
         return current
 
@@ -425,57 +433,84 @@ class EntityService:
         self, error: DBAPIError, values: dict[str, Any], current: dict[str, Any] | None
     ) -> Exception:
         """Services whose refusals need a look at the database (who holds the room?) override."""
-        return self.translate(error)
+        return self.translate(error, values)
 
-    def translate(self, error: DBAPIError) -> Exception:
-        """Turn a database refusal into a domain error a person can act on."""
-        message = str(error.orig)
-        cause = getattr(error.orig, "__cause__", None)
-        constraint = getattr(cause, "constraint_name", None)
-        missing = re.search(
-            r'Key \((\w+)\)=\(([^)]*)\) is not present in table "(\w+)"',
-            getattr(cause, "detail", None) or "",
-        )
-        if missing:  # a reference to a record that does not exist: the field's fault
-            field, value, table = missing.groups()
-            label = self.references[field][1] if field in self.references else table.rstrip("s")
-            return Invalid({field: self.missing(label, value)})
-        if "foreign key" in message and (
-            "update or delete on table" in message or "still referenced" in message
-        ):
-            tables = re.findall(r'on table "(\w+)"', message)  # the last one references us
-            used_by = TABLE_NAMES.get(tables[-1] if tables else "", N_("other records"))
-            return Conflict(
-                _(
-                    "This {record} cannot be deleted: {used_by} still depend on it; "
-                    "delete or move those first.",
-                    record=self.noun,
-                    used_by=Message(used_by),
+    def translate(
+        self, error: DBAPIError, values: Mapping[str, Any] | None = None, deleting: bool = False
+    ) -> Exception:
+        """Turn a database refusal into a domain error a person can act on.
+
+        Read from the error's class and the constraint it names (``server.core.refusals``);
+        ``values`` are what was being written, to name the value a field was refused for.
+        """
+        cause: Any = postgres_error(error)
+        constraint = constraint_of(error)
+        values = values or {}
+        if isinstance(cause, pg.ForeignKeyViolationError):
+            if deleting:  # rows of another table (the error's) still point at this record
+                used_by = TABLE_NAMES.get(cause.table_name or "", N_("other records"))
+                return Conflict(
+                    _(
+                        "This {record} cannot be deleted: {used_by} still depend on it; "
+                        "delete or move those first.",
+                        record=self.noun,
+                        used_by=Message(used_by),
+                    )
                 )
-            )
-        if "foreign key" in message:
-            return Invalid({constraint or "reference": _("refers to a record that does not exist")})
-        if "unique" in message or "duplicate key" in message:
-            taken = re.search(
-                r"Key \((.+?)\)=\((.*?)\) already exists", getattr(cause, "detail", None) or ""
-            )
-            if taken:
-                fields, value = taken.groups()
+            field = _constrained_column(self.table, constraint)
+            if field is None:
+                return Invalid(
+                    {constraint or "reference": _("refers to a record that does not exist")}
+                )
+            # a reference to a record that does not exist: the field's fault
+            label = self.references.get(field) or _referenced_table(self.table, field)
+            return Invalid({field: self.missing(label, values.get(field))})
+        if isinstance(cause, pg.UniqueViolationError):
+            fields = _unique_columns(self.table, constraint)
+            if fields:
                 return Conflict(
                     _(
                         "{record:capital}: “{value}” is already taken ({fields}).",
                         record=self.noun,
-                        value=value,
-                        fields=fields,
+                        value=", ".join(str(values.get(f)) for f in fields),
+                        fields=", ".join(fields),
                     )
                 )
             return Conflict(_("{record:capital}: the same values already exist.", record=self.noun))
-        if "check constraint" in message:
+        if isinstance(cause, pg.CheckViolationError):
             if constraint in CHECKS:
                 field, text = CHECKS[constraint]
                 return Invalid({field: text})
             return Invalid({constraint or "record": _("is not allowed by the venue's rules")})
-        return Conflict(message.splitlines()[0])
+        return Conflict(str(cause or error.orig).splitlines()[0])
+
+
+def _constrained_column(table: Table, constraint: str | None) -> str | None:
+    """The column of ``table``'s foreign key ``constraint`` (named as declared, or as PostgreSQL
+    names it by default: ``<table>_<column>_fkey``)."""
+    for fk in table.foreign_key_constraints:
+        if fk.name == constraint and len(fk.columns) == 1:
+            return str(next(iter(fk.columns)).name)
+    for column in table.c:
+        if constraint == f"{table.name}_{column.name}_fkey":
+            return str(column.name)
+    return None
+
+
+def _referenced_table(table: Table, field: str) -> str:
+    """What a reference names, when the service gave it no label: its table, singular."""
+    for fk in table.c[field].foreign_keys:
+        return str(fk.column.table.name).rstrip("s")
+    return field
+
+
+def _unique_columns(table: Table, constraint: str | None) -> list[str]:
+    """The columns of ``table``'s unique constraint or unique index named ``constraint``."""
+    items: list[Any] = [*table.constraints, *table.indexes]
+    for item in items:
+        if item.name == constraint:
+            return [str(c.name) for c in item.columns]
+    return []
 
 
 def _local_day(moment: datetime | date, before: bool = False) -> date:
@@ -492,13 +527,6 @@ def _local_day(moment: datetime | date, before: bool = False) -> date:
 @cache
 def _time_columns(table: Table) -> tuple[str, ...]:
     return tuple(c.name for c in table.c if isinstance(c.type, DateTime))
-
-
-def _refusal(error: DBAPIError) -> bool:
-    """A rule of the database said no (constraint, or a deadlock between two such checks)."""
-    cause = getattr(error.orig, "__cause__", None)
-    state = getattr(error.orig, "sqlstate", None) or getattr(cause, "sqlstate", None) or ""
-    return isinstance(error, IntegrityError) or state.startswith("23") or state == "40P01"
 
 
 def plain(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from server.core.errors import Invalid
+from server.core.i18n import _
 from server.settings import get_settings
 
 # The years Saison accepts for days and instants. A season is planned decades ahead at most;
@@ -36,14 +38,10 @@ def out_of_range(value: date) -> bool:
 def require_in_range(value: date, field: str) -> None:
     """Refuse a day or instant outside :data:`FIRST_YEAR`–:data:`LAST_YEAR`, naming ``field``."""
     if out_of_range(value):
-        from server.core.errors import Invalid
-
         raise Invalid({field: range_message()})
 
 
 def range_message() -> Any:
-    from server.core.i18n import _
-
     return _("must be between the years {first} and {last}", first=FIRST_YEAR, last=LAST_YEAR)
 
 
@@ -102,9 +100,6 @@ def venue_time(moment: datetime, field: str) -> datetime:
     if moment.tzinfo is not None:
         return moment
     if not exists(moment):
-        from server.core.errors import Invalid
-        from server.core.i18n import _
-
         jumps_from, jumps_to = gap_around(moment)
         raise Invalid(
             {
@@ -130,9 +125,6 @@ def instant(value: datetime | date, field: str = "time") -> datetime:
 
 def parse_instant(text: str, field: str) -> datetime:
     """Parse a query bound given as ISO 8601 text; a bad one is the caller's error, by name."""
-    from server.core.errors import Invalid
-    from server.core.i18n import _
-
     try:
         value: datetime | date = (
             date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)

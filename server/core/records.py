@@ -14,6 +14,16 @@ from sqlmodel import Field, SQLModel
 from server.core.fields import Input
 from server.settings import get_settings
 
+# The column ``info`` of a field only those who may read contracts see (fees, contract terms):
+# declared with the column, so every outlet (answers, history, live updates) hides the same ones.
+CONFIDENTIAL: dict[str, Any] = {"confidential": True}
+
+
+def confidential_columns(model: type[SQLModel]) -> frozenset[str]:
+    """The columns of ``model``'s table marked ``CONFIDENTIAL``."""
+    table: Any = model.__table__  # type: ignore[attr-defined]
+    return frozenset(c.name for c in table.columns if c.info.get("confidential"))
+
 
 class Record(SQLModel):
     """Columns of every table; ``version`` grows by one on each change and is the ETag."""

@@ -11,8 +11,8 @@ import msgspec
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.accounts.permissions import Principal
 from server.core.changelog import CHANGE_LOG_LOCK, Change
+from server.core.permissions import Principal
 from server.core.records import jsonable
 from server.db.engine import Database
 

@@ -25,12 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts.defaults import create_user, ensure_default_teams, retire_unused_first_admin
 from server.accounts.models import User
-from server.accounts.permissions import SYSTEM
 from server.core.errors import Invalid
 from server.core.i18n import _, render
 from server.core.localtime import day_of
+from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
+from server.demo.season import Season
 from server.programming.models import Show
 from server.settings import get_settings
 
@@ -77,8 +78,6 @@ async def load_demo(
     error instead). On a new installation, an administrator made at the first start and never
     used is removed, so the demo's administrator is the only one.
     """
-    from server.demo.season import Season  # the planner's modules load only when needed
-
     async with db.sessions() as session:
         if await _has_season(session):
             if replace:

@@ -14,17 +14,32 @@ import random
 import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from pydantic import BaseModel
 from sqlalchemy import text
 
+from server.core.entities import EntityService
+from server.core.unit_of_work import UnitOfWork
 from server.demo.calendar import Slot, Spec
 from server.demo.words import FIRST, LAST
 from server.directory.contacts import ContactIn, ContactRoleIn, ContactRoleService, ContactService
 from server.directory.organisations import OrganisationIn, OrganisationService
 
-if TYPE_CHECKING:
-    from server.demo.season import Season
+
+class Season(Protocol):
+    """What the runs need of the season being loaded (``server.demo.season.Season``)."""
+
+    uow: UnitOfWork
+    rng: random.Random
+    today: date
+    rooms: dict[str, int]
+    orgs: dict[str, list[dict[str, Any]]]
+
+    async def add(
+        self, service: type[EntityService], schema: type[BaseModel], data: dict[str, Any]
+    ) -> dict[str, Any]: ...
+
 
 HOUSE = {
     "name": "Théâtre du Pont-Levant",  # as the venue is named: the organiser of every contract

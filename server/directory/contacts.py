@@ -6,13 +6,13 @@ from typing import Any
 
 from pydantic import Field
 
-from server.accounts.permissions import Workspace
-from server.audit.cascade import delete_dependents
+from server.core.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.fields import Email, Id, Input, LongText, Name, Phone
 from server.core.i18n import N_
+from server.core.permissions import Workspace
 from server.core.records import RecordRead
-from server.directory.models import Contact, ContactRole, Organisation
+from server.directory.models import Contact, ContactRole
 
 
 class ContactIn(Input):
@@ -56,8 +56,8 @@ class ContactRoleService(EntityService):
     label = N_("contact role")
     workspace = Workspace.DIRECTORY
     references = {
-        "contact_id": (Contact, "contact"),
-        "organisation_id": (Organisation, "organisation"),
+        "contact_id": "contact",
+        "organisation_id": "organisation",
     }
     filters = {
         "contact_id": Filter("contact_id", int),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.accounts.permissions import Workspace
-from server.audit.cascade import delete_dependents
+from server.core.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.fields import Email, Input, LongText, Name, Phone, Short, Url
 from server.core.i18n import N_
+from server.core.permissions import Workspace
 from server.core.records import RecordRead
 from server.directory.contacts import ContactRoleService
 from server.directory.models import Organisation, OrganisationKind

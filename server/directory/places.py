@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 
-from server.accounts.permissions import Workspace
 from server.core.entities import EntityService, Filter, ListQuery
 from server.core.errors import Invalid
 from server.core.fields import Id, Input, LongText, Name, Short
 from server.core.i18n import N_, _
+from server.core.permissions import Workspace
 from server.core.records import RecordRead
 from server.directory.models import Place
 from server.technical.models import Venue
@@ -38,7 +38,7 @@ class PlaceService(EntityService):
     entity = "place"
     label = N_("place")
     workspace = Workspace.DIRECTORY
-    references = {"venue_id": (Venue, "venue")}
+    references = {"venue_id": "venue"}
     filters = {"venue_id": Filter("venue_id", int)}
     search_columns = ("name", "city")
     order_by = ("id",)

@@ -27,13 +27,13 @@ from typing import Any, Literal
 from pydantic import Field
 from sqlalchemy import text
 
-from server.accounts.permissions import Principal, Workspace
 from server.core.changelog import Change
 from server.core.entities import MAX_PAGE, EntityService, ListQuery
 from server.core.errors import Invalid, NotFound
 from server.core.fields import Id, Input
 from server.core.i18n import _, translate
 from server.core.localtime import day_of
+from server.core.permissions import Principal, Workspace
 from server.core.unit_of_work import UnitOfWork, unit_of_work
 from server.db.engine import Database
 from server.documents.documents import Documents, Target, span

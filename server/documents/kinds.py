@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from server.accounts.permissions import Level, Principal, Workspace
 from server.core.errors import PermissionDenied
 from server.core.i18n import N_, _, translate
+from server.core.permissions import Level, Principal, Workspace
 
 
 class DocumentKind(StrEnum):

@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy import text
 
-from server.accounts.permissions import Workspace
 from server.core.entities import MAX_PAGE, ListQuery
 from server.core.errors import Invalid
 from server.core.i18n import N_, _
 from server.core.localtime import at, local
+from server.core.permissions import Workspace
 from server.documents import formatting as fmt
 from server.documents.sources import Sources
 from server.planning.activities import ActivityService

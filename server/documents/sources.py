@@ -19,15 +19,16 @@ from typing import Any
 
 from sqlalchemy import text
 
-from server.accounts.permissions import Level, Workspace
 from server.core.entities import MAX_PAGE, ListQuery
 from server.core.errors import NotFound
 from server.core.i18n import N_, translate
 from server.core.localtime import at, day_of
+from server.core.permissions import Level, Workspace
 from server.core.unit_of_work import UnitOfWork
 from server.directory.contacts import ContactService
 from server.directory.organisations import OrganisationService
 from server.documents import formatting as fmt
+from server.documents.typesetting import typesetter
 from server.planning.activities import ActivityService
 from server.programming.engagements import EngagementService
 from server.programming.shows import ShowService
@@ -120,8 +121,6 @@ class Sources:
                 ListQuery(filters={"is_own": True}, limit=MAX_PAGE)
             )
             own = min(venues.items, key=lambda v: v["id"]) if venues.items else None
-        from server.documents.typesetting import typesetter
-
         brand = self.shared["brand"] = {
             "name": settings.venue_name or (own or {}).get("name") or "Saison",
             "logo": typesetter().logo,

@@ -19,14 +19,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.accounts.permissions import Workspace
 from server.core.changelog import Change
 from server.core.entities import EntityService
 from server.core.errors import Invalid
 from server.core.i18n import _
+from server.core.permissions import Workspace
 from server.core.records import jsonable
 from server.documents.kinds import KINDS, DocumentKind, require_designer, require_reader
 from server.documents.models import DocumentTemplate
+from server.documents.samples import sample
 from server.documents.typesetting import TemplateError, default_source, refuse_packages, typesetter
 
 MAX_SOURCE = 200_000  # characters: a template, not a book
@@ -139,8 +140,6 @@ class DocumentTemplateService(EntityService):
         self, kind: DocumentKind, source: str, expected_version: int | None
     ) -> dict[str, Any]:
         """Use ``source`` for ``kind`` once it compiles against the sample data."""
-        from server.documents.samples import sample
-
         require_designer(self.actor, KINDS[kind])
         if not source.strip():
             raise Invalid({"source": _("the template is empty")})

@@ -14,19 +14,17 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from server.accounts.models import Team, User
-from server.accounts.permissions import Workspace
-from server.audit.cascade import delete_dependents
+from server.accounts.models import User
+from server.core.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid, PermissionDenied
 from server.core.fields import Id, Input, LongText, Name, Short
 from server.core.i18n import N_, _
 from server.core.localtime import venue_time
+from server.core.permissions import Workspace
 from server.core.records import RecordRead
 from server.planning.bookings import double_booking, is_double_booking
 from server.planning.models import Activity, ActivityKind, ActivityStatus
-from server.programming.models import Engagement, Show
-from server.technical.models import Room
 
 
 class ActivityIn(Input):
@@ -81,11 +79,11 @@ class ActivityService(EntityService):
     label = N_("activity")
     workspace = Workspace.PLANNING
     references = {
-        "room_id": (Room, "room"),
-        "engagement_id": (Engagement, "engagement"),
-        "performance_id": (Activity, "performance"),
-        "show_id": (Show, "show"),
-        "team_id": (Team, "team"),
+        "room_id": "room",
+        "engagement_id": "engagement",
+        "performance_id": "performance",
+        "show_id": "show",
+        "team_id": "team",
     }
     filters = {
         "room_id": Filter("room_id", int),

@@ -16,11 +16,11 @@ from typing import Any
 from pydantic import Field, model_validator
 from sqlalchemy import text
 
-from server.accounts.permissions import Level, Workspace
 from server.core.errors import PermissionDenied
 from server.core.fields import Input
 from server.core.i18n import Message, _
 from server.core.localtime import at
+from server.core.permissions import Level, Workspace
 from server.core.unit_of_work import UnitOfWork
 from server.planning.bookings import lock_keys
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from asyncpg import exceptions as pg
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.core.errors import Conflict
 from server.core.i18n import Message, Span, _
 from server.core.localtime import local
+from server.core.refusals import postgres_error, refused_by
+from server.planning.models import ROOM_BOOKINGS_NO_OVERLAP
 
 
 @dataclass(frozen=True)
@@ -186,11 +189,9 @@ async def conflicts_for(
 
 def is_double_booking(error: DBAPIError) -> bool:
     """The constraint refused, or (rarely, a move across rooms racing another) a deadlock."""
-    orig = error.orig
-    state = getattr(orig, "sqlstate", None) or getattr(
-        getattr(orig, "__cause__", None), "sqlstate", None
+    return refused_by(error, pg.ExclusionViolationError, ROOM_BOOKINGS_NO_OVERLAP) or isinstance(
+        postgres_error(error), pg.DeadlockDetectedError
     )
-    return state in ("23P01", "40P01") or "room_bookings_no_overlap" in str(orig)
 
 
 async def double_booking(

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import text
 
-from server.accounts.permissions import Level, Workspace, access_needed
 from server.core.errors import PermissionDenied
 from server.core.localtime import at
+from server.core.permissions import Level, Workspace, access_needed
 from server.core.unit_of_work import UnitOfWork
 from server.settings import get_settings
 

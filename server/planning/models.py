@@ -165,6 +165,10 @@ class ActivityKindSetting(SQLModel, table=True):
     label_en: str = Field(sa_type=Text)
 
 
+# The exclusion constraint that refuses a double booking (server/planning/bookings.py).
+ROOM_BOOKINGS_NO_OVERLAP = "room_bookings_no_overlap"
+
+
 class RoomBooking(SQLModel, table=True):
     """What the database uses to refuse double bookings; maintained by triggers, never by hand.
 
@@ -179,7 +183,7 @@ class RoomBooking(SQLModel, table=True):
             (Column("lock_key"), "="),
             (Column("during"), "&&"),
             (Column("holder"), "<>"),
-            name="room_bookings_no_overlap",
+            name=ROOM_BOOKINGS_NO_OVERLAP,
             using="gist",
             deferrable=True,
             initially="IMMEDIATE",

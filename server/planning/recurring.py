@@ -28,19 +28,23 @@ from pydantic import Field
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from server.accounts.models import Team
-from server.accounts.permissions import Level, Workspace
 from server.core.entities import EntityService, Filter, plain
 from server.core.errors import Conflict, Invalid, NotFound
 from server.core.fields import Id, Input, LongText, Name
 from server.core.i18n import N_, Message, Span, _
 from server.core.localtime import local, venue_time
+from server.core.permissions import Level, Workspace
 from server.core.records import RecordRead
 from server.planning.activities import ActivityOut, ActivityService, localise
 from server.planning.bookings import Slot, conflicts_for, lock_rooms
-from server.planning.models import Activity, ActivityKind, ActivitySeries, ActivityStatus
+from server.planning.models import (
+    ROOM_BOOKINGS_NO_OVERLAP,
+    Activity,
+    ActivityKind,
+    ActivitySeries,
+    ActivityStatus,
+)
 from server.settings import get_settings
-from server.technical.models import Room
 
 MAX_OCCURRENCES = 366  # a daily crew call for a whole year
 MAX_SPAN_DAYS = 731  # two seasons
@@ -51,8 +55,8 @@ PATTERN_FIELDS = ("kind", "title", "status", "notes")
 # Where it belongs: an occurrence moved to another room, team or people lives on its own in
 # calendars (the repeating event skips it) but stays linked to its series.
 HOME_FIELDS = ("room_id", "team_id", "assignee_ids")
-DEFER_BOOKINGS = text("SET CONSTRAINTS room_bookings_no_overlap DEFERRED")
-CHECK_BOOKINGS = text("SET CONSTRAINTS room_bookings_no_overlap IMMEDIATE")
+DEFER_BOOKINGS = text(f"SET CONSTRAINTS {ROOM_BOOKINGS_NO_OVERLAP} DEFERRED")
+CHECK_BOOKINGS = text(f"SET CONSTRAINTS {ROOM_BOOKINGS_NO_OVERLAP} IMMEDIATE")
 
 
 class RecurringActivityIn(Input):
@@ -219,7 +223,7 @@ class RecurringActivities(EntityService):
     entity = "activity_series"
     label = N_("repeating activity")
     workspace = Workspace.PLANNING
-    references = {"room_id": (Room, "room"), "team_id": (Team, "team")}
+    references = {"room_id": "room", "team_id": "team"}
     filters = {
         "room_id": Filter("room_id", int),
         "team_id": Filter("team_id", int),

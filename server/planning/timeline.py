@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import text
 
-from server.accounts.permissions import Level, Workspace, access_needed
 from server.core.errors import Invalid, PermissionDenied
 from server.core.i18n import _
+from server.core.permissions import Level, Workspace, access_needed
 from server.core.unit_of_work import UnitOfWork
 
 MAX_DAYS = 400

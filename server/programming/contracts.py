@@ -53,7 +53,6 @@ class ContractFields(Input):
     contract_signed_on: date | None = None
 
 
-FIELDS = frozenset(ContractFields.model_fields)
 COSTS = ("travel_costs", "accommodation_costs", "meal_costs")
 CENT = Decimal("0.01")
 

@@ -16,27 +16,27 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from asyncpg import exceptions as pg
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
-from server.accounts.permissions import Level, Workspace
 from server.core.entities import EntityService, Filter
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Id, LongText
 from server.core.i18n import N_, Message, _
+from server.core.permissions import Level, Workspace
 from server.core.records import RecordRead, partial_model
-from server.directory.models import Contact
+from server.core.refusals import refused_by
 from server.planning.activities import ActivityService
 from server.planning.bookings import linked_rooms, lock_rooms
 from server.planning.models import Activity
 from server.programming import contracts, holds, hospitality
 from server.programming.contracts import ContractFields, ContractStatus
 from server.programming.hospitality import HospitalityFields
-from server.programming.models import Engagement, EngagementStatus, Show
+from server.programming.models import ENGAGEMENT_HOLDS_NO_OVERLAP, Engagement, EngagementStatus
 from server.programming.performances import PerformanceService
 from server.settings import get_settings
-from server.technical.models import Room, RoomConfiguration
 
 
 class EngagementIn(HospitalityFields, ContractFields):
@@ -148,12 +148,12 @@ class EngagementService(EntityService):
     label = N_("engagement")
     workspace = Workspace.PROGRAMMING
     references = {
-        "show_id": (Show, "show"),
-        "room_id": (Room, "room"),
-        "room_configuration_id": (RoomConfiguration, "room configuration"),
-        "tour_manager_id": (Contact, "contact"),
-        "technical_contact_id": (Contact, "contact"),
-        "host_contact_id": (Contact, "contact"),
+        "show_id": "show",
+        "room_id": "room",
+        "room_configuration_id": "room configuration",
+        "tour_manager_id": "contact",
+        "technical_contact_id": "contact",
+        "host_contact_id": "contact",
     }
     filters = {
         "show_id": Filter("show_id", int),
@@ -161,7 +161,6 @@ class EngagementService(EntityService):
         "status": Filter("status", EngagementStatus),
         "contract_status": Filter("contract_status", ContractStatus, confidential=True),
     }
-    confidential = contracts.FIELDS
     order_by = ("first_day", "room_id", "option_rank", "id")
     log_refs = {"show_id": "show", "room_id": "room"}
 
@@ -387,7 +386,7 @@ class EngagementService(EntityService):
         self, error: DBAPIError, values: dict[str, Any], current: dict[str, Any] | None
     ) -> Exception:
         """A refused write: who holds the room (a confirmation that raced ours), or try again."""
-        if "engagement_holds" in str(error.orig):
+        if refused_by(error, pg.ExclusionViolationError, ENGAGEMENT_HOLDS_NO_OVERLAP):
             holder = await holds.holder_of(self.session, values)
             if holder is not None:
                 return holds.held(holder)

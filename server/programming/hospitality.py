@@ -16,9 +16,9 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.accounts.permissions import Level, Principal, Workspace
 from server.core.fields import Id, Input, LongText
 from server.core.i18n import Message, _
+from server.core.permissions import Level, Principal, Workspace
 from server.technical.models import RoomConfiguration
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import DATERANGE, ExcludeConstraint
 from sqlmodel import Field, SQLModel
 
-from server.core.records import Record
+from server.core.records import CONFIDENTIAL, Record
 
 
 class Show(Record, table=True):
@@ -97,8 +97,10 @@ class Engagement(Record, table=True):
     option_rank: int | None = Field(default=None, sa_type=Integer)
     option_expires_on: date | None = Field(default=None, sa_type=Date)
     # The fee for the whole run, excluding VAT (the contract adds VAT at ``vat_rate``).
-    fee: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2)))
-    contract_terms: str | None = Field(default=None, sa_type=Text)
+    fee: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2), info=CONFIDENTIAL))
+    contract_terms: str | None = Field(
+        default=None, sa_type=Text, sa_column_kwargs={"info": CONFIDENTIAL}
+    )
     notes: str | None = Field(default=None, sa_type=Text)
     # An option placed on dates a confirmed engagement of another show holds: it waits behind it.
     blocked_by_id: int | None = Field(
@@ -128,16 +130,37 @@ class Engagement(Record, table=True):
     travel: str | None = Field(default=None, sa_type=Text)
 
     # -- the contract (server/programming/contracts): confidential, like the fee -----------
+    # Marked CONFIDENTIAL: answers, history and live updates show them only to those who may
+    # read contracts (EntityService.confidential and server/audit/history.py read the mark).
     contract_status: str = Field(
-        default="draft", sa_column=Column(Text, nullable=False, server_default="draft")
+        default="draft",
+        sa_column=Column(Text, nullable=False, server_default="draft", info=CONFIDENTIAL),
     )
-    contract_sent_on: date | None = Field(default=None, sa_type=Date)
-    contract_signed_on: date | None = Field(default=None, sa_type=Date)
-    vat_rate: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2)))
-    travel_costs: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2)))
-    accommodation_costs: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2)))
-    meal_costs: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2)))
-    authors_rights: str | None = Field(default=None, sa_type=Text)
+    contract_sent_on: date | None = Field(
+        default=None, sa_type=Date, sa_column_kwargs={"info": CONFIDENTIAL}
+    )
+    contract_signed_on: date | None = Field(
+        default=None, sa_type=Date, sa_column_kwargs={"info": CONFIDENTIAL}
+    )
+    vat_rate: Decimal | None = Field(
+        default=None, sa_column=Column(Numeric(5, 2), info=CONFIDENTIAL)
+    )
+    travel_costs: Decimal | None = Field(
+        default=None, sa_column=Column(Numeric(12, 2), info=CONFIDENTIAL)
+    )
+    accommodation_costs: Decimal | None = Field(
+        default=None, sa_column=Column(Numeric(12, 2), info=CONFIDENTIAL)
+    )
+    meal_costs: Decimal | None = Field(
+        default=None, sa_column=Column(Numeric(12, 2), info=CONFIDENTIAL)
+    )
+    authors_rights: str | None = Field(
+        default=None, sa_type=Text, sa_column_kwargs={"info": CONFIDENTIAL}
+    )
+
+
+# The exclusion constraint that refuses two shows confirmed on one room's days.
+ENGAGEMENT_HOLDS_NO_OVERLAP = "engagement_holds_no_overlap"
 
 
 class EngagementHold(SQLModel, table=True):
@@ -154,7 +177,7 @@ class EngagementHold(SQLModel, table=True):
             (Column("lock_key"), "="),
             (Column("during"), "&&"),
             (Column("show_id"), "<>"),
-            name="engagement_holds_no_overlap",
+            name=ENGAGEMENT_HOLDS_NO_OVERLAP,
             using="gist",
             deferrable=True,
             initially="IMMEDIATE",

@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from server.accounts.permissions import Level
 from server.core.errors import Conflict
 from server.core.i18n import _
+from server.core.permissions import Level
 from server.planning.activities import ActivityService
 from server.planning.bookings import Slot, conflicts_for
 from server.programming import holds

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from server.accounts.permissions import Workspace
 from server.core.entities import Filter, ListQuery
 from server.core.errors import Invalid, NotFound
 from server.core.i18n import N_, _
+from server.core.permissions import Workspace
 from server.planning.activities import PERFORMANCE_FIELDS, ActivityService
 from server.planning.models import ActivityKind, ActivityStatus
 from server.programming.models import Engagement, Show

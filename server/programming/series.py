@@ -14,11 +14,11 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy import select
 
-from server.accounts.permissions import Level
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Input
 from server.core.i18n import Message, _
 from server.core.localtime import at, day_of
+from server.core.permissions import Level
 from server.planning.bookings import Slot, conflicts_for
 from server.planning.models import Activity
 from server.programming import holds

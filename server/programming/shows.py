@@ -6,14 +6,14 @@ from typing import Any
 
 from pydantic import Field
 
-from server.accounts.permissions import Workspace
-from server.audit.cascade import delete_dependents
+from server.core.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.fields import Id, Input, LongText, Name, Short, Url
 from server.core.i18n import N_
+from server.core.permissions import Workspace
 from server.core.records import RecordRead
-from server.directory.models import Organisation
 from server.programming.models import Show
+from server.technical.sheets import TechnicalSheetService
 
 
 class ShowIn(Input):
@@ -39,8 +39,8 @@ class ShowService(EntityService):
     label = N_("show")
     workspace = Workspace.PROGRAMMING
     references = {
-        "company_id": (Organisation, "organisation"),
-        "producer_id": (Organisation, "organisation"),
+        "company_id": "organisation",
+        "producer_id": "organisation",
     }
     filters = {
         "company_id": Filter("company_id", int),
@@ -52,7 +52,5 @@ class ShowService(EntityService):
 
     async def delete_row(self, record_id: int, expected_version: int | None) -> dict[str, Any]:
         """A show's riders go with it, each deletion logged."""
-        from server.technical.sheets import TechnicalSheetService
-
         await delete_dependents(TechnicalSheetService(self.uow), "show_id", record_id)
         return await super().delete_row(record_id, expected_version)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from asyncpg import exceptions as pg
 from sqlalchemy.exc import DBAPIError
 
-from server.accounts.permissions import Workspace
-from server.audit.cascade import delete_dependents
+from server.core.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Colour, Count, Id, Input, LongText, Name
 from server.core.i18n import N_, _
+from server.core.permissions import Workspace
 from server.core.records import RecordRead
-from server.planning.bookings import is_double_booking
-from server.technical.models import Room, RoomConfiguration, RoomLink, Venue
+from server.core.refusals import postgres_error
+from server.technical.models import Room, RoomConfiguration, RoomLink
 from server.technical.sheets import TechnicalSheetService
 
 
@@ -36,7 +37,7 @@ class RoomService(EntityService):
     entity = "room"
     label = N_("room")
     workspace = Workspace.TECHNICAL
-    references = {"venue_id": (Venue, "venue")}
+    references = {"venue_id": "venue"}
     filters = {"venue_id": Filter("venue_id", int)}
     search_columns = ("name",)
     order_by = ("venue_id", "position", "name", "id")
@@ -66,7 +67,7 @@ class RoomConfigurationService(EntityService):
     entity = "room_configuration"
     label = N_("room configuration")
     workspace = Workspace.TECHNICAL
-    references = {"room_id": (Room, "room")}
+    references = {"room_id": "room"}
     filters = {"room_id": Filter("room_id", int)}
     search_columns = ("name",)
     order_by = ("room_id", "name", "id")
@@ -90,7 +91,7 @@ class RoomLinkService(EntityService):
     entity = "room_link"
     label = N_("room link")
     workspace = Workspace.TECHNICAL
-    references = {"room_id": (Room, "room"), "other_room_id": (Room, "room")}
+    references = {"room_id": "room", "other_room_id": "room"}
     filters = {"room_id": Filter("room_id", int), "other_room_id": Filter("other_room_id", int)}
     log_refs = {"room_id": "room", "other_room_id": "room"}
 
@@ -103,7 +104,9 @@ class RoomLinkService(EntityService):
     async def explain(
         self, error: DBAPIError, values: dict[str, Any], current: dict[str, Any] | None
     ) -> Exception:
-        if is_double_booking(error):
+        # A link makes the rooms share their bookings: only their exclusion can refuse it (or a
+        # deadlock with a booking being written into one of them meanwhile).
+        if isinstance(postgres_error(error), pg.ExclusionViolationError | pg.DeadlockDetectedError):
             return Conflict(
                 _(
                     "These rooms are already used at the same time; move one of the activities "

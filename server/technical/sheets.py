@@ -7,15 +7,14 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from server.accounts.permissions import Level, Workspace
-from server.audit.cascade import delete_dependents
+from server.core.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid
 from server.core.fields import Id, Input, LongText, Name
 from server.core.i18n import N_, Message, _
+from server.core.permissions import Level, Workspace
 from server.core.records import RecordRead
-from server.programming.models import Show
-from server.technical.models import Attachment, Room, TechnicalSheet
+from server.technical.models import Attachment, TechnicalSheet
 
 
 class TechnicalSheetIn(Input):
@@ -34,7 +33,7 @@ class TechnicalSheetService(EntityService):
     entity = "technical_sheet"
     label = N_("technical sheet")
     workspace = Workspace.TECHNICAL
-    references = {"room_id": (Room, "room"), "show_id": (Show, "show")}
+    references = {"room_id": "room", "show_id": "show"}
     filters = {"room_id": Filter("room_id", int), "show_id": Filter("show_id", int)}
     search_columns = ("title", "notes")
     log_refs = {"room_id": "room", "show_id": "show"}
@@ -78,7 +77,7 @@ class AttachmentService(EntityService):
     entity = "attachment"
     label = N_("attachment")
     workspace = Workspace.TECHNICAL
-    references = {"technical_sheet_id": (TechnicalSheet, "technical sheet")}
+    references = {"technical_sheet_id": "technical sheet"}
     filters = {"technical_sheet_id": Filter("technical_sheet_id", int)}
     search_columns = ("filename",)
     log_refs = {"technical_sheet_id": "technical_sheet"}

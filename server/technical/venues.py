@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from server.accounts.permissions import Workspace
 from server.core.entities import EntityService, Filter
 from server.core.fields import Input, LongText, Name, Phone, Short
 from server.core.i18n import N_
+from server.core.permissions import Workspace
 from server.core.records import RecordRead
 from server.technical.models import Venue
 

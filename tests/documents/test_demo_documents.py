@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from server.accounts.permissions import SYSTEM
+from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
 from server.demo import load_demo

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from server.accounts.permissions import SYSTEM
+from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
 from server.documents.documents import Documents, Target
 from server.documents.kinds import DocumentKind

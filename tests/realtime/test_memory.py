@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import websockets
 
-from server.accounts.permissions import SYSTEM
 from server.core.changelog import Change
+from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
 from server.processes import start_server
 from tests.conftest import free_port, token_for

@@ -14,14 +14,14 @@ from pydantic import Field, model_validator
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from server.accounts.permissions import Level
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Input
 from server.core.i18n import N_, _
 from server.core.localtime import shift_days
+from server.core.permissions import Level
 from server.planning.activities import ActivityService, localise
 from server.planning.bookings import Slot, conflicts_for
-from server.planning.models import Activity
+from server.planning.models import ROOM_BOOKINGS_NO_OVERLAP, Activity
 from server.programming import holds
 from server.programming.engagements import EngagementService
 from server.programming.performances import PerformanceService
@@ -92,7 +92,7 @@ class Mover(ActivityService):
                 conflicts=conflicts,
                 kind="double-booking",
             )
-        await self.session.execute(text("SET CONSTRAINTS room_bookings_no_overlap DEFERRED"))
+        await self.session.execute(text(f"SET CONSTRAINTS {ROOM_BOOKINGS_NO_OVERLAP} DEFERRED"))
         performances = PerformanceService(self.uow)
         activities = ActivityService(self.uow)
         for p in planned:
