@@ -23,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.permissions import Principal, Workspace
-from server.settings import get_settings
+from server.core.venue import venue
 
 ROOM, TEAM, MINE, PERFORMANCES = "room", "team", "mine", "performances"
 # Bump when what an event shows changes (a new line in descriptions…): it is part of every
@@ -53,7 +53,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def label(key: str, **values: Any) -> str:
-    language = get_settings().language
+    language = venue().language
     return LABELS.get(language, LABELS["en"])[key].format(**values)
 
 
@@ -89,7 +89,7 @@ class Access:
         Part of sync tokens and feed ETags: a new permission or team makes old tokens invalid,
         so clients reload instead of keeping events rendered under the old rules.
         """
-        settings = get_settings()
+        settings = venue()
         parts = (
             FORMAT_VERSION,
             self.planning,

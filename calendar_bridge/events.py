@@ -40,8 +40,8 @@ from calendar_bridge.ical import (
     years_of,
 )
 from server.core.localtime import local
+from server.core.venue import venue
 from server.planning.recurring import PATTERN_FIELDS, all_day, end_of, expand
-from server.settings import get_settings
 
 DEFAULT_NAME = re.compile(r"^activity-(\d{1,18})\.ics$")
 SERIES_NAME = re.compile(r"^series-(\d{1,18})\.ics$")
@@ -82,11 +82,11 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 def texts() -> dict[str, str]:
-    return TEXTS.get(get_settings().language, TEXTS["en"])
+    return TEXTS.get(venue().language, TEXTS["en"])
 
 
 def uid_host() -> str:
-    return urlsplit(get_settings().public_url).hostname or "saison"
+    return urlsplit(venue().public_url).hostname or "saison"
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ _kind_labels: dict[str, str] = {}
 async def kind_labels(session: AsyncSession) -> dict[str, str]:
     """Labels of activity kinds in the venue's language (shipped data: read once)."""
     if not _kind_labels:
-        french = get_settings().language == "fr"
+        french = venue().language == "fr"
         for kind, fr, en in await session.execute(KIND_LABELS_SQL):
             _kind_labels[kind] = fr if french else en
     return _kind_labels
@@ -387,7 +387,7 @@ def _when(prop: str, moment: datetime, whole_day: bool) -> str:
     """DTSTART, DTEND, RECURRENCE-ID…: a day for all-day events, else venue time with its zone."""
     if whole_day:
         return f"{prop};VALUE=DATE:{local(moment).strftime('%Y%m%d')}"
-    return f"{prop};TZID={get_settings().timezone}:{local_stamp(moment)}"
+    return f"{prop};TZID={venue().timezone}:{local_stamp(moment)}"
 
 
 def kept_lines(lines: str | None, without: Iterable[str] = ()) -> tuple[list[str], set[str]]:
@@ -524,7 +524,7 @@ def render_series(
         values = ",".join(
             local(s).strftime("%Y%m%d") if whole_day else local_stamp(s) for s in skipped
         )
-        prefix = "EXDATE;VALUE=DATE:" if whole_day else f"EXDATE;TZID={get_settings().timezone}:"
+        prefix = "EXDATE;VALUE=DATE:" if whole_day else f"EXDATE;TZID={venue().timezone}:"
         rule_lines.append(fold(prefix + values))
     first = members[0]
     updated = max([head.updated_at, *(m.updated_at for m in members)])

@@ -26,8 +26,8 @@ from server.core.i18n import _
 from server.core.localtime import venue_times
 from server.core.permissions import Principal
 from server.core.unit_of_work import UnitOfWork
+from server.core.venue import venue
 from server.db.engine import Database
-from server.settings import get_settings
 
 PREFIX = "scf"
 MAX_FEEDS = 50  # per person
@@ -53,7 +53,7 @@ TOUCH_SQL = text(
 
 
 def urls(secret: str) -> dict[str, str]:
-    https = f"{get_settings().public_url.rstrip('/')}/ics/{secret}.ics"
+    https = f"{venue().public_url.rstrip('/')}/ics/{secret}.ics"
     return {"url": https, "webcal_url": "webcal://" + https.split("://", 1)[1]}
 
 
@@ -178,7 +178,7 @@ async def feed_text(db: Database, feed: Feed) -> str:
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape(feed.calendar.name)}",
         f"X-WR-CALDESC:{escape(feed.calendar.description)}",
-        f"X-WR-TIMEZONE:{get_settings().timezone}",
+        f"X-WR-TIMEZONE:{venue().timezone}",
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
         f"X-PUBLISHED-TTL:{REFRESH}",
     ]

@@ -21,7 +21,7 @@ from icalendar import Timezone
 from calendar_bridge.errors import MalformedCalendar, TooLarge, UnsupportedEvent
 from server.core.i18n import _
 from server.core.localtime import venue_time
-from server.settings import get_settings
+from server.core.venue import venue
 
 PRODID = "-//Saison//Calendars//FR"
 MAX_EVENT_BYTES = 256 * 1024
@@ -66,7 +66,7 @@ def _compact(moment: datetime) -> str:
 
 
 def local_stamp(moment: datetime) -> str:
-    return _compact(moment.astimezone(get_settings().tz))
+    return _compact(moment.astimezone(venue().tz))
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -76,7 +76,7 @@ def utc_stamp(moment: datetime) -> str:
 @lru_cache(maxsize=64)
 def vtimezone(first_year: int, last_year: int) -> str:
     """The venue's VTIMEZONE covering those years (cached: building one takes a while)."""
-    tzid = get_settings().timezone
+    tzid = venue().timezone
     component = Timezone.from_tzid(
         tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
     )
@@ -99,7 +99,7 @@ def calendar_text(
 
 
 def years_of(starts: Iterable[datetime], ends: Iterable[datetime]) -> tuple[int, int] | None:
-    tz = get_settings().tz
+    tz = venue().tz
     first = min((s.astimezone(tz).year for s in starts), default=None)
     last = max((e.astimezone(tz).year for e in ends), default=None)
     if first is None or last is None:
@@ -109,7 +109,7 @@ def years_of(starts: Iterable[datetime], ends: Iterable[datetime]) -> tuple[int,
 
 def timezone_calendar() -> str:
     """CALDAV:calendar-timezone: a VCALENDAR with the venue's zone around this year."""
-    year = datetime.now(get_settings().tz).year
+    year = datetime.now(venue().tz).year
     return calendar_text([], (year - 1, year + 2))
 
 
@@ -178,7 +178,7 @@ YEARS = (1900, 2200)
 
 def _moment(value: Any, field: str) -> datetime:
     """A DTSTART/DTEND value as an instant; dates are midnights, floating times venue time."""
-    tz = get_settings().tz
+    tz = venue().tz
     if isinstance(value, date) and not YEARS[0] <= value.year <= YEARS[1]:
         raise UnsupportedEvent(
             _("{field} must fall between the years {first} and {last}.",

@@ -51,7 +51,6 @@ from server.db.engine import Database
 from server.planning.activities import ActivityIn, ActivityService
 from server.planning.models import ActivityKind
 from server.planning.recurring import RecurringActivities, RecurringActivityIn
-from server.settings import get_settings
 
 ActivityChanges = partial_model(ActivityIn, "CalendarActivityChanges")
 UNTITLED = "(sans titre)"
@@ -164,14 +163,14 @@ def _validated(data: dict[str, Any], model: Any) -> dict[str, Any]:
     return {k: v for k, v in checked.model_dump().items() if k in data}
 
 
-def default_kind(calendar: Calendar) -> str:
+def default_kind(calendar: Calendar, room_kind: str) -> str:
     """The kind of an event a phone made without a category (phones cannot set one).
 
     An event put in a room's calendar books that room: the venue's calendar kind
     (``SAISON_CALENDAR_ROOM_KIND``, a kind that blocks rooms by default); elsewhere "other".
     """
     if calendar.kind == ROOM:
-        return get_settings().calendar_room_kind
+        return room_kind
     return ActivityKind.OTHER.value
 
 
@@ -385,7 +384,7 @@ async def _create(
         raise taken()
     reading = await _read(uow, incoming.master, labels)
     data: dict[str, Any] = {
-        "kind": default_kind(calendar),
+        "kind": default_kind(calendar, uow.settings.calendar_room_kind),
         "title": UNTITLED,
         "status": "confirmed",
         "notes": None,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import gc
 import ipaddress
 import logging
-import os
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request, Router, get
 from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -44,6 +44,7 @@ from server.api.problems import EXCEPTION_HANDLERS
 from server.api.records import record_routers
 from server.api.recurring import recurring_routers
 from server.api.workflow import workflow_routers
+from server.configure import configure
 from server.core.idempotency import IdempotencyStore
 from server.core.permissions import Principal
 from server.core.unit_of_work import UnitOfWork, unit_of_work
@@ -119,8 +120,10 @@ def all_handlers(app: Litestar) -> list[Any]:
 
 
 def create_app(settings: Settings | None = None, database_url: str | None = None) -> Litestar:
-    settings = settings or get_settings()
-    url = database_url or settings.database_url or os.environ.get("DATABASE_URL")
+    """The application, configured by ``settings`` (without them: the environment's, as for
+    ``uvicorn server.app:create_app --factory``), which it passes down to every part."""
+    settings = configure(settings or get_settings())
+    url = database_url or settings.database_url
     embedded: Any = None
 
     @asynccontextmanager
@@ -129,7 +132,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         if url is None:
             embedded, url = start_embedded(settings.data_dir)
             upgrade(url)
-        app.state.db = Database(url, pool_size=settings.db_pool_size)
+        app.state.db = Database(url, pool_size=settings.db_pool_size, settings=settings)
         app.state.idempotency = IdempotencyStore(url, settings.idempotency_hours)
         # Cached credentials and open sockets follow access changes through the hub, which
         # reads every committed change (server/accounts/revocation.py).
@@ -138,7 +141,6 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         app.state.hub = Hub(app.state.db, settings.redis_url, app.state.access)
         await app.state.hub.start()
         app.state.db.listeners.append(app.state.hub.on_commit)
-        app.state.settings = settings
         for hook in app.state.get("startup_hooks", []):
             await hook(app)
         # Everything loaded so far lives as long as the process: keep the collector off it
@@ -157,6 +159,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app = Litestar(
         route_handlers=[health, api_router(), *calendar_routes(), *web_routes()],
         lifespan=[lifespan],
+        state=State({"settings": settings}),
         dependencies={"uow": Provide(provide_uow)},
         guards=[permission_guard, known_query_parameters, storable_parameters],
         middleware=[*client_address_middleware(settings), DefineMiddleware(AuthMiddleware)],

@@ -12,8 +12,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from server.settings import get_settings
-
+from server.settings import Settings, get_settings
 
 # Each command imports what it uses when it runs (below, inside the functions), so `saison
 # --help` and `saison migrate` start without loading the web and document stacks.
@@ -21,6 +20,13 @@ from server.settings import get_settings
 
 class CliError(Exception):
     """An error the person at the terminal can act on; printed as one line."""
+
+
+def settings() -> Settings:
+    """The environment's settings, installed in this process once (``server.configure``)."""
+    from server.configure import configure
+
+    return configure(get_settings())
 
 
 def database_url(start_embedded: bool = True) -> tuple[str, Any]:
@@ -53,7 +59,7 @@ def _run(coro_factory: Callable[[Any], Any], url: str) -> Any:
     from server.db.engine import Database
 
     async def main() -> Any:
-        db = Database(url, pool_size=4)
+        db = Database(url, pool_size=4, settings=settings())
         try:
             return await coro_factory(db)
         finally:
@@ -67,7 +73,7 @@ def cmd_createuser(args: argparse.Namespace) -> None:
 
     url, _server = database_url()
     migrate(url)
-    password = args.password or os.environ.get("SAISON_PASSWORD")
+    password = args.password or get_settings().password
     teams = [t.strip() for t in (args.teams or "").split(",") if t.strip()]
     try:
         user, password = _run(
@@ -194,6 +200,10 @@ def cmd_documents(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    config = get_settings()
+    host = args.host or config.host
+    port = args.port or config.port
+    processes = args.processes or config.processes
     url, server = database_url()
     migrate(url)
     if args.demo:
@@ -202,16 +212,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
         print(_run(lambda db: load_demo(db, seed=1, replace=False), url))
     _run(_first_admin, url)
     os.environ["DATABASE_URL"] = url  # worker processes use the same server
-    print(f"Saison is serving on http://{args.host}:{args.port} (API description at /schema)")
+    print(f"Saison is serving on http://{host}:{port} (API description at /schema)")
     # uvicorn re-raises SIGTERM after its graceful shutdown; with a handler of ours that is a
     # normal exit, so the embedded PostgreSQL is stopped too (systemd, containers).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         "server.app:create_app",
         factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.processes if args.processes > 1 else None,
+        host=host,
+        port=port,
+        workers=processes if processes > 1 else None,
         log_level=args.log_level,
         # The client's address is read by Saison itself, from SAISON_TRUSTED_PROXIES only.
         proxy_headers=False,
@@ -229,9 +239,7 @@ async def _first_admin(db: Any) -> None:
     """
     from server.accounts.defaults import create_first_admin
 
-    created = await create_first_admin(
-        db, get_settings().admin_email, os.environ.get("SAISON_ADMIN_PASSWORD")
-    )
+    created = await create_first_admin(db, db.settings.admin_email, db.settings.admin_password)
     if created is not None:
         user, password = created
         print(
@@ -249,11 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser(
         "serve", help="run the web server (embedded PostgreSQL when DATABASE_URL is unset)"
     )
-    serve.add_argument("--host", default=os.environ.get("SAISON_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("SAISON_PORT", "8000")))
-    serve.add_argument(
-        "--processes", type=int, default=int(os.environ.get("SAISON_PROCESSES", "1"))
-    )
+    serve.add_argument("--host", help="default: SAISON_HOST, else 127.0.0.1")
+    serve.add_argument("--port", type=int, help="default: SAISON_PORT, else 8000")
+    serve.add_argument("--processes", type=int, help="default: SAISON_PROCESSES, else 1")
     serve.add_argument(
         "--demo", action="store_true", help="load the demo season first if the database is empty"
     )
@@ -304,7 +310,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC", "0")
     args = build_parser().parse_args(argv)
+    debug = False
     try:
+        debug = get_settings().debug
         args.func(args)
     except CliError as error:
         print(f"saison: {error}", file=sys.stderr)
@@ -312,7 +320,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as error:  # one clear line, not a traceback
-        if os.environ.get("SAISON_DEBUG"):
+        if debug:
             raise
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         print(

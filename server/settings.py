@@ -1,35 +1,24 @@
-"""Configuration read once from the environment, so every process of a deployment agrees."""
+"""Configuration: every environment variable Saison reads is a field here, read once.
+
+Entry points (``server.app.create_app``, the ``saison`` command) make one ``Settings`` and pass
+it down: to the database (``Database.settings``, which every unit of work carries to the
+services) and to the venue's zone and language (``server.core.venue``). No other module reads
+the environment.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw else default
-
-
-def _choice(name: str, allowed: tuple[str, ...]) -> str:
-    """One of ``allowed`` (the first by default); anything else stops the start-up, by name."""
-    raw = (os.environ.get(name) or allowed[0]).strip().lower()
-    if raw not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(allowed)} (not {raw!r})")
-    return raw
-
-
-def _list(name: str) -> tuple[str, ...]:
-    """Items separated by commas or spaces."""
-    return tuple(item for item in os.environ.get(name, "").replace(",", " ").split() if item)
-
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Kinds an event put in a room's calendar may default to (the first is the default). Not
 # performances: those belong to Programming. (Kept here, not imported from the planning: the
-# settings are read before any model.)
+# settings are the lowest layer.)
 CALENDAR_ROOM_KINDS = (
     "technical_service",
     "rehearsal",
@@ -43,69 +32,123 @@ CALENDAR_ROOM_KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str | None = None
+def _env(name: str) -> AliasChoices:
+    """A field read from the environment variable ``name`` (and settable by its own name)."""
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    """What a deployment chooses; the README's Configuration table lists the variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SAISON_",
+        env_ignore_empty=True,  # VAR= means the default, as unset does
+        populate_by_name=True,
+        frozen=True,
+        extra="ignore",
+    )
+
+    database_url: str | None = Field(default=None, validation_alias=_env("DATABASE_URL"))
     data_dir: Path = Path("var")
     timezone: str = "Europe/Paris"
-    language: str = "fr"
-    redis_url: str | None = None
+    language: Literal["fr", "en"] = "fr"
+    redis_url: str | None = Field(default=None, validation_alias=_env("REDIS_URL"))
     max_attachment_bytes: int = 20 * 1024 * 1024
     secure_cookies: bool = False
     session_days: int = 14
     public_url: str = "http://127.0.0.1:8000"
     sign_in_attempts: int = 5
-    sign_in_window_seconds: int = 900
+    sign_in_window_seconds: int = Field(default=900, validation_alias=_env("SAISON_SIGN_IN_WINDOW"))
+    sign_in_max_delay: int = 5
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     db_pool_size: int = 20
     # What confirming an option does to options of other shows on the same room and dates:
     # "block" keeps them queued behind the confirmed engagement, "release" cancels them.
-    confirm_competitors: str = "block"
+    confirm_competitors: Literal["block", "release"] = "block"
     # How long an answer to a request with an Idempotency-Key is replayed to its retries.
     idempotency_hours: int = 24
-    admin_email: str = "admin@saison.local"  # the administrator a new installation creates
-    sign_in_max_delay: int = 5
-    trusted_proxies: tuple[str, ...] = ()
+    # The administrator a new installation creates (the password: random unless given).
+    admin_email: str = "admin@saison.local"
+    admin_password: str | None = None
     # The venue as its documents name it (default: the name of its own venue in Technical),
     # and its logo (PNG, JPEG or SVG; none: the name is set in type).
     venue_name: str | None = None
     venue_logo: Path | None = None
     # The kind of an event a calendar app puts in a room's calendar without naming one (phones
     # cannot set categories): it books the room, so a kind that blocks rooms by default.
-    calendar_room_kind: str = "technical_service"
+    calendar_room_kind: str = CALENDAR_ROOM_KINDS[0]
+    # Where the default document templates and the built browser app are, for an installed
+    # package (the image sets them); none: typst_templates/ and web/dist of the checkout.
+    typst_templates: Path | None = None
+    web_dist: Path | None = None
+    # argon2's cheapest parameters, for a test suite that makes hundreds of accounts.
+    fast_password_hashing: bool = False
+    # `saison serve`: where and how it listens; SAISON_DEBUG prints tracebacks.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    processes: int = 1
+    debug: bool = False
+    # `saison createuser` without --password.
+    password: str | None = None
 
-    @property
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"SAISON_TIMEZONE: {value!r} is not a time zone") from None
+        return value
+
+    @field_validator("language", "confirm_competitors", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("calendar_room_kind", mode="before")
+    @classmethod
+    def _room_kind(cls, value: object) -> object:
+        kind = value.strip().lower() if isinstance(value, str) else value
+        if kind not in CALENDAR_ROOM_KINDS:
+            raise ValueError(
+                f"SAISON_CALENDAR_ROOM_KIND must be one of {', '.join(CALENDAR_ROOM_KINDS)} "
+                f"(not {kind!r})"
+            )
+        return kind
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _items(cls, value: object) -> object:
+        """Items separated by commas or spaces."""
+        if isinstance(value, str):
+            return tuple(item for item in value.replace(",", " ").split() if item)
+        return value
+
+    @field_validator("idempotency_hours")
+    @classmethod
+    def _a_day_at_least(cls, value: int) -> int:
+        return max(24, value)
+
+    @field_validator("venue_name")
+    @classmethod
+    def _stripped(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
+
+    @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(
-            database_url=os.environ.get("DATABASE_URL") or None,
-            data_dir=Path(os.environ.get("SAISON_DATA_DIR", "var")),
-            timezone=os.environ.get("SAISON_TIMEZONE", "Europe/Paris"),
-            language=os.environ.get("SAISON_LANGUAGE", "fr"),
-            redis_url=os.environ.get("REDIS_URL") or None,
-            max_attachment_bytes=_int("SAISON_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024),
-            secure_cookies=os.environ.get("SAISON_SECURE_COOKIES", "").lower()
-            in {"1", "true", "yes"},
-            session_days=_int("SAISON_SESSION_DAYS", 14),
-            public_url=os.environ.get("SAISON_PUBLIC_URL", "http://127.0.0.1:8000"),
-            sign_in_attempts=_int("SAISON_SIGN_IN_ATTEMPTS", 5),
-            sign_in_window_seconds=_int("SAISON_SIGN_IN_WINDOW", 900),
-            db_pool_size=_int("SAISON_DB_POOL_SIZE", 20),
-            confirm_competitors=_choice("SAISON_CONFIRM_COMPETITORS", ("block", "release")),
-            idempotency_hours=max(24, _int("SAISON_IDEMPOTENCY_HOURS", 24)),
-            admin_email=os.environ.get("SAISON_ADMIN_EMAIL") or "admin@saison.local",
-            sign_in_max_delay=_int("SAISON_SIGN_IN_MAX_DELAY", 5),
-            trusted_proxies=_list("SAISON_TRUSTED_PROXIES"),
-            venue_name=(os.environ.get("SAISON_VENUE_NAME") or "").strip() or None,
-            venue_logo=Path(os.environ["SAISON_VENUE_LOGO"])
-            if os.environ.get("SAISON_VENUE_LOGO")
-            else None,
-            calendar_room_kind=_choice("SAISON_CALENDAR_ROOM_KIND", CALENDAR_ROOM_KINDS),
-        )
+        return cls()
+
+    @classmethod
+    def defaults(cls) -> Settings:
+        """The settings of an installation that sets nothing (no environment read)."""
+        return cls.model_construct()
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings.from_env()
+    """The environment's settings, for entry points only (the app factory, the command)."""
+    return Settings()

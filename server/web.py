@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from litestar.response import File
 from server.api.guards import PUBLIC
 from server.core.errors import NotFound
 from server.core.i18n import LANGUAGES, _, negotiate
-from server.settings import Settings, get_settings
+from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Prefixes the server answers itself: an unknown path under them is a 404, never the page.
@@ -60,10 +59,15 @@ npm run build</code>, then reload this page.</p>
 """
 
 
-def web_dist() -> Path:
+def settings_of(request: Request[Any, Any, Any]) -> Settings:
+    """The app's settings (``create_app`` keeps them in its state)."""
+    settings = request.app.state.get("settings")
+    return settings if isinstance(settings, Settings) else Settings.defaults()
+
+
+def web_dist(settings: Settings) -> Path:
     """Where the built app is: ``SAISON_WEB_DIST``, else ``web/dist`` in the source tree."""
-    configured = os.environ.get("SAISON_WEB_DIST")
-    return Path(configured) if configured else ROOT / "web" / "dist"
+    return settings.web_dist or ROOT / "web" / "dist"
 
 
 @dataclass
@@ -103,11 +107,11 @@ def page_config(settings: Settings, language: str) -> dict[str, Any]:
 
 
 def render_index(request: Request[Any, Any, Any]) -> Response[bytes]:
-    settings: Settings = getattr(request.app.state, "settings", None) or get_settings()
-    page = _template(web_dist() / "index.html")
+    settings = settings_of(request)
+    page = _template(web_dist(settings) / "index.html")
     if page is None:
         return Response(
-            NOT_BUILT.format(dist=web_dist()).encode(),
+            NOT_BUILT.format(dist=web_dist(settings)).encode(),
             status_code=503,
             media_type=HTML,
             headers={"Cache-Control": "no-store", "Retry-After": "60"},
@@ -175,9 +179,9 @@ def client_route(request: Request[Any, Any, Any], path: str) -> Response[bytes]:
     sync_to_thread=False,
     cache_control=CacheControlHeader(public=True, max_age=YEAR, immutable=True),
 )
-def asset(name: str) -> File:
+def asset(request: Request[Any, Any, Any], name: str) -> File:
     """A file of the build; its name holds a hash of its content, so it is kept for a year."""
-    folder = (web_dist() / "assets").resolve()
+    folder = (web_dist(settings_of(request)) / "assets").resolve()
     target = (folder / name.lstrip("/")).resolve()
     if not target.is_relative_to(folder) or not target.is_file():
         raise NotFound(_("There is no file {name} in the app.", name=name))

@@ -24,11 +24,15 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from server.accounts import credentials, signin
 from server.accounts.defaults import create_user, ensure_default_teams
+from server.configure import configure
 from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
 from server.db.migrate import upgrade
 from server.processes import start_server
+from server.settings import Settings
+
+configure(Settings())  # as the entry points do: the venue, password hashing (fast, above)
 
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

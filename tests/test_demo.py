@@ -8,7 +8,6 @@ over HTTP and CalDAV for what each demo account sees.
 from __future__ import annotations
 
 import io
-import os
 import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -25,6 +24,7 @@ from server.accounts import credentials, signin
 from server.accounts.defaults import create_first_admin
 from server.core.permissions import SYSTEM, Level, Workspace
 from server.core.unit_of_work import unit_of_work
+from server.core.venue import venue_of
 from server.db.engine import Database
 from server.demo import ALREADY, DEMO_PASSWORD, DEMO_USERS, load_demo
 from server.demo.calendar import SEASON, WINTER_BREAK, weeks
@@ -412,17 +412,8 @@ async def test_one_administrator_and_the_venues_time_zone(db: Database) -> None:
     # ``saison migrate`` on a new database made its administrator before the demo was chosen.
     made = await create_first_admin(db, get_settings().admin_email)
     assert made is not None
-    saved = os.environ.get("SAISON_TIMEZONE")
-    os.environ["SAISON_TIMEZONE"] = "America/Montreal"  # a venue in Québec
-    get_settings.cache_clear()
-    try:
+    with venue_of(Settings(timezone="America/Montreal")):  # a venue in Québec
         summary = await load_demo(db, progress=False)
-    finally:
-        if saved is None:
-            del os.environ["SAISON_TIMEZONE"]
-        else:
-            os.environ["SAISON_TIMEZONE"] = saved
-        get_settings.cache_clear()
     assert get_settings().admin_email in summary  # it says the unused one was removed
     admins = await rows(db, "SELECT email FROM users WHERE is_admin")
     assert admins == [("admin@demo.saison",)]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,16 +20,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts.models import ApiToken, Permission, TeamMember, User, UserSession
 from server.core.permissions import ALL_AREAS, Level, Principal, Workspace
+from server.settings import Settings
 
 # argon2's defaults (64 MiB, 3 passes) in production. A test suite that makes hundreds of
-# accounts may ask for the cheapest parameters; verification reads them from each hash.
-_hasher = (
-    PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    if os.environ.get("SAISON_FAST_PASSWORD_HASHING") == "1"
-    else PasswordHasher()
-)
+# accounts may ask for the cheapest parameters (``configure``); verification reads them from
+# each hash, so hashes made either way stay valid.
+STRONG = PasswordHasher()
+FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_hasher = STRONG
 # Verified against when the email is unknown, so both cases take the same time.
 _DUMMY_HASH = _hasher.hash("saison-no-such-user")
+
+
+def configure(settings: Settings) -> None:
+    """Hash new passwords as ``SAISON_FAST_PASSWORD_HASHING`` says (the entry point calls)."""
+    global _hasher, _DUMMY_HASH
+    wanted = FAST if settings.fast_password_hashing else STRONG
+    if wanted is not _hasher:
+        _hasher, _DUMMY_HASH = wanted, wanted.hash("saison-no-such-user")
+
 
 TOKEN_PREFIX = {"api": "sai", "app_password": "sap"}
 

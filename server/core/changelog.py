@@ -17,7 +17,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Identity, Index, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from server.settings import get_settings
+from server.core.venue import venue
 
 # Arbitrary constant naming the advisory lock that orders change-log writers.
 CHANGE_LOG_LOCK = 7_246_853_101
@@ -76,5 +76,5 @@ def read_change(row: Mapping[Any, Any]) -> dict[str, Any]:
     change = dict(row)
     at = change.get("at")
     if isinstance(at, datetime):
-        change["at"] = at.astimezone(get_settings().tz)
+        change["at"] = at.astimezone(venue().tz)
     return change

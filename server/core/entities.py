@@ -37,7 +37,7 @@ from server.core.permissions import Level, Workspace, access_needed
 from server.core.records import confidential_columns
 from server.core.refusals import constraint_of, is_refusal, postgres_error
 from server.core.unit_of_work import UnitOfWork
-from server.settings import get_settings
+from server.core.venue import venue
 
 # Tables that may still refer to a record being deleted, as people name their rows.
 TABLE_NAMES: dict[str, str] = {
@@ -164,7 +164,7 @@ class EntityService:
 
     def visible_many(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """``visible`` for a whole page, with the per-row work kept to what differs."""
-        tz = get_settings().tz
+        tz = venue().tz
         # Rows shaped by a service (a performance, a move preview) may lack some columns.
         times = [name for name in _time_columns(self.table) if rows and name in rows[0]]
         hidden = self.secret | (self.confidential if not self.actor.can_read_fees else frozenset())
@@ -518,10 +518,10 @@ def _local_day(moment: datetime | date, before: bool = False) -> date:
     if not isinstance(moment, datetime):
         return moment - timedelta(days=1) if before else moment
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=get_settings().tz)
+        moment = moment.replace(tzinfo=venue().tz)
     if before:
         moment -= timedelta(microseconds=1)
-    return moment.astimezone(get_settings().tz).date()
+    return moment.astimezone(venue().tz).date()
 
 
 @cache

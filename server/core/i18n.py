@@ -26,7 +26,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.messages.pofile import read_po
 
-from server.settings import get_settings
+from server.core.venue import venue
 
 LANGUAGES = ("fr", "en")
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -40,7 +40,7 @@ def current_language() -> str:
 
 
 def default_language() -> str:
-    language = get_settings().language
+    language = venue().language
     return language if language in LANGUAGES else "fr"
 
 
@@ -114,7 +114,7 @@ def format_clock(clock: time, language: str | None = None) -> str:
 def format_moment(moment: datetime, language: str | None = None) -> str:
     """A date and time in the venue's zone: 'mar. 14 janv. 2027, 20 h 30'."""
     language = language or current_language()
-    wall = moment.astimezone(get_settings().tz) if moment.tzinfo else moment
+    wall = moment.astimezone(venue().tz) if moment.tzinfo else moment
     return f"{format_day(wall.date(), language)}, {format_clock(wall.time(), language)}"
 
 
@@ -131,7 +131,7 @@ class Span:
         self.end = end
 
     def render(self, language: str) -> str:
-        tz = get_settings().tz
+        tz = venue().tz
         start, end = self.start.astimezone(tz), self.end.astimezone(tz)
         if start.date() == end.date():
             return (

@@ -20,7 +20,7 @@ from typing import Any
 
 from server.core.errors import Invalid
 from server.core.i18n import _
-from server.settings import get_settings
+from server.core.venue import venue
 
 # The years Saison accepts for days and instants. A season is planned decades ahead at most;
 # outside this range a date cannot be converted to and from the venue's zone near the edges of
@@ -47,11 +47,11 @@ def range_message() -> Any:
 
 def at(day: date, clock: time) -> datetime:
     """``clock`` on ``day`` in the venue's time zone."""
-    return datetime.combine(day, clock, tzinfo=get_settings().tz)
+    return datetime.combine(day, clock, tzinfo=venue().tz)
 
 
 def local(moment: datetime) -> datetime:
-    return moment.astimezone(get_settings().tz)
+    return moment.astimezone(venue().tz)
 
 
 def shift_days(moment: datetime, days: int) -> datetime:
@@ -66,7 +66,7 @@ def day_of(moment: datetime) -> date:
 
 def venue_times(row: Mapping[str, Any]) -> dict[str, Any]:
     """A flat record with its instants in the venue's zone (drivers give them in UTC)."""
-    tz = get_settings().tz
+    tz = venue().tz
     return {
         k: v.astimezone(tz) if isinstance(v, datetime) and v.tzinfo else v for k, v in row.items()
     }
@@ -74,14 +74,14 @@ def venue_times(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def exists(wall: datetime) -> bool:
     """Whether a wall-clock time (no offset) happens in the venue's zone (not in a spring gap)."""
-    tz = get_settings().tz
+    tz = venue().tz
     aware = wall.replace(tzinfo=tz, fold=0)
     return aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == wall.replace(fold=0)
 
 
 def gap_around(wall: datetime) -> tuple[datetime, datetime]:
     """The spring gap a non-existent wall time falls in: (wall clock jumps from, to)."""
-    tz = get_settings().tz
+    tz = venue().tz
     before = wall.replace(tzinfo=tz, fold=0).utcoffset() or timedelta(0)
     after = wall.replace(tzinfo=tz, fold=1).utcoffset() or timedelta(0)
     start = wall.replace(second=0, microsecond=0)
@@ -106,13 +106,13 @@ def venue_time(moment: datetime, field: str) -> datetime:
                 field: _(
                     "{when} does not exist in the venue's time zone: that night clocks jump "
                     "from {jumps_from} to {jumps_to}.",
-                    when=moment.replace(tzinfo=get_settings().tz),
+                    when=moment.replace(tzinfo=venue().tz),
                     jumps_from=jumps_from.time(),
                     jumps_to=jumps_to.time(),
                 )
             }
         )
-    return moment.replace(tzinfo=get_settings().tz, fold=0)
+    return moment.replace(tzinfo=venue().tz, fold=0)
 
 
 def instant(value: datetime | date, field: str = "time") -> datetime:

@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, DateTime, Integer, func
 from sqlmodel import Field, SQLModel
 
 from server.core.fields import Input
-from server.settings import get_settings
+from server.core.venue import venue
 
 # The column ``info`` of a field only those who may read contracts see (fees, contract terms):
 # declared with the column, so every outlet (answers, history, live updates) hides the same ones.
@@ -57,7 +57,7 @@ def jsonable(value: Any) -> Any:
     calendars) reads the times a person would.
     """
     if isinstance(value, datetime):
-        return (value.astimezone(get_settings().tz) if value.tzinfo else value).isoformat()
+        return (value.astimezone(venue().tz) if value.tzinfo else value).isoformat()
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -15,6 +15,7 @@ from server.core.changelog import CHANGE_LOG_LOCK, Change
 from server.core.permissions import Principal
 from server.core.records import jsonable
 from server.db.engine import Database
+from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +49,15 @@ class UnitOfWork:
     """Services receive one of these: a session, who acts, and the pending history."""
 
     def __init__(
-        self, session: AsyncSession, actor: Principal, listeners: list[CommitListener]
+        self,
+        session: AsyncSession,
+        actor: Principal,
+        listeners: list[CommitListener],
+        settings: Settings,
     ) -> None:
         self.session = session
         self.actor = actor
+        self.settings = settings  # the deployment's choices (policies, names), from the app
         self.pending: list[Change] = []
         self._listeners = listeners
 
@@ -109,7 +115,9 @@ async def unit_of_work(
     db: Database, actor: Principal, listeners: list[CommitListener] | None = None
 ) -> AsyncIterator[UnitOfWork]:
     async with db.sessions() as session:
-        uow = UnitOfWork(session, actor, listeners if listeners is not None else db.listeners)
+        uow = UnitOfWork(
+            session, actor, listeners if listeners is not None else db.listeners, db.settings
+        )
         try:
             yield uow
         finally:

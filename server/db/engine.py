@@ -14,14 +14,19 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from server.db.embedded import to_async_url
-from server.settings import get_settings
+from server.settings import Settings
 
 
 class Database:
-    """Holds the engine and hands out sessions; services receive sessions, never the engine."""
+    """Holds the engine and hands out sessions; services receive sessions, never the engine.
 
-    def __init__(self, url: str, pool_size: int = 10, timezone: str | None = None) -> None:
-        timezone = timezone or get_settings().timezone
+    ``settings`` (those of an installation that sets nothing, unless given) go to every unit of
+    work, so services follow the deployment's choices without reading the environment.
+    """
+
+    def __init__(self, url: str, pool_size: int = 10, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.defaults()
+        timezone = self.settings.timezone
         self.url = to_async_url(url)
         self.engine: AsyncEngine = create_async_engine(
             self.url,

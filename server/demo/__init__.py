@@ -27,13 +27,12 @@ from server.accounts.defaults import create_user, ensure_default_teams, retire_u
 from server.accounts.models import User
 from server.core.errors import Invalid
 from server.core.i18n import _, render
-from server.core.localtime import day_of
 from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
+from server.core.venue import venue
 from server.db.engine import Database
 from server.demo.season import Season
 from server.programming.models import Show
-from server.settings import get_settings
 
 DEMO_PASSWORD = "saison-demo"
 DEMO_USERS: tuple[tuple[str, str, str | None], ...] = (  # email, name, team (None: admin)
@@ -83,14 +82,14 @@ async def load_demo(
             if replace:
                 raise ValueError("the database already has a season; use a fresh data directory")
             return render(ALREADY)
-    retired = await retire_unused_first_admin(db, get_settings().admin_email)
+    retired = await retire_unused_first_admin(db, db.settings.admin_email)
     teams = await ensure_default_teams(db)
     people = await _accounts(db)
     async with unit_of_work(db, SYSTEM) as uow:
         await uow.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEMO_LOCK})
         if await _has_season(uow.session):
             return render(ALREADY)
-        today = day_of(datetime.now().astimezone())
+        today = datetime.now(venue().tz).date()  # the venue's today, in its own zone
         season = Season(uow, random.Random(seed), teams, people, today)
         with Progress(disable=not progress) as bar:
             task = bar.add_task("Saison de démonstration", total=len(season.slots) + 6)

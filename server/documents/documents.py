@@ -15,6 +15,7 @@ from typing import Any
 
 from server.core.i18n import _, current_language
 from server.core.unit_of_work import UnitOfWork
+from server.core.venue import venue
 from server.documents import formatting as fmt
 from server.documents.contracts import contract
 from server.documents.kinds import KINDS, DocumentKind, require_reader
@@ -23,7 +24,6 @@ from server.documents.sheets import road_sheet, welcome_sheet
 from server.documents.sources import Sources
 from server.documents.templates import source_for
 from server.documents.typesetting import typesetter
-from server.settings import get_settings
 
 UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]+')
 
@@ -96,7 +96,7 @@ class Documents:
 
     def heading(self, kind: DocumentKind) -> dict[str, Any]:
         """Who printed the document and when (the footer of every page)."""
-        now = datetime.now(get_settings().tz)
+        now = datetime.now(venue().tz)
         who = self.uow.actor.name
         return {
             "kind": kind.value,

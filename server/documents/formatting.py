@@ -15,7 +15,7 @@ from babel.dates import format_date, format_interval
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from server.core.i18n import format_clock, format_day
-from server.settings import get_settings
+from server.core.venue import venue
 
 # English documents follow British usage: day before month, 24-hour clock.
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -75,13 +75,13 @@ def days(first: date, last: date, language: str) -> str:
 def clock(value: time | datetime, language: str) -> str:
     """'20 h 30' / '20:30', in the venue's zone for an instant."""
     if isinstance(value, datetime):
-        value = value.astimezone(get_settings().tz).time()
+        value = value.astimezone(venue().tz).time()
     return format_clock(value, language)
 
 
 def moment(value: datetime, language: str) -> str:
     """'lun. 5 oct. 2026, 20 h 30'."""
-    wall = value.astimezone(get_settings().tz)
+    wall = value.astimezone(venue().tz)
     return f"{day(wall.date(), language)}, {clock(wall.time(), language)}"
 
 

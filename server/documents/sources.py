@@ -32,7 +32,6 @@ from server.documents.typesetting import typesetter
 from server.planning.activities import ActivityService
 from server.programming.engagements import EngagementService
 from server.programming.shows import ShowService
-from server.settings import get_settings
 from server.technical.rooms import RoomConfigurationService, RoomService
 from server.technical.sheets import AttachmentService, TechnicalSheetService
 from server.technical.venues import VenueService
@@ -114,7 +113,7 @@ class Sources:
         """The venue as its papers name it: SAISON_VENUE_NAME, else its own venue's name."""
         if "brand" in self.shared:
             return self.shared["brand"]  # type: ignore[no-any-return]
-        settings = get_settings()
+        settings = self.uow.settings
         own: dict[str, Any] | None = None
         if self.may(Workspace.TECHNICAL):
             venues = await VenueService(self.uow).list(

@@ -21,7 +21,6 @@ import asyncio
 import atexit
 import concurrent.futures
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -32,14 +31,11 @@ from typing import Any
 import typst
 
 from server.core.records import jsonable
-from server.settings import get_settings
+from server.settings import Settings
 
 # The default templates: typst_templates/ of the checkout, or (an installed package, such as
-# the container image) the folder SAISON_TYPST_TEMPLATES names.
-TEMPLATES_DIR = Path(
-    os.environ.get("SAISON_TYPST_TEMPLATES")
-    or Path(__file__).resolve().parents[2] / "typst_templates"
-)
+# the container image) the folder SAISON_TYPST_TEMPLATES names (``configure``).
+CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[2] / "typst_templates"
 LOGO_NAME = "venue-logo"
 WORKERS = 2  # the machines Saison runs on have a few cores; documents are not its main load
 INLINE_NAME = "__typst_py_bytes__.typ"  # how Typst names a source given as text
@@ -62,7 +58,7 @@ class TemplateError(Exception):
 
 
 def default_source(template_file: str) -> str:
-    return (TEMPLATES_DIR / template_file).read_text(encoding="utf-8")
+    return (_templates / template_file).read_text(encoding="utf-8")
 
 
 def refuse_packages(source: str) -> None:
@@ -78,7 +74,7 @@ class Typesetter:
     def __init__(self, logo: Path | None = None, workers: int = WORKERS) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="saison-typst-"))
         atexit.register(shutil.rmtree, self.root, ignore_errors=True)
-        for helper in TEMPLATES_DIR.glob("*.typ"):
+        for helper in _templates.glob("*.typ"):
             shutil.copy(helper, self.root / helper.name)
         self.logo: str | None = None
         if logo is not None and logo.is_file():
@@ -126,6 +122,22 @@ class Typesetter:
 
 _typesetter: Typesetter | None = None
 _lock = threading.Lock()
+_templates = CHECKOUT_TEMPLATES
+_logo: Path | None = None
+
+
+def configure(settings: Settings) -> None:
+    """Where the default templates are and the venue's logo, from the entry point's settings
+    (the typesetter is one per process: its compilers stay warm)."""
+    global _templates, _logo, _typesetter
+    wanted = (settings.typst_templates or CHECKOUT_TEMPLATES, settings.venue_logo)
+    with _lock:
+        if (_templates, _logo) == wanted:
+            return
+        _templates, _logo = wanted
+        if _typesetter is not None:
+            _typesetter.close()
+            _typesetter = None
 
 
 def typesetter() -> Typesetter:
@@ -133,5 +145,5 @@ def typesetter() -> Typesetter:
     global _typesetter
     with _lock:
         if _typesetter is None:
-            _typesetter = Typesetter(get_settings().venue_logo)
+            _typesetter = Typesetter(_logo)
         return _typesetter

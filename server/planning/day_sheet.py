@@ -18,7 +18,7 @@ from server.core.errors import PermissionDenied
 from server.core.localtime import at
 from server.core.permissions import Level, Workspace, access_needed
 from server.core.unit_of_work import UnitOfWork
-from server.settings import get_settings
+from server.core.venue import venue
 
 MAX_CONTACTS = 12
 
@@ -106,7 +106,7 @@ class DaySheets:
     def _entry(
         row: Any, shows: bool, companies: bool, contacts: dict[int, list[dict[str, Any]]]
     ) -> dict[str, Any]:
-        tz = get_settings().tz
+        tz = venue().tz
         entry: dict[str, Any] = {
             "id": row["id"],
             "kind": row["kind"],

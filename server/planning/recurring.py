@@ -35,6 +35,7 @@ from server.core.i18n import N_, Message, Span, _
 from server.core.localtime import local, venue_time
 from server.core.permissions import Level, Workspace
 from server.core.records import RecordRead
+from server.core.venue import venue
 from server.planning.activities import ActivityOut, ActivityService, localise
 from server.planning.bookings import Slot, conflicts_for, lock_rooms
 from server.planning.models import (
@@ -44,7 +45,6 @@ from server.planning.models import (
     ActivitySeries,
     ActivityStatus,
 )
-from server.settings import get_settings
 
 MAX_OCCURRENCES = 366  # a daily crew call for a whole year
 MAX_SPAN_DAYS = 731  # two seasons
@@ -169,7 +169,7 @@ def expand(rule: str, starts_at: datetime, ends_at: datetime) -> Rule:
 
 
 def _expand(parts: Any, starts_at: datetime, ends_at: datetime, has_until: bool) -> Rule:
-    tz = get_settings().tz
+    tz = venue().tz
     whole_days = all_day(starts_at, ends_at)
     wall_start = local(starts_at).replace(tzinfo=None)
     stored = dict(parts)

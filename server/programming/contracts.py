@@ -21,7 +21,7 @@ from pydantic import Field
 
 from server.core.fields import Input, LongText
 from server.core.i18n import Message, _
-from server.settings import get_settings
+from server.core.venue import venue
 
 
 class ContractStatus(StrEnum):
@@ -58,7 +58,7 @@ CENT = Decimal("0.01")
 
 
 def venue_today() -> date:
-    return datetime.now(get_settings().tz).date()
+    return datetime.now(venue().tz).date()
 
 
 def check(values: dict[str, Any], current: dict[str, Any] | None) -> dict[str, str | Message]:

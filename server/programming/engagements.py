@@ -36,7 +36,6 @@ from server.programming.contracts import ContractFields, ContractStatus
 from server.programming.hospitality import HospitalityFields
 from server.programming.models import ENGAGEMENT_HOLDS_NO_OVERLAP, Engagement, EngagementStatus
 from server.programming.performances import PerformanceService
-from server.settings import get_settings
 
 
 class EngagementIn(HospitalityFields, ContractFields):
@@ -325,7 +324,7 @@ class EngagementService(EntityService):
 
     async def displace(self, engagement: dict[str, Any]) -> list[dict[str, Any]]:
         """Just confirmed: if the venue releases competitors, other shows' options are released."""
-        if get_settings().confirm_competitors != "release":
+        if self.uow.settings.confirm_competitors != "release":
             return []  # they are blocked behind it by ``settle``
         released = await self.competitors(engagement)
         for option in released:

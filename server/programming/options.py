@@ -27,7 +27,6 @@ from server.planning.bookings import Slot, conflicts_for
 from server.programming import holds
 from server.programming.engagements import EngagementService, ranked
 from server.programming.performances import PerformanceService
-from server.settings import get_settings
 
 
 class OptionDesk(EngagementService):
@@ -139,7 +138,7 @@ class OptionDesk(EngagementService):
             raise self._not_an_option(engagement)
         siblings = await self._siblings(engagement)
         competitors = await self.competitors(engagement)
-        releasing = get_settings().confirm_competitors == "release"
+        releasing = self.uow.settings.confirm_competitors == "release"
         leaving = [engagement, *siblings, *(competitors if releasing else [])]
         rooms = {row["room_id"] for row in leaving}
         options = await self.options_in(rooms)

@@ -10,8 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.testing import TestClient
 
+from server.settings import Settings
 from server.web import web_routes
 
 
@@ -103,9 +105,10 @@ async def test_the_language_follows_the_browser(http):
     assert (english["language"], french["language"], other["language"]) == ("en", "fr", "fr")
 
 
-def test_without_a_build_the_page_says_how_to_make_one(tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("SAISON_WEB_DIST", str(tmp_path / "dist"))
-    with TestClient(Litestar(route_handlers=web_routes())) as client:
+def test_without_a_build_the_page_says_how_to_make_one(tmp_path: Path):
+    settings = Settings(web_dist=tmp_path / "dist")
+    app = Litestar(route_handlers=web_routes(), state=State({"settings": settings}))
+    with TestClient(app) as client:
         for path in ("/", "/planning"):
             r = client.get(path)
             assert r.status_code == 503
