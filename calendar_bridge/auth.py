@@ -16,7 +16,7 @@ import binascii
 
 from calendar_bridge.errors import MalformedRequest
 from server.accounts import credentials, throttling
-from server.accounts.revocation import AccessWatch, CredentialCache
+from server.accounts.revocation import CREDENTIALS, AccessWatch
 from server.core.changelog import Change
 from server.core.errors import NotAuthenticated
 from server.core.i18n import N_, Message, _
@@ -25,12 +25,9 @@ from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
 from server.settings import Settings
 
-CACHE_SECONDS = 30.0
 FAILED = "auth.app_password_failed"
 WRONG = N_("Wrong email or app password (create one in your Saison profile).")
 CALENDAR_CLIENT = Principal(user_id=None, name="calendar app", via="app_password")
-
-_cache: CredentialCache[Principal] = CredentialCache(CACHE_SECONDS)
 
 
 def basic_credentials(header: str) -> tuple[str, str]:
@@ -63,9 +60,9 @@ async def authenticate(
 ) -> Principal:
     """The principal of an app password, or NotAuthenticated / TooManyAttempts."""
     email, secret = basic_credentials(header)
-    key = f"{email}:{credentials.digest(secret)}"
+    key = (f"app_password {email}", credentials.digest(secret))
     latest = await watch.latest(db)
-    hit = _cache.get(key, latest)
+    hit = CREDENTIALS.get(key, latest, Principal)
     if hit is not None:
         return hit
     async with unit_of_work(db, CALENDAR_CLIENT) as uow:
@@ -79,7 +76,7 @@ async def authenticate(
             assert token is not None
             await credentials.touch_token(uow.session, token["id"])
             await uow.session.commit()
-            _cache.put(key, principal, latest)
+            CREDENTIALS.put(key, principal, latest)
             return principal
         # A wrong one: past the allowance, 429 until its delay has passed (from memory).
         label = credential_label(secret)

@@ -41,8 +41,18 @@ from urllib.parse import urlsplit
 from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 
-from realtime.events import Topic, decode, encode
+from realtime.events import Topic, encode
 from realtime.hub import ACCESS_ENDED, NO_HEARTBEAT, SIGNED_OUT, Connection, Hub, close_reason
+from realtime.protocol import (
+    ClientMessage,
+    Pong,
+    Presence,
+    Refused,
+    Resume,
+    Subscribe,
+    Unsubscribe,
+    read,
+)
 from server.accounts import credentials
 from server.api.auth import Identity, identify
 from server.api.guards import SIGNED_IN
@@ -94,9 +104,9 @@ async def _receiver(
                 _error(conn, _("Message too large."))
                 continue
             try:
-                message = decode(raw)
-            except Exception:
-                _error(conn, _("Malformed JSON."))
+                message = read(raw)
+            except Refused as refused:
+                _error(conn, refused.reason, refused.ref)
                 continue
             await handle(hub, conn, message)
 
@@ -107,23 +117,16 @@ def _error(conn: Connection, message: str | Message, ref: Any = None) -> None:
     conn.push(encode({"type": "error", "message": text, "id": ref}))
 
 
-async def handle(hub: Hub, conn: Connection, message: Any) -> None:
-    if not isinstance(message, dict):
-        _error(conn, _("Send JSON objects with a 'type'."))
+async def handle(hub: Hub, conn: Connection, message: ClientMessage) -> None:
+    if isinstance(message, Pong):
         return
-    kind = message.get("type")
-    ref = message.get("id")
-    if kind == "pong":
-        return
-    if kind == "subscribe":
-        if not isinstance(ref, str) or not ref or len(ref) > 64:
-            _error(conn, _("A subscription needs an 'id' (text, up to 64 characters)."))
-            return
+    if isinstance(message, Subscribe):
+        ref = message.id
         if ref not in conn.topics and len(conn.topics) >= MAX_TOPICS:
             _error(conn, _("At most {max} subscriptions per connection.", max=MAX_TOPICS), ref)
             return
         try:
-            topic = Topic.parse(message.get("topic"))
+            topic = Topic.parse(message.topic)
         except ValueError as error:
             reason = error.args[0] if error.args else ""
             _error(conn, reason if isinstance(reason, Message) else str(error), ref)
@@ -136,16 +139,12 @@ async def handle(hub: Hub, conn: Connection, message: Any) -> None:
         for entry in hub.present_for(conn):
             conn.push(encode(entry))
         return
-    if kind == "unsubscribe":
-        conn.topics.pop(str(ref), None)
-        conn.push(encode({"type": "unsubscribed", "id": ref}))
+    if isinstance(message, Unsubscribe):
+        conn.topics.pop(str(message.id), None)
+        conn.push(encode({"type": "unsubscribed", "id": message.id}))
         return
-    if kind == "resume":
-        since = message.get("since")
-        if not isinstance(since, int) or since < 0:
-            _error(conn, _("Resume needs 'since', the last sequence number seen."))
-            return
-        if await hub.resume(conn, since):
+    if isinstance(message, Resume):
+        if await hub.resume(conn, message.since):
             conn.push(encode({"type": "resumed", "seq": conn.cursor}))
         else:
             conn.push(
@@ -158,20 +157,13 @@ async def handle(hub: Hub, conn: Connection, message: Any) -> None:
                 )
             )
         return
-    if kind == "presence":
-        await _presence(hub, conn, message)
-        return
-    _error(conn, _("Unknown message type {name}.", name=repr(kind)))
+    await _presence(hub, conn, message)
 
 
-async def _presence(hub: Hub, conn: Connection, message: dict[str, Any]) -> None:
-    where = message.get("where")
+async def _presence(hub: Hub, conn: Connection, message: Presence) -> None:
+    where, state = message.where, message.state
     if where is None:
         await hub.set_presence(conn, None)
-        return
-    state = message.get("state", "viewing")
-    if state not in ("viewing", "editing"):
-        _error(conn, _("Presence state is viewing or editing."))
         return
     if where == "timeline":
         area = Workspace.PLANNING

@@ -25,7 +25,9 @@ import asyncio
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
+
+from cachetools import TTLCache
 
 from server.core.permissions import Workspace
 from server.db.engine import Database
@@ -150,32 +152,36 @@ class AccessWatch:
 
 V = TypeVar("V")
 
+# How long a resolved credential is used at most, even with no access change meanwhile.
+CACHE_SECONDS = 30.0
 
-class CredentialCache(Generic[V]):
-    """Resolved credentials, each used only while no access change came after it was built."""
 
-    def __init__(self, seconds: float, limit: int = 10_000) -> None:
-        self.seconds = seconds
-        self.limit = limit
-        self._entries: dict[str, tuple[float, int, V]] = {}
+class CredentialCache:
+    """Resolved credentials (sessions, API tokens, app passwords), each used only while no
+    access change came after it was built; cachetools bounds how long and how many."""
 
-    def get(self, key: str, latest: int) -> V | None:
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        expires, built, value = entry
-        if built < latest or expires <= time.monotonic():
+    def __init__(self, seconds: float = CACHE_SECONDS, limit: int = 10_000) -> None:
+        self._entries: TTLCache[tuple[str, str], tuple[int, object]] = TTLCache(
+            maxsize=limit, ttl=seconds, timer=time.monotonic
+        )
+
+    def get(self, key: tuple[str, str], latest: int, kind: type[V]) -> V | None:
+        """The ``kind`` cached under ``key``, if built after the ``latest`` access change."""
+        built, value = self._entries.get(key, (-1, None))
+        if built < latest or not isinstance(value, kind):
             self._entries.pop(key, None)
             return None
         return value
 
-    def put(self, key: str, value: V, built: int) -> None:
-        if len(self._entries) >= self.limit:
-            self._entries.clear()
-        self._entries[key] = (time.monotonic() + self.seconds, built, value)
+    def put(self, key: tuple[str, str], value: object, built: int) -> None:
+        self._entries[key] = (built, value)
 
     def clear(self) -> None:
         self._entries.clear()
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+# The one cache of every interface's credentials in this process (keys: what, its digest).
+CREDENTIALS = CredentialCache()

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from cachetools import TLRUCache
 from sqlalchemy import func, select
 
 from server.core.changelog import ChangeLogEntry
@@ -88,7 +89,11 @@ async def recent_failures(
 
 # -- per process: attempts in turn, and answers already known ------------------------------
 _turns: dict[str, tuple[asyncio.Lock, list[int]]] = {}
-_cooling: dict[str, float] = {}
+# When each cooling key may be answered again; each entry expires at its own time (cachetools'
+# time-aware LRU), the oldest dropped beyond MAX_COOLING.
+_cooling: TLRUCache[str, float] = TLRUCache(
+    maxsize=MAX_COOLING, ttu=lambda _key, until, _now: until, timer=time.monotonic
+)
 
 
 @asynccontextmanager
@@ -110,18 +115,10 @@ async def in_turn(key: str, retry_after: float) -> AsyncIterator[None]:
 def cooling(key: str) -> float:
     """Seconds until ``key`` may be answered again (0 if now)."""
     until = _cooling.get(key)
-    if until is None:
-        return 0.0
-    left = until - time.monotonic()
-    if left <= 0:
-        _cooling.pop(key, None)
-        return 0.0
-    return left
+    return max(0.0, until - time.monotonic()) if until is not None else 0.0
 
 
 def cool(key: str, seconds: float) -> None:
-    if len(_cooling) >= MAX_COOLING:
-        _cooling.clear()
     _cooling[key] = time.monotonic() + seconds
 
 

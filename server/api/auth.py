@@ -17,7 +17,7 @@ from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from server.accounts import credentials
-from server.accounts.revocation import AccessWatch, CredentialCache
+from server.accounts.revocation import CREDENTIALS, AccessWatch
 from server.api.guards import SAFE_METHODS
 from server.core.errors import NotAuthenticated, PermissionDenied
 from server.core.i18n import _
@@ -26,7 +26,6 @@ from server.db.engine import Database
 
 SESSION_COOKIE = "saison_session"
 CSRF_HEADER = "x-csrf-token"
-CACHE_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -41,15 +40,14 @@ class Identity:
     built: int = 0  # the last access change this answer reflects
 
 
-_cache: CredentialCache[Identity] = CredentialCache(CACHE_SECONDS)
-_inflight: dict[tuple[str, int], asyncio.Future[Identity | None]] = {}
+_inflight: dict[tuple[tuple[str, str], int], asyncio.Future[Identity | None]] = {}
 
 
 async def identify(db: Database, watch: AccessWatch, kind: str, secret: str) -> Identity | None:
     """The identity behind a session cookie (``kind="session"``) or an API token, now."""
     latest = await watch.latest(db)
-    key = f"{kind}:{credentials.digest(secret)}"
-    hit = _cache.get(key, latest)
+    key = (kind, credentials.digest(secret))
+    hit = CREDENTIALS.get(key, latest, Identity)
     if hit is not None:
         return hit
     # Many requests with the same credentials at once (screens reconnecting after a restart)
@@ -62,7 +60,9 @@ async def identify(db: Database, watch: AccessWatch, kind: str, secret: str) -> 
     return await asyncio.shield(pending)
 
 
-async def _lookup(db: Database, kind: str, secret: str, key: str, latest: int) -> Identity | None:
+async def _lookup(
+    db: Database, kind: str, secret: str, key: tuple[str, str], latest: int
+) -> Identity | None:
     token_id = None
     async with db.sessions() as session:
         if kind == "session":
@@ -84,7 +84,7 @@ async def _lookup(db: Database, kind: str, secret: str, key: str, latest: int) -
     if principal is None:
         return None
     identity = Identity(principal, kind, secret, csrf, token_id, latest)
-    _cache.put(key, identity, latest)
+    CREDENTIALS.put(key, identity, latest)
     return identity
 
 

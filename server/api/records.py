@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 from urllib.parse import quote
@@ -117,13 +118,18 @@ def content_disposition(filename: str) -> str:
     """RFC 6266: the file's own name (UTF-8, ``filename*``) and a plain ASCII one beside it.
 
     Header values are ASCII: a French name ("Plan de feu — Œdipe.pdf") sent as is broke the
-    download.
+    download. Our own rather than Litestar's ``File``: attachments and documents are bytes (from
+    the database, or made in memory), not files, and ``File`` gives no ASCII ``filename``.
     """
     name = filename.replace('"', "").replace("\\", "")
     if name.isascii():
         return f'attachment; filename="{name}"'
-    plain = unicodedata.normalize("NFKD", name.translate(_ASCII)).encode("ascii", "ignore")
-    return f"attachment; filename=\"{plain.decode()}\"; filename*=UTF-8''{quote(name)}"
+    plain = unicodedata.normalize("NFKD", name.translate(_ASCII))
+    # What has no ASCII form at all (Cyrillic, Chinese) becomes one "_" per run.
+    ascii_name = re.sub(
+        r"[^\x20-\x7e]+", "_", "".join(c for c in plain if not unicodedata.combining(c))
+    )
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def record_routers() -> list[Router]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import filetype
 from sqlalchemy import Select, select
 
 from server.core.cascade import delete_dependents
@@ -48,20 +49,20 @@ class TechnicalSheetService(EntityService):
         return await super().delete_row(record_id, expected_version)
 
 
-# What a technical sheet may carry, and how each kind of file begins.
-ALLOWED_TYPES: dict[str, tuple[bytes, ...]] = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "text/plain": (),
-    "text/csv": (),
-    # Office documents are zip containers.
-    "application/vnd.oasis.opendocument.text": (b"PK\x03\x04",),
-    "application/vnd.oasis.opendocument.spreadsheet": (b"PK\x03\x04",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
-    "application/zip": (b"PK\x03\x04",),
-}
+# Office documents and plain archives: zip containers, which filetype names by what they hold
+# when it can see it (a document saved oddly may only be recognised as a zip).
+ZIPPED = frozenset(
+    {
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/zip",
+    }
+)
+TEXT = frozenset({"text/plain", "text/csv"})
+# What a technical sheet may carry.
+ALLOWED_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", *TEXT, *ZIPPED})
 
 
 class AttachmentOut(RecordRead):
@@ -155,12 +156,13 @@ class AttachmentService(EntityService):
 
 
 def _looks_like(content_type: str, data: bytes) -> bool:
-    signatures = ALLOWED_TYPES[content_type]
-    if content_type.startswith("text/"):
+    """Whether the content is what it claims: its signature, read by filetype; text has none,
+    so it is UTF-8 without NUL bytes (what filetype does not judge)."""
+    if content_type in TEXT:
         try:
             data[:4096].decode("utf-8")
         except UnicodeDecodeError:
             return False
         return b"\x00" not in data[:4096]
-    head = data[:256].lstrip()
-    return any(head.startswith(sig) for sig in signatures)
+    sniffed = filetype.guess_mime(data)
+    return sniffed == content_type or (content_type in ZIPPED and sniffed in ZIPPED)

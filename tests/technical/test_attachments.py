@@ -57,16 +57,38 @@ async def test_a_file_goes_in_and_comes_back_the_same(people, sheet):
     assert "data" not in created["after"]
 
 
-async def test_a_file_named_in_french_comes_back_with_its_name(people, sheet):
-    name = "Plan de feu — Œdipe.pdf"  # a dash and a ligature: not Latin-1
+@pytest.mark.parametrize(
+    ("name", "plain", "encoded"),
+    [
+        # a dash and a ligature: not Latin-1
+        (
+            "Plan de feu — Œdipe.pdf",
+            "Plan de feu - OEdipe.pdf",
+            "Plan%20de%20feu%20%E2%80%94%20%C5%92dipe.pdf",
+        ),
+        (
+            "Fiche « Lac Gelé ».pdf",
+            "Fiche _ Lac Gele _.pdf",
+            "Fiche%20%C2%AB%20Lac%20Gel%C3%A9%20%C2%BB.pdf",
+        ),
+        # a touring company's file: Cyrillic and Chinese have no ASCII form at all
+        (
+            "fiche-технический-舞台.pdf",
+            "fiche-_-_.pdf",
+            "fiche-%D1%82%D0%B5%D1%85%D0%BD%D0%B8%D1%87%D0%B5%D1%81%D0%BA%D0%B8%D0%B9-%E8%88%9E%E5%8F%B0.pdf",
+        ),
+    ],
+)
+async def test_a_file_comes_back_with_its_own_name(people, sheet, name, plain, encoded):
     r = await upload(people["technique"], sheet["id"], name, PDF, "application/pdf")
     assert r.status_code == 201, r.text
+    assert r.json()["filename"] == name
     download = await people["technique"].get(f"/attachments/{r.json()['id']}/content")
     assert download.status_code == 200
     assert download.content == PDF
+    # The name itself for browsers (RFC 6266 filename*), a readable ASCII one for old clients.
     assert download.headers["content-disposition"] == (
-        'attachment; filename="Plan de feu - OEdipe.pdf"; '
-        "filename*=UTF-8''Plan%20de%20feu%20%E2%80%94%20%C5%92dipe.pdf"
+        f"attachment; filename=\"{plain}\"; filename*=UTF-8''{encoded}"
     )
 
 

@@ -11,24 +11,15 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from server.db.migrate import rules
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-APPEND_ONLY = (
-    """CREATE FUNCTION change_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'the change log is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END
-$$""",
-    """CREATE TRIGGER change_log_no_update_or_delete BEFORE UPDATE OR DELETE ON change_log
-    FOR EACH ROW EXECUTE FUNCTION change_log_is_append_only()""",
-    """CREATE TRIGGER change_log_no_truncate BEFORE TRUNCATE ON change_log
-    FOR EACH STATEMENT EXECUTE FUNCTION change_log_is_append_only()""",
-)
+APPEND_ONLY = rules("0001")  # server/db/sql/0001/
 
 
 def upgrade() -> None:

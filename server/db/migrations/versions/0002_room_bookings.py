@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from server.db.migrate import rules
+
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
@@ -60,84 +62,7 @@ TEMPLATES = [
     ("Service de jeu", "technical_service", "each_performance", 0, None, None, -120, 30, "Service"),
 ]
 
-BOOKINGS_SQL = [
-    """ALTER TABLE room_bookings ADD CONSTRAINT room_bookings_no_overlap
-        EXCLUDE USING gist (lock_key WITH =, during WITH &&, holder WITH <>)
-        DEFERRABLE INITIALLY IMMEDIATE""",
-    # Keep bookings in step with activities; runs inside the writer's transaction, so a
-    # conflicting write fails as a whole whatever code path made it.
-    """CREATE FUNCTION sync_room_bookings() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-        holder bigint;
-    BEGIN
-        IF TG_OP = 'UPDATE' THEN
-            DELETE FROM room_bookings WHERE activity_id = OLD.id;
-        END IF;
-        IF NEW.status = 'confirmed' AND NEW.room_id IS NOT NULL AND EXISTS (
-            SELECT 1 FROM activity_kinds k WHERE k.kind = NEW.kind AND k.blocks_room
-        ) THEN
-            -- Activities of one engagement share the room (a service during its performance);
-            -- anything else is a different holder and may not overlap.
-            holder := COALESCE(
-                NEW.engagement_id,
-                (SELECT p.engagement_id FROM activities p WHERE p.id = NEW.performance_id),
-                -NEW.id
-            );
-            -- Bookings of one room queue here until the earlier one commits, so the
-            -- constraint then refuses cleanly (23P01) instead of two writers deadlocking
-            -- on each other's uncommitted rows. Keys in order: no lock cycles.
-            PERFORM pg_advisory_xact_lock(hashtextextended(k, 0))
-            FROM (
-                SELECT 'room:' || NEW.room_id AS k
-                UNION
-                SELECT 'link:' || l.id FROM room_links l
-                WHERE NEW.room_id IN (l.room_id, l.other_room_id)
-            ) keys
-            ORDER BY k;
-            INSERT INTO room_bookings (activity_id, link_id, lock_key, holder, during)
-            SELECT NEW.id, NULL, 'room:' || NEW.room_id, holder,
-                   tstzrange(NEW.starts_at, NEW.ends_at, '[)')
-            UNION ALL
-            SELECT NEW.id, l.id, 'link:' || l.id, holder, tstzrange(NEW.starts_at, NEW.ends_at, '[)')
-            FROM room_links l WHERE NEW.room_id IN (l.room_id, l.other_room_id);
-        END IF;
-        RETURN NULL;
-    END
-    $$""",
-    """CREATE TRIGGER activities_room_bookings
-        AFTER INSERT OR UPDATE OF status, room_id, starts_at, ends_at, kind, engagement_id,
-            performance_id ON activities
-        FOR EACH ROW EXECUTE FUNCTION sync_room_bookings()""",
-    # Linking two rooms books the link for everything already booked in either room: if they
-    # are already used at the same time, the link is refused by the same constraint.
-    """CREATE FUNCTION book_room_link() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        PERFORM pg_advisory_xact_lock(hashtextextended(k, 0))
-        FROM (VALUES ('link:' || NEW.id), ('room:' || NEW.room_id), ('room:' || NEW.other_room_id))
-            AS keys(k)
-        ORDER BY k;
-        INSERT INTO room_bookings (activity_id, link_id, lock_key, holder, during)
-        SELECT b.activity_id, NEW.id, 'link:' || NEW.id, b.holder, b.during
-        FROM room_bookings b
-        WHERE b.link_id IS NULL
-          AND b.lock_key IN ('room:' || NEW.room_id, 'room:' || NEW.other_room_id);
-        RETURN NULL;
-    END
-    $$""",
-    """CREATE TRIGGER room_links_bookings AFTER INSERT ON room_links
-        FOR EACH ROW EXECUTE FUNCTION book_room_link()""",
-    # Changing whether a kind blocks rooms re-books every activity of that kind.
-    """CREATE FUNCTION rebook_kind() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF NEW.blocks_room IS DISTINCT FROM OLD.blocks_room THEN
-            UPDATE activities SET kind = kind WHERE kind = NEW.kind;
-        END IF;
-        RETURN NULL;
-    END
-    $$""",
-    """CREATE TRIGGER activity_kinds_rebook AFTER UPDATE ON activity_kinds
-        FOR EACH ROW EXECUTE FUNCTION rebook_kind()""",
-]
+BOOKINGS_SQL = rules("0002")  # server/db/sql/0002/
 
 
 def upgrade() -> None:

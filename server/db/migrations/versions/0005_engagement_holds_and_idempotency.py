@@ -12,67 +12,15 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from server.db.migrate import rules
+
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-HOLDS_SQL = [
-    # One row per confirmed engagement for its room and one per link of that room; two shows
-    # may not hold the same key on overlapping days. Engagements of one show may overlap
-    # (a school run and a public run of the same production).
-    """ALTER TABLE engagement_holds ADD CONSTRAINT engagement_holds_no_overlap
-        EXCLUDE USING gist (lock_key WITH =, during WITH &&, show_id WITH <>)
-        DEFERRABLE INITIALLY IMMEDIATE""",
-    """CREATE FUNCTION sync_engagement_holds() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'UPDATE' THEN
-            DELETE FROM engagement_holds WHERE engagement_id = OLD.id;
-        END IF;
-        IF NEW.status = 'confirmed' THEN
-            -- The same per-room keys as room bookings, in the same order: writers of one room
-            -- queue instead of deadlocking, and the constraint then refuses cleanly.
-            PERFORM pg_advisory_xact_lock(hashtextextended(k, 0))
-            FROM (
-                SELECT 'room:' || NEW.room_id AS k
-                UNION
-                SELECT 'link:' || l.id FROM room_links l
-                WHERE NEW.room_id IN (l.room_id, l.other_room_id)
-            ) keys
-            ORDER BY k;
-            INSERT INTO engagement_holds (engagement_id, link_id, lock_key, show_id, during)
-            SELECT NEW.id, NULL, 'room:' || NEW.room_id, NEW.show_id,
-                   daterange(NEW.first_day, NEW.last_day, '[]')
-            UNION ALL
-            SELECT NEW.id, l.id, 'link:' || l.id, NEW.show_id,
-                   daterange(NEW.first_day, NEW.last_day, '[]')
-            FROM room_links l WHERE NEW.room_id IN (l.room_id, l.other_room_id);
-        END IF;
-        RETURN NULL;
-    END
-    $$""",
-    """CREATE TRIGGER engagements_holds
-        AFTER INSERT OR UPDATE OF status, room_id, first_day, last_day, show_id ON engagements
-        FOR EACH ROW EXECUTE FUNCTION sync_engagement_holds()""",
-    # Linking two rooms extends the holds of both to the link (refused if they clash).
-    """CREATE FUNCTION hold_room_link() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        PERFORM pg_advisory_xact_lock(hashtextextended(k, 0))
-        FROM (VALUES ('link:' || NEW.id), ('room:' || NEW.room_id), ('room:' || NEW.other_room_id))
-            AS keys(k)
-        ORDER BY k;
-        INSERT INTO engagement_holds (engagement_id, link_id, lock_key, show_id, during)
-        SELECT h.engagement_id, NEW.id, 'link:' || NEW.id, h.show_id, h.during
-        FROM engagement_holds h
-        WHERE h.link_id IS NULL
-          AND h.lock_key IN ('room:' || NEW.room_id, 'room:' || NEW.other_room_id);
-        RETURN NULL;
-    END
-    $$""",
-    """CREATE TRIGGER room_links_engagement_holds AFTER INSERT ON room_links
-        FOR EACH ROW EXECUTE FUNCTION hold_room_link()""",
-]
+HOLDS_SQL = rules("0005")  # server/db/sql/0005/
 
 # Holds for a season already running. Engagements confirmed over one another before this
 # rule existed keep their state without a hold (the first confirmed keeps it); the next change
