@@ -77,12 +77,6 @@ async def ensure_default_teams(db: Database) -> dict[str, int]:
         return ids
 
 
-async def user_count(db: Database) -> int:
-    async with db.sessions() as session:
-        u: Any = User.__table__  # type: ignore[attr-defined]
-        return int((await session.execute(select(func.count()).select_from(u))).scalar_one())
-
-
 async def admin_count(db: Database) -> int:
     """Active administrators: an installation needs at least one to manage people."""
     async with db.sessions() as session:

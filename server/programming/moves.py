@@ -38,7 +38,7 @@ class EngagementMove(Input):
     dry_run: bool = True
 
     @model_validator(mode="after")
-    def something(self) -> EngagementMove:
+    def _moves_something(self) -> EngagementMove:
         if self.days == 0 and self.room_id is None:
             raise ValueError(_("give days, room_id or both"))
         return self
