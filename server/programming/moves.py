@@ -7,6 +7,7 @@ the room constraint checked at commit, so activities can pass over each other on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -52,6 +53,18 @@ class PerformanceMove(Input):
 
 def _activities() -> Any:
     return Activity.__table__  # type: ignore[attr-defined]
+
+
+def _moved(
+    row: dict[str, Any],
+    old_room: int | None,
+    new_room: int | None,
+    shift: Callable[[datetime], datetime],
+) -> dict[str, Any]:
+    """Where and when an activity goes: to the new room if it was in the old one, its times
+    shifted."""
+    room = new_room if new_room is not None and row["room_id"] == old_room else row["room_id"]
+    return {"room_id": room, "starts_at": shift(row["starts_at"]), "ends_at": shift(row["ends_at"])}
 
 
 class _Movable(EngagementService):
@@ -142,20 +155,10 @@ class Mover(ActivityService):
             ).mappings()
         ]
         old_room = engagement["room_id"]
-
-        def move(row: dict[str, Any]) -> dict[str, Any]:
-            room = (
-                spec.room_id
-                if spec.room_id is not None and row["room_id"] == old_room
-                else row["room_id"]
-            )
-            return {
-                "room_id": room,
-                "starts_at": shift_days(row["starts_at"], spec.days),
-                "ends_at": shift_days(row["ends_at"], spec.days),
-            }
-
-        planned = await self._plan(rows, move)
+        planned = await self._plan(
+            rows,
+            lambda row: _moved(row, old_room, spec.room_id, lambda t: shift_days(t, spec.days)),
+        )
         result = await self._apply(planned, spec.dry_run)
         new_period = {
             "first_day": engagement["first_day"] + timedelta(days=spec.days),
@@ -205,20 +208,10 @@ class Mover(ActivityService):
             ).mappings()
         ]
         old_room = performance["room_id"]
-
-        def move(row: dict[str, Any]) -> dict[str, Any]:
-            room = (
-                spec.room_id
-                if spec.room_id is not None and row["room_id"] == old_room
-                else row["room_id"]
-            )
-            return {
-                "room_id": room,
-                "starts_at": row["starts_at"] + delta,
-                "ends_at": row["ends_at"] + delta,
-            }
-
-        planned = await self._plan([performance, *attached], move)
+        planned = await self._plan(
+            [performance, *attached],
+            lambda row: _moved(row, old_room, spec.room_id, lambda t: t + delta),
+        )
         result = await self._apply(planned, spec.dry_run)
         if not spec.dry_run:
             await self._commit(planned)
