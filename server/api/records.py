@@ -11,9 +11,11 @@ from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
+from pydantic import BaseModel, Field
 
-from server.api.crud import crud_router, record_response
+from server.api.crud import RecordId, crud_router, record_response
 from server.api.guards import access
+from server.core.entities import MAX_PAGE, ListQuery
 from server.core.errors import Invalid
 from server.core.i18n import _
 from server.core.permissions import Level, Workspace
@@ -90,6 +92,33 @@ async def upload_attachment(
     return record_response(row, 201, f"/api/v1/attachments/{row['id']}")  # type: ignore[return-value]
 
 
+class SheetFiles(BaseModel):
+    items: list[AttachmentOut]
+    max_bytes: int = Field(
+        description="The largest file this server accepts on a technical sheet, in bytes"
+    )
+
+
+@get(
+    "/{record_id:int}/attachments",
+    opt=access(Workspace.TECHNICAL, Level.READ),
+    summary="A technical sheet's files, and the largest file it accepts",
+    operation_id="list_sheet_attachments",
+)
+async def sheet_attachments(
+    request: Request[Any, Any, Any], uow: UnitOfWork, record_id: RecordId
+) -> SheetFiles:
+    """What the sheet page shows: its files and the limit the upload below enforces, read
+    from the same settings, so the page never states a limit the server does not apply."""
+    await TechnicalSheetService(uow).read(record_id)
+    query = ListQuery(filters={"technical_sheet_id": record_id}, limit=MAX_PAGE)
+    page = await AttachmentService(uow).list(query)
+    return SheetFiles(
+        items=[AttachmentOut.model_validate(row) for row in page.items],
+        max_bytes=request.app.state.settings.max_attachment_bytes,
+    )
+
+
 @get(
     "/{record_id:int}/content",
     opt=access(Workspace.TECHNICAL, Level.READ),
@@ -157,7 +186,7 @@ def record_routers() -> list[Router]:
             TechnicalSheetIn,
             TechnicalSheetOut,
             tag="Technical",
-            extra_handlers=[upload_attachment],
+            extra_handlers=[upload_attachment, sheet_attachments],
         ),
         crud_router(
             "/attachments",

@@ -180,3 +180,34 @@ async def test_an_attachment_can_be_removed_but_not_changed(admin, sheet):
     assert (await admin.get(f"{path}/content")).status_code == 404
     history = (await admin.get(f"/changes/attachment/{attachment['id']}")).json()["items"]
     assert [c["action"] for c in history] == ["attachment.created", "attachment.deleted"]
+
+
+async def test_the_sheet_lists_its_files_and_the_limit_the_upload_enforces(people, sheet):
+    path = f"/technical-sheets/{sheet['id']}/attachments"
+    empty = (await people["communication"].get(path)).json()
+    assert empty == {"items": [], "max_bytes": LIMIT}
+
+    made = (
+        await upload(people["technique"], sheet["id"], "plan.pdf", PDF, "application/pdf")
+    ).json()
+    listed = await people["communication"].get(path)
+    assert listed.status_code == 200
+    assert [a["id"] for a in listed.json()["items"]] == [made["id"]]
+    assert listed.json()["items"][0]["size"] == len(PDF)
+
+    # The limit stated is the one applied: one byte more is refused, naming it.
+    limit = listed.json()["max_bytes"]
+    over = await upload(
+        people["technique"],
+        sheet["id"],
+        "gros.pdf",
+        b"%PDF-1.7\n" + bytes(limit - 8),
+        "application/pdf",
+    )
+    assert over.status_code == 422, over.text
+    assert str(limit) in over.json()["errors"][0]["message"]
+
+    assert (await people["nobody"].get(path)).status_code == 403
+    assert (
+        await people["technique"].get("/technical-sheets/987654/attachments")
+    ).status_code == 404

@@ -106,19 +106,22 @@ export type Answer<T> =
 /**
  * A request to a path chosen at run time (record pages are written once for every kind of
  * record, which the typed client cannot express); same headers and session handling as `api`.
+ * A `FormData` body is sent as multipart (file uploads), anything else as JSON.
  */
 export async function send<T>(
   method: string,
   url: string,
   { body, headers = {} }: { body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Answer<T>> {
+  // A form (a file to upload) travels as multipart, its boundary set by the browser.
+  const form = body instanceof FormData;
   const request = prepare(
     new Request(url, {
       method,
       credentials: 'same-origin',
       cache: 'no-store',
-      headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined || form ? headers : { 'Content-Type': 'application/json', ...headers },
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
     }),
   );
   let response: Response;

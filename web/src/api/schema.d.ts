@@ -324,7 +324,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A technical sheet's files, and the largest file it accepts */
+        get: operations["list_sheet_attachments"];
         put?: never;
         /** Attach a file to a technical sheet (multipart field 'file') */
         post: operations["upload_attachment"];
@@ -2743,6 +2744,12 @@ export interface components {
             /** @default true */
             dry_run: boolean;
         };
+        /** SheetFiles */
+        SheetFiles: {
+            items: components["schemas"]["AttachmentOut"][];
+            /** @description The largest file this server accepts on a technical sheet, in bytes */
+            max_bytes: number;
+        };
         /** ShowIn */
         ShowIn: {
             title: string;
@@ -4797,6 +4804,35 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidInput"];
             428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    list_sheet_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetFiles"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
             429: components["responses"]["TooManyAttempts"];
         };
     };

@@ -2,6 +2,10 @@
 import type { Workspace } from '../workspaces';
 import OrganisationsPage from './OrganisationsPage.svelte';
 import OrganisationPage from './OrganisationPage.svelte';
+import ContactsPage from './ContactsPage.svelte';
+import ContactPage from './ContactPage.svelte';
+import PlacesPage from './PlacesPage.svelte';
+import PlacePage from './PlacePage.svelte';
 
 export const DIRECTORY: Workspace = {
   key: 'directory',
@@ -10,9 +14,17 @@ export const DIRECTORY: Workspace = {
   en: 'Directory',
   home: '/annuaire/structures',
   prefix: '/annuaire',
-  tabs: [{ href: '/annuaire/structures', fr: 'Structures', en: 'Organisations' }],
+  tabs: [
+    { href: '/annuaire/structures', fr: 'Structures', en: 'Organisations' },
+    { href: '/annuaire/contacts', fr: 'Contacts', en: 'Contacts' },
+    { href: '/annuaire/lieux', fr: 'Lieux', en: 'Places' },
+  ],
   pages: [
     { pattern: '/annuaire/structures', component: OrganisationsPage },
     { pattern: '/annuaire/structures/:id', component: OrganisationPage },
+    { pattern: '/annuaire/contacts', component: ContactsPage },
+    { pattern: '/annuaire/contacts/:id', component: ContactPage },
+    { pattern: '/annuaire/lieux', component: PlacesPage },
+    { pattern: '/annuaire/lieux/:id', component: PlacePage },
   ],
 };
