@@ -9,6 +9,7 @@ import { i18n } from './lib/i18n.svelte';
 import { matchRoute, route } from './lib/router.svelte';
 import { can, type Area } from './lib/session.svelte';
 import { DIRECTORY } from './directory/pages';
+import { PROGRAMMING } from './programming/pages';
 
 export interface Tab {
   href: string;
@@ -35,7 +36,7 @@ export interface Workspace {
   pages: PageRoute[];
 }
 
-export const WORKSPACES: Workspace[] = [DIRECTORY];
+export const WORKSPACES: Workspace[] = [DIRECTORY, PROGRAMMING];
 
 export function words(item: { fr: string; en: string }): string {
   return i18n.language === 'fr' ? item.fr : item.en;

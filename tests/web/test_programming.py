@@ -1,0 +1,265 @@
+"""Programming in the browser: a show from its first option to its performances and technical
+calls, each step previewed before it happens, and fees kept from those who may not read them.
+
+The browser's clock is in Montréal (see conftest): every time asserted here is Paris time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.conftest import Api
+from tests.web.conftest import OpenPage, block, timeline_ready
+
+PROGRAMMER = "programmation@test.saison"
+
+
+@pytest.fixture
+async def hall(admin: Api) -> dict[str, Any]:
+    """A venue with its Grande salle and a Studio."""
+    venue = await admin.create("/venues", {"name": "Théâtre de la Halle", "city": "Lyon"})
+    grande = await admin.create("/rooms", {"venue_id": venue["id"], "name": "Grande salle"})
+    studio = await admin.create("/rooms", {"venue_id": venue["id"], "name": "Studio"})
+    return {"venue": venue, "grande": grande, "studio": studio}
+
+
+async def pencil(page: Page, room: str, first: str, last: str) -> None:
+    """On a show's page: pencil an option in a room over some days."""
+    await page.get_by_role("button", name="Poser une option").click()
+    form = page.get_by_role("form", name="Poser une option")
+    await form.get_by_label("Salle").select_option(label=room)
+    await form.get_by_label("Premier jour").fill(first)
+    await form.get_by_label("Dernier jour").fill(last)
+    await form.get_by_role("button", name="Poser l’option").click()
+
+
+def engagement_id(page: Page) -> int:
+    found = re.search(r"/programmation/exploitations/(\d+)$", page.url)
+    assert found, page.url
+    return int(found.group(1))
+
+
+async def test_two_options_and_one_confirmed_after_seeing_what_it_blocks(
+    open_page: OpenPage, admin: Api, hall: dict[str, Any]
+):
+    rival = await admin.create("/shows", {"title": "Bérénice"})
+    page = await open_page(PROGRAMMER, "/programmation/spectacles")
+
+    # A new show, and its first option on the Grande salle.
+    await page.get_by_role("button", name="Nouveau").click()
+    await page.get_by_label("Titre").fill("Lac Gelé")
+    await page.get_by_role("button", name="Créer").click()
+    await expect(page.get_by_role("heading", name="Lac Gelé", level=1)).to_be_visible()
+    await pencil(page, "Grande salle", "2027-03-09", "2027-03-13")
+    await expect(page.get_by_role("heading", name="Lac Gelé — Grande salle")).to_be_visible()
+    await expect(page.get_by_test_id("engagement-status")).to_have_text("1re option")
+    lac = engagement_id(page)
+
+    # Another show wants the same room on some of those days: it queues second.
+    await page.goto(f"/programmation/spectacles/{rival['id']}")
+    await pencil(page, "Grande salle", "2027-03-12", "2027-03-14")
+    await expect(page.get_by_test_id("engagement-status")).to_have_text("2e option")
+    berenice = engagement_id(page)
+    queue = page.get_by_role("region", name="Options sur cette salle et ces dates")
+    await expect(queue.get_by_role("row", name=re.compile("Lac Gelé"))).to_contain_text(
+        "1re option"
+    )
+
+    # Confirming Lac Gelé: the preview says Bérénice will wait behind it, before anything.
+    await queue.get_by_role("link", name="Lac Gelé").click()
+    await page.get_by_role("button", name="Confirmer…").click()
+    dialog = page.get_by_role("dialog", name="Confirmer « Lac Gelé » ?")
+    preview = dialog.get_by_role("region", name="Ce que la confirmation change")
+    blocked = preview.get_by_role(
+        "list", name="Options d’autres spectacles mises en attente derrière elle"
+    )
+    await expect(blocked.get_by_role("listitem")).to_have_text(
+        [
+            re.compile(
+                r"« Bérénice » — Grande salle, "
+                r"du ven\. 12 mars 2027 au dim\. 14 mars 2027 — 2e option"
+            )
+        ]
+    )
+    assert (await admin.get(f"/engagements/{lac}")).json()["status"] == "option"
+
+    await dialog.get_by_role("button", name="Confirmer l’exploitation").click()
+    await expect(dialog).to_be_hidden()
+    await expect(page.get_by_text("« Lac Gelé » est confirmée.")).to_be_visible()
+    await expect(page.get_by_test_id("engagement-status")).to_have_text("Confirmée")
+    await expect(page.get_by_role("button", name="Confirmer…")).to_have_count(0)
+    row = queue.get_by_role("row", name=re.compile("Bérénice"))
+    await expect(row).to_contain_text("attend derrière cette exploitation")
+    assert (await admin.get(f"/engagements/{lac}")).json()["status"] == "confirmed"
+
+    # Bérénice's own page says it waits behind Lac Gelé, and cannot be confirmed over it.
+    await row.get_by_role("link", name="Bérénice").click()
+    await expect(page.get_by_test_id("engagement-behind")).to_contain_text(
+        "En attente derrière « Lac Gelé »"
+    )
+    await page.get_by_role("button", name="Confirmer…").click()
+    dialog = page.get_by_role("dialog", name="Confirmer « Bérénice » ?")
+    await expect(dialog.get_by_text("Grande salle est déjà tenue par « Lac Gelé »")).to_be_visible()
+    await expect(dialog.get_by_role("button", name="Confirmer l’exploitation")).to_be_disabled()
+    await page.keyboard.press("Escape")
+    await expect(dialog).to_be_hidden()
+    assert (await admin.get(f"/engagements/{berenice}")).json()["status"] == "option"
+
+
+async def test_a_series_with_a_day_off_is_previewed_then_created_and_seen_on_the_timeline(
+    open_page: OpenPage, admin: Api, hall: dict[str, Any]
+):
+    show = await admin.create("/shows", {"title": "Lac Gelé", "duration_minutes": 90})
+    run = await admin.create(
+        "/engagements",
+        {
+            "show_id": show["id"],
+            "room_id": hall["grande"]["id"],
+            "first_day": "2027-01-12",
+            "last_day": "2027-01-16",
+        },
+    )
+    page = await open_page(PROGRAMMER, f"/programmation/exploitations/{run['id']}")
+    await page.get_by_role("button", name="Générer les représentations…").click()
+    generator = page.get_by_role("form", name="Générer les représentations")
+    await generator.get_by_label("Heure habituelle").fill("20 h 30")
+    await generator.get_by_label("Heures du samedi").fill("15 h, 20 h 30")
+    await generator.get_by_label("Jour de relâche").fill("2027-01-14")
+    await generator.get_by_role("button", name="Ajouter la relâche").click()
+    await expect(generator.get_by_text("jeu. 14 janv. 2027")).to_be_visible()
+    await generator.get_by_role("button", name="Prévisualiser").click()
+
+    # Tuesday to Saturday, Thursday off, two on Saturday: in Paris time, nothing made yet.
+    preview = generator.get_by_role("region", name="Représentations prévues")
+    await expect(preview.get_by_role("listitem")).to_have_text(
+        [
+            "mar. 12 janv. 2027, 20 h 30 – 22 h 00",
+            "mer. 13 janv. 2027, 20 h 30 – 22 h 00",
+            "ven. 15 janv. 2027, 20 h 30 – 22 h 00",
+            "sam. 16 janv. 2027, 15 h 00 – 16 h 30",
+            "sam. 16 janv. 2027, 20 h 30 – 22 h 00",
+        ]
+    )
+    listed = await admin.get("/performances", params={"engagement_id": run["id"]})
+    assert listed.json()["total"] == 0
+
+    await preview.get_by_role("button", name="Créer 5 représentation(s)").click()
+    await expect(page.get_by_text("5 représentation(s) de « Lac Gelé » créée(s).")).to_be_visible()
+    performances = page.get_by_role("region", name="Représentations")
+    await expect(performances.get_by_role("row")).to_have_count(6)  # with the header
+    await expect(performances.get_by_role("row").nth(4)).to_contain_text(
+        "sam. 16 janv. 2027, 15 h 00"
+    )
+
+    # The timeline shows them, and nothing on the day off.
+    await page.goto("/planning?view=week&date=2027-01-12")
+    await timeline_ready(page)
+    await expect(block(page, "Lac Gelé")).to_have_count(5)
+    starts = sorted(
+        p["starts_at"]
+        for p in (await admin.get("/performances", params={"engagement_id": run["id"]})).json()[
+            "items"
+        ]
+    )
+    assert not [s for s in starts if s.startswith("2027-01-14")]
+
+
+async def test_technical_templates_are_previewed_then_placed_around_the_performances(
+    open_page: OpenPage, admin: Api, hall: dict[str, Any]
+):
+    show = await admin.create("/shows", {"title": "Lac Gelé", "duration_minutes": 90})
+    run = await admin.create(
+        "/engagements",
+        {
+            "show_id": show["id"],
+            "room_id": hall["grande"]["id"],
+            "first_day": "2027-01-12",
+            "last_day": "2027-01-13",
+        },
+    )
+    made = await admin.post(
+        f"/engagements/{run['id']}/performances", {"default_time": "20:30", "dry_run": False}
+    )
+    assert made.status_code == 200, made.text
+
+    page = await open_page(PROGRAMMER, f"/programmation/exploitations/{run['id']}")
+    technical = page.get_by_role("region", name="Activités techniques")
+    await expect(technical.get_by_text("Aucune activité technique pour l’instant.")).to_be_visible()
+    await technical.get_by_role("button", name="Appliquer des modèles…").click()
+    templates = technical.get_by_role("group", name="Modèles d’activités techniques")
+    await templates.get_by_label("Montage la veille").check()
+    await templates.get_by_label("Démontage après la dernière").check()
+    await templates.get_by_role("button", name="Prévisualiser").click()
+
+    preview = templates.get_by_role("region", name="Activités prévues")
+    await expect(preview.get_by_role("listitem")).to_have_text(
+        [
+            re.compile(
+                r"Montage — Lac Gelé — Montage, Grande salle, "
+                r"lun\. 11 janv\. 2027, 9 h 00 – 18 h 00"
+            ),
+            re.compile(
+                r"Démontage — Lac Gelé — Démontage, Grande salle, "
+                r"mer\. 13 janv\. 2027, 22 h 15 – jeu\. 14 janv\. 2027, 2 h 15"
+            ),
+        ]
+    )
+    listed = await admin.get("/activities", params={"engagement_id": run["id"], "kind": "get_in"})
+    assert listed.json()["total"] == 0
+
+    await preview.get_by_role("button", name="Placer 2 activité(s)").click()
+    await expect(page.get_by_text("2 activité(s) technique(s) placée(s).")).to_be_visible()
+    get_in = (
+        await admin.get("/activities", params={"engagement_id": run["id"], "kind": "get_in"})
+    ).json()["items"]
+    assert len(get_in) == 1
+    link = technical.get_by_role("link", name="Montage — Lac Gelé", exact=True)
+    await expect(link).to_have_attribute("href", f"/planning/activites/{get_in[0]['id']}")
+    await expect(
+        technical.get_by_role("row", name=re.compile("Démontage — Lac Gelé"))
+    ).to_contain_text("mer. 13 janv. 2027, 22 h 15")
+
+
+async def test_no_fee_for_a_reader_without_contracts_and_no_programming_actions(
+    open_page: OpenPage, admin: Api, hall: dict[str, Any]
+):
+    show = await admin.create("/shows", {"title": "Lac Gelé"})
+    run = await admin.create(
+        "/engagements",
+        {
+            "show_id": show["id"],
+            "room_id": hall["grande"]["id"],
+            "first_day": "2027-01-12",
+            "last_day": "2027-01-16",
+            "fee": "12500.00",
+            "contract_terms": "Deux services de montage",
+            "meals": "Repas chauds après le spectacle",
+        },
+    )
+    address = f"/programmation/exploitations/{run['id']}"
+
+    # The administration reads contracts: the fee is there, in French.
+    page = await open_page("administration@test.saison", address)
+    details = page.get_by_role("region", name="Fiche")
+    await expect(details.get_by_role("heading", name="Contrat de cession")).to_be_visible()
+    await expect(details.get_by_text(re.compile(r"^12\s500,00\s€$"))).to_be_visible()
+    await expect(page.get_by_role("button", name="Contrat de cession (PDF)")).to_be_visible()
+
+    # The technical team reads the programming, not contracts: no fee at all, not an empty one.
+    page = await open_page("technique@test.saison", address)
+    details = page.get_by_role("region", name="Fiche")
+    await expect(details.get_by_text("Repas chauds après le spectacle")).to_be_visible()
+    await expect(details.get_by_role("heading", name="Accueil de l’équipe")).to_be_visible()
+    await expect(details.get_by_role("heading", name="Contrat de cession")).to_have_count(0)
+    await expect(page.get_by_text("Cachet")).to_have_count(0)
+    await expect(page.get_by_text(re.compile(r"12\s?500"))).to_have_count(0)
+    await expect(page.get_by_text("Deux services de montage")).to_have_count(0)
+    await expect(page.get_by_role("button", name="Contrat de cession (PDF)")).to_have_count(0)
+    await expect(page.get_by_role("button", name="Feuille de route (PDF)")).to_be_visible()
+    # Programming actions are not offered to a reader of the programming.
+    for action in ("Confirmer…", "Dupliquer…", "Lever l’option…", "Générer les représentations…"):
+        await expect(page.get_by_role("button", name=action)).to_have_count(0)
