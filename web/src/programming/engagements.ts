@@ -45,7 +45,7 @@ export function contractStatusChoices(): Choice[] {
  * those who write the programming, hospitality also by those who write the planning (the
  * technical team keeps it up to date), the contract by those who write contracts.
  */
-export function engagementFields(configurations: Choice[] = []): FieldSpec[] {
+export function engagementFields(configurations: Choice[] = [], status = 'option'): FieldSpec[] {
   const programming = can('programming', 'write');
   const hosting = programming || can('planning', 'write');
   const contracts = can('contracts', 'write');
@@ -61,7 +61,7 @@ export function engagementFields(configurations: Choice[] = []): FieldSpec[] {
   const money = (name: string, label: string): FieldSpec => ({
     name, label, kind: 'money', group: contract, readOnly: !contracts,
   });
-  return [
+  const fields: FieldSpec[] = [
     { name: 'show_id', label: pt('field.show'), kind: 'reference', choices: showChoices(), href: showHref, required: true, group: run, readOnly: !programming },
     { name: 'room_id', label: pt('field.room'), kind: 'reference', choices: roomChoices(), href: roomHref, required: true, group: run, readOnly: !programming },
     { name: 'first_day', label: pt('field.first_day'), kind: 'day', required: true, group: run, readOnly: !programming },
@@ -95,6 +95,8 @@ export function engagementFields(configurations: Choice[] = []): FieldSpec[] {
     text('authors_rights', pt('field.authors_rights'), contract, !contracts),
     text('contract_terms', pt('field.contract_terms'), contract, !contracts),
   ];
+  // A rank and an expiry belong to options: a confirmed or cancelled run has neither.
+  return status === 'option' ? fields : fields.filter((f) => f.name !== 'option_rank' && f.name !== 'option_expires_on');
 }
 
 /** What a new option needs: the show, the room, the days (and when it lapses). */

@@ -104,7 +104,7 @@ const fr = {
   'queue.behindThis': 'attend derrière cette exploitation',
   'queue.waits': 'Cette option attend derrière elle.',
   'queue.seeHolder': 'voir l’exploitation confirmée',
-  'queue.holds': 'Confirmée : elle tient la salle sur ces dates ; les options des autres spectacles attendent derrière elle.',
+  'queue.holds': 'Confirmée : elle tient la salle sur ces dates ; une option d’un autre spectacle posée ici attendrait derrière elle.',
   'queue.empty': 'Aucune option sur cette salle à ces dates.',
 
   'confirm.open': 'Confirmer…',
@@ -355,7 +355,7 @@ const en: Record<Word, string> = {
   'queue.behindThis': 'waits behind this engagement',
   'queue.waits': 'This hold waits behind it.',
   'queue.seeHolder': 'see the confirmed engagement',
-  'queue.holds': 'Confirmed: it holds the room on these dates; other shows’ holds wait behind it.',
+  'queue.holds': 'Confirmed: it holds the room on these dates; another show’s hold pencilled here would wait behind it.',
   'queue.empty': 'No hold on this room on these dates.',
 
   'confirm.open': 'Confirm…',
