@@ -6,7 +6,9 @@ The browser's clock is in Montréal (see conftest): every time asserted here is 
 
 from __future__ import annotations
 
+import json
 import re
+import zipfile
 from typing import Any
 
 import pytest
@@ -263,3 +265,144 @@ async def test_no_fee_for_a_reader_without_contracts_and_no_programming_actions(
     # Programming actions are not offered to a reader of the programming.
     for action in ("Confirmer…", "Dupliquer…", "Lever l’option…", "Générer les représentations…"):
         await expect(page.get_by_role("button", name=action)).to_have_count(0)
+
+
+async def option(admin: Api, show: dict[str, Any], room: dict[str, Any], first: str, last: str):
+    return await admin.create(
+        "/engagements",
+        {"show_id": show["id"], "room_id": room["id"], "first_day": first, "last_day": last},
+    )
+
+
+async def test_an_option_duplicated_to_another_room_then_released_lets_the_next_move_up(
+    open_page: OpenPage, admin: Api, hall: dict[str, Any]
+):
+    lac = await admin.create("/shows", {"title": "Lac Gelé"})
+    berenice = await admin.create("/shows", {"title": "Bérénice"})
+    first = await option(admin, lac, hall["grande"], "2027-03-09", "2027-03-13")
+    second = await option(admin, berenice, hall["grande"], "2027-03-10", "2027-03-11")
+    assert second["option_rank"] == 2
+    page = await open_page(PROGRAMMER, f"/programmation/exploitations/{first['id']}")
+
+    await page.get_by_role("button", name="Dupliquer…").click()
+    dialog = page.get_by_role("dialog", name="Dupliquer l’option de « Lac Gelé »")
+    await dialog.get_by_label("Salle 1").select_option(label="Studio")
+    await dialog.get_by_role("button", name="Ajouter une ligne").click()
+    await dialog.get_by_label("Premier jour 2").fill("2027-04-06")
+    await dialog.get_by_label("Dernier jour 2").fill("2027-04-08")
+    await dialog.get_by_role("button", name="Créer 2 option(s)").click()
+    await expect(dialog.get_by_text("2 option(s) créée(s) :")).to_be_visible()
+    await expect(dialog.get_by_role("listitem")).to_have_text(
+        [
+            "Studio, du mar. 9 mars 2027 au sam. 13 mars 2027 — 1re option",
+            "Grande salle, du mar. 6 avr. 2027 au jeu. 8 avr. 2027 — 1re option",
+        ]
+    )
+    await dialog.get_by_role("button", name="Fermer").click()
+
+    await page.get_by_role("button", name="Lever l’option…").click()
+    dialog = page.get_by_role("dialog", name="Lever l’option sur « Lac Gelé » ?")
+    await dialog.get_by_role("button", name="Lever l’option").click()
+    await expect(page.get_by_text("L’option sur « Lac Gelé » est levée.")).to_be_visible()
+    await expect(page.get_by_test_id("engagement-status")).to_have_text("Annulée")
+    for action in ("Confirmer…", "Lever l’option…", "Annuler l’exploitation…"):
+        await expect(page.get_by_role("button", name=action)).to_have_count(0)
+    # Bérénice, second until now, is first.
+    await page.goto(f"/programmation/exploitations/{second['id']}")
+    await expect(page.get_by_test_id("engagement-status")).to_have_text("1re option")
+
+
+async def test_a_confirmation_changed_meanwhile_is_explained_and_previewed_again(
+    open_page: OpenPage, admin: Api, hall: dict[str, Any]
+):
+    lac = await admin.create("/shows", {"title": "Lac Gelé"})
+    run = await option(admin, lac, hall["grande"], "2027-03-09", "2027-03-13")
+    page = await open_page(PROGRAMMER, f"/programmation/exploitations/{run['id']}")
+    await page.get_by_role("button", name="Confirmer…").click()
+    dialog = page.get_by_role("dialog", name="Confirmer « Lac Gelé » ?")
+    await expect(dialog.get_by_text("Aucune autre option n’est touchée.")).to_be_visible()
+
+    # Someone else moves the option's last day while the preview is on screen.
+    changed = await admin.patch(
+        f"/engagements/{run['id']}", {"last_day": "2027-03-12"}, version=run["version"]
+    )
+    assert changed.status_code == 200, changed.text
+    await dialog.get_by_role("button", name="Confirmer l’exploitation").click()
+    await expect(dialog.get_by_role("alert")).to_have_text(
+        "« Lac Gelé » a été modifié par quelqu’un d’autre entre-temps : "
+        "la fiche a été rechargée, vérifiez puis recommencez."
+    )
+    assert (await admin.get(f"/engagements/{run['id']}")).json()["status"] == "option"
+    # The preview was read again: confirming now is knowingly about the new days.
+    await dialog.get_by_role("button", name="Confirmer l’exploitation").click()
+    await expect(page.get_by_test_id("engagement-status")).to_have_text("Confirmée")
+    await expect(page.get_by_test_id("engagement-status").locator("..")).to_contain_text(
+        "du mar. 9 mars 2027 au ven. 12 mars 2027"
+    )
+
+
+async def test_the_run_s_road_sheets_come_as_one_zip_once_built(
+    open_page: OpenPage, admin: Api, hall: dict[str, Any]
+):
+    lac = await admin.create("/shows", {"title": "Lac Gelé", "duration_minutes": 90})
+    run = await option(admin, lac, hall["grande"], "2027-01-12", "2027-01-13")
+    made = await admin.post(
+        f"/engagements/{run['id']}/performances", {"default_time": "20:30", "dry_run": False}
+    )
+    assert made.status_code == 200, made.text
+    page = await open_page(PROGRAMMER, f"/programmation/exploitations/{run['id']}")
+    # The batch's steps reach the page through the live socket, as the change log records them.
+    steps: list[str] = []
+
+    def listen(socket: Any) -> None:
+        def received(frame: Any) -> None:
+            message = json.loads(frame) if isinstance(frame, str) else {}
+            if message.get("type") == "event" and message.get("entity") == "document_batch":
+                steps.append(message["action"])
+
+        socket.on("framereceived", received)
+
+    page.on("websocket", listen)
+    documents = page.get_by_role("region", name="Documents")
+    await documents.get_by_role("button", name="Générer le ZIP").click()
+    ready = documents.get_by_role(
+        "button", name=re.compile(r"Télécharger « Feuilles de route — .*\.zip » \(\d")
+    )
+    await expect(ready).to_be_visible(timeout=60_000)
+    async with page.expect_download() as waiting:
+        await ready.click()
+    download = await waiting.value
+    path = await download.path()
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    assert len(names) == 2, names  # one road sheet per day of the run
+    assert all(name.endswith(".pdf") for name in names)
+    assert "document_batch.finished" in steps, steps
+
+
+async def test_performances_are_listed_for_the_period_asked(
+    open_page: OpenPage, admin: Api, hall: dict[str, Any]
+):
+    lac = await admin.create("/shows", {"title": "Lac Gelé", "duration_minutes": 90})
+    winter = await option(admin, lac, hall["grande"], "2027-01-12", "2027-01-13")
+    spring = await option(admin, lac, hall["studio"], "2027-03-09", "2027-03-09")
+    for run in (winter, spring):
+        made = await admin.post(
+            f"/engagements/{run['id']}/performances", {"default_time": "20:30", "dry_run": False}
+        )
+        assert made.status_code == 200, made.text
+    page = await open_page(PROGRAMMER, "/programmation/representations")
+    period = page.get_by_role("group", name="Période")
+    await period.get_by_label("Du").fill("2027-01-13")
+    await period.get_by_label("Au").fill("2027-03-09")
+    rows = page.get_by_role("table").get_by_role("row")
+    await expect(rows).to_have_count(3)
+    await expect(rows.nth(1)).to_contain_text("mer. 13 janv. 2027, 20 h 30 – 22 h 00")
+    await expect(rows.nth(2)).to_contain_text("Studio")
+    await period.get_by_label("Au").fill("2027-03-08")
+    await expect(rows).to_have_count(2)
+    await rows.nth(1).get_by_role("link").click()
+    await expect(page.get_by_role("heading", name="Lac Gelé", level=1)).to_be_visible()
+    await expect(page.get_by_role("link", name="Exploitation de « Lac Gelé »")).to_have_attribute(
+        "href", f"/programmation/exploitations/{winter['id']}"
+    )
