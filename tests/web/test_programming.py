@@ -333,7 +333,11 @@ async def test_a_confirmation_changed_meanwhile_is_explained_and_previewed_again
         "la fiche a été rechargée, vérifiez puis recommencez."
     )
     assert (await admin.get(f"/engagements/{run['id']}")).json()["status"] == "option"
-    # The preview was read again: confirming now is knowingly about the new days.
+    # The engagement and its preview were read again: confirming now is knowingly about the
+    # new days.
+    await expect(
+        dialog.get_by_text("Grande salle, du mar. 9 mars 2027 au ven. 12 mars 2027")
+    ).to_be_visible()
     await dialog.get_by_role("button", name="Confirmer l’exploitation").click()
     await expect(page.get_by_test_id("engagement-status")).to_have_text("Confirmée")
     await expect(page.get_by_test_id("engagement-status").locator("..")).to_contain_text(
