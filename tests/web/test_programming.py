@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -410,3 +411,29 @@ async def test_performances_are_listed_for_the_period_asked(
     await expect(page.get_by_role("link", name="Exploitation de « Lac Gelé »")).to_have_attribute(
         "href", f"/programmation/exploitations/{winter['id']}"
     )
+
+
+async def test_options_about_to_lapse_are_listed_first_on_the_engagements(
+    open_page: OpenPage, admin: Api, hall: dict[str, Any]
+):
+    lac = await admin.create("/shows", {"title": "Lac Gelé"})
+    berenice = await admin.create("/shows", {"title": "Bérénice"})
+    soon = (date.today() + timedelta(days=3)).isoformat()
+    later = (date.today() + timedelta(days=60)).isoformat()
+    for show, expires in ((lac, soon), (berenice, later)):
+        await admin.create(
+            "/engagements",
+            {
+                "show_id": show["id"],
+                "room_id": hall["grande"]["id"],
+                "first_day": "2027-03-09",
+                "last_day": "2027-03-13",
+                "option_expires_on": expires,
+            },
+        )
+    page = await open_page(PROGRAMMER, "/programmation/exploitations")
+    follow_up = page.get_by_role("region", name="Options à relancer")
+    await expect(follow_up.get_by_role("listitem")).to_have_text(
+        [re.compile(r"^Lac Gelé — Grande salle, 1re option : expire le \S+ \d+ \S+ 20\d\d$")]
+    )
+    await expect(page.get_by_role("table").get_by_role("row")).to_have_count(3)

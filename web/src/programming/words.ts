@@ -93,6 +93,9 @@ const fr = {
   'filter.from': 'Du',
   'filter.to': 'Au',
 
+  'expiring.title': 'Options à relancer',
+  'expiring.expired': 'expirée le {day}',
+  'expiring.until': 'expire le {day}',
   'option.new': 'Poser une option',
   'option.create': 'Poser l’option',
   'option.hint': 'L’option prend son rang parmi celles qui visent la même salle et les mêmes jours.',
@@ -344,6 +347,9 @@ const en: Record<Word, string> = {
   'filter.from': 'From',
   'filter.to': 'To',
 
+  'expiring.title': 'Holds to follow up',
+  'expiring.expired': 'lapsed on {day}',
+  'expiring.until': 'lapses on {day}',
   'option.new': 'Pencil a hold',
   'option.create': 'Pencil the hold',
   'option.hint': 'The hold is ranked among those wanting the same room and days.',
