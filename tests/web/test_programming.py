@@ -10,6 +10,7 @@ import json
 import re
 import zipfile
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -228,7 +229,7 @@ async def test_technical_templates_are_previewed_then_placed_around_the_performa
 
 
 async def test_no_fee_for_a_reader_without_contracts_and_no_programming_actions(
-    open_page: OpenPage, admin: Api, hall: dict[str, Any]
+    open_page: OpenPage, admin: Api, hall: dict[str, Any], tmp_path: Path
 ):
     show = await admin.create("/shows", {"title": "Lac Gelé"})
     run = await admin.create(
@@ -250,7 +251,21 @@ async def test_no_fee_for_a_reader_without_contracts_and_no_programming_actions(
     details = page.get_by_role("region", name="Fiche")
     await expect(details.get_by_role("heading", name="Contrat de cession")).to_be_visible()
     await expect(details.get_by_text(re.compile(r"^12\s500,00\s€$"))).to_be_visible()
-    await expect(page.get_by_role("button", name="Contrat de cession (PDF)")).to_be_visible()
+    async with page.expect_download() as waiting:
+        await page.get_by_role("button", name="Contrat de cession (PDF)").click()
+    contract = await waiting.value
+    assert contract.suggested_filename.endswith(".pdf"), contract.suggested_filename
+    await contract.save_as(tmp_path / "contrat.pdf")
+    assert (tmp_path / "contrat.pdf").read_bytes().startswith(b"%PDF-")
+    # It changes the contract's terms, and only those: the run is the programmers'.
+    await page.get_by_role("button", name="Modifier").click()
+    await expect(details.get_by_label("Premier jour")).to_have_count(0)
+    await details.get_by_label("Cachet (HT)").fill("13 000,50")
+    await details.get_by_label("État du contrat").select_option(label="Envoyé")
+    await details.get_by_role("button", name="Enregistrer").click()
+    await expect(details.get_by_text(re.compile(r"^13\s000,50\s€$"))).to_be_visible()
+    saved = (await admin.get(f"/engagements/{run['id']}")).json()
+    assert (saved["fee"], saved["contract_status"]) == ("13000.50", "sent")
 
     # The technical team reads the programming, not contracts: no fee at all, not an empty one.
     page = await open_page("technique@test.saison", address)
