@@ -8,8 +8,8 @@ prints, without asserting anything:
 - the time from dropping a dragged block to the server's confirmation on screen (the success
   notice), and to the block painted in its new place, in the month and the week views.
 
-It also writes the README's screenshots (docs/screenshots/timeline.png, day-phone.png and
-calendars.png) from the demo season, made by this same browser run.
+It also writes the README's screenshots (docs/screenshots/timeline.png, day-phone.png,
+calendars.png and engagement.png) from the demo season, made by this same browser run.
 
     .venv/bin/python bench/web.py [--runs 5] [--drops 10] [--activities 10000] [--no-screenshots]
 
@@ -334,9 +334,44 @@ async def screenshots(browser: Browser, base_url: str) -> None:
     await mine.get_by_test_id("fresh-secret").wait_for()
     await mine.get_by_role("img", name=re.compile("Code QR")).wait_for()
     await mine.screenshot(path=SCREENSHOTS / "calendars.png", full_page=True)
+    await engagement_screenshot(browser, base_url)
     for context in (viewer, phone):
         await context.close()
-    print(f"screenshots:                 {SCREENSHOTS}/timeline.png, day-phone.png, calendars.png")
+    print(
+        f"screenshots:                 {SCREENSHOTS}/timeline.png, day-phone.png, calendars.png,"
+        " engagement.png"
+    )
+
+
+async def engagement_screenshot(browser: Browser, base_url: str) -> None:
+    """The engagement page of a 1st option another show competes with, as the programmer sees
+    it: its status and expiry, the run, hospitality and contract, the queue, its performances."""
+    context = await signed_in(browser, base_url, "programmation@demo.saison", DEMO_PASSWORD)
+    options = await context.request.get("/api/v1/engagements?status=option&limit=1000")
+    chosen = None
+    for option in (await options.json())["items"]:
+        if option["option_rank"] != 1:
+            continue
+        query = f"room_id={option['room_id']}&first_day={option['first_day']}"
+        rivals = await context.request.get(
+            f"/api/v1/engagements/competing?{query}&last_day={option['last_day']}"
+        )
+        performances = await context.request.get(
+            f"/api/v1/performances?engagement_id={option['id']}&limit=1"
+        )
+        if len(await rivals.json()) > 1 and (await performances.json())["total"]:
+            chosen = option
+            break
+    assert chosen, "the demo has no 1st option with a rival and performances"
+    page = await context.new_page()
+    await page.goto(f"/programmation/exploitations/{chosen['id']}")
+    queue = page.get_by_role("region", name="Options sur cette salle et ces dates")
+    await queue.get_by_role("row").nth(2).wait_for()
+    await page.get_by_role("region", name="Représentations").get_by_role("row").nth(1).wait_for()
+    await page.get_by_role("region", name="Historique").get_by_text("Création").wait_for()
+    await page.wait_for_timeout(300)
+    await page.screenshot(path=SCREENSHOTS / "engagement.png", full_page=True)
+    await context.close()
 
 
 # -- the two seasons ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { matchRoute, route } from './lib/router.svelte';
 import { can, type Area } from './lib/session.svelte';
 import { DIRECTORY } from './directory/pages';
 import { TECHNICAL } from './technical/pages';
+import { PROGRAMMING } from './programming/pages';
 
 export interface Tab {
   href: string;
@@ -36,7 +37,7 @@ export interface Workspace {
   pages: PageRoute[];
 }
 
-export const WORKSPACES: Workspace[] = [DIRECTORY, TECHNICAL];
+export const WORKSPACES: Workspace[] = [PROGRAMMING, TECHNICAL, DIRECTORY];
 
 export function words(item: { fr: string; en: string }): string {
   return i18n.language === 'fr' ? item.fr : item.en;

@@ -48,6 +48,20 @@ export interface FieldSpec {
   items?: 'email' | 'phone';
   /** Spans the whole width of the form (long texts). */
   wide?: boolean;
+  /** The heading this field is shown under (the run, hospitality, the contract…); fields of
+   * one group follow each other in the list. */
+  group?: string;
+}
+
+/** Consecutive fields under the same heading (one untitled section when none has a group). */
+export function sections(fields: FieldSpec[]): { group: string; fields: FieldSpec[] }[] {
+  const out: { group: string; fields: FieldSpec[] }[] = [];
+  for (const spec of fields) {
+    const last = out.at(-1);
+    if (last && last.group === (spec.group ?? '')) last.fields.push(spec);
+    else out.push({ group: spec.group ?? '', fields: [spec] });
+  }
+  return out;
 }
 
 export type Values = Record<string, unknown>;
