@@ -5,17 +5,18 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from sqlalchemy import delete, insert, select
 
 from server.accounts.credentials import hash_password
 from server.accounts.models import Permission, Team, TeamMember, User
 from server.core.entities import EntityService, Filter
-from server.core.errors import Invalid
+from server.core.errors import Invalid, PermissionDenied
 from server.core.fields import Email, Id, Input, LongText, Name, Phone, Short
 from server.core.i18n import N_, _
-from server.core.permissions import Level, Workspace
+from server.core.permissions import Level, Workspace, access_needed
 from server.core.records import RecordRead
+from server.core.unit_of_work import UnitOfWork
 
 MIN_PASSWORD = 10
 
@@ -212,3 +213,28 @@ class PermissionService(ManagedService):
         if (values.get("team_id") is None) == (values.get("user_id") is None):
             message = _("a permission is for exactly one team or one user")
             raise Invalid({"team_id": message, "user_id": message})
+
+
+class PersonOut(BaseModel):
+    """Someone an activity can be assigned to: a name and teams, nothing else of the account."""
+
+    id: int
+    name: str
+    team_ids: list[int]
+
+
+async def assignable_people(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Active people by name, with their teams, for those who read the planning.
+
+    Planners assign colleagues to activities without reading accounts (emails, rights, tokens),
+    which stay the administrators' business.
+    """
+    if not uow.actor.can(Workspace.PLANNING, Level.READ):
+        raise PermissionDenied(access_needed(Level.READ, Workspace.PLANNING))
+    users: Any = User.__table__  # type: ignore[attr-defined]
+    rows = await uow.session.execute(
+        select(users.c.id, users.c.name).where(users.c.is_active).order_by(users.c.name, users.c.id)
+    )
+    people = [{"id": user_id, "name": name} for user_id, name in rows]
+    teams = await UserService(uow).team_ids([person["id"] for person in people])
+    return [{**person, "team_ids": teams[person["id"]]} for person in people]

@@ -15,18 +15,20 @@ from server.accounts.users import (
     PermissionIn,
     PermissionOut,
     PermissionService,
+    PersonOut,
     TeamIn,
     TeamOut,
     TeamService,
     UserIn,
     UserOut,
     UserService,
+    assignable_people,
 )
 from server.api.auth import SESSION_COOKIE
 from server.api.crud import crud_router
-from server.api.guards import PUBLIC, SIGNED_IN
+from server.api.guards import PUBLIC, SIGNED_IN, access
 from server.core.fields import Input, Name
-from server.core.permissions import Workspace
+from server.core.permissions import Level, Workspace
 from server.core.unit_of_work import UnitOfWork
 
 
@@ -162,6 +164,17 @@ async def revoke_token(uow: UnitOfWork, token_id: int) -> None:
     await signin.revoke_token(uow, token_id)
 
 
+@get(
+    "/people",
+    opt=access(Workspace.PLANNING, Level.READ),
+    summary="Active people and their teams, to assign activities to (planning readers)",
+    operation_id="list_people",
+    tags=["Accounts"],
+)
+async def people(uow: UnitOfWork) -> list[PersonOut]:
+    return await assignable_people(uow)  # type: ignore[return-value]
+
+
 def account_routers() -> list[Router]:
     return [
         Router(
@@ -169,6 +182,7 @@ def account_routers() -> list[Router]:
             route_handlers=[sign_in, sign_out, me, password, tokens, create_token, revoke_token],
             tags=["Accounts"],
         ),
+        Router(path="/", route_handlers=[people]),
         crud_router("/users", UserService, UserIn, UserOut, tag="Accounts"),
         crud_router("/teams", TeamService, TeamIn, TeamOut, tag="Accounts"),
         crud_router("/permissions", PermissionService, PermissionIn, PermissionOut, tag="Accounts"),

@@ -11,6 +11,7 @@ import { can, type Area } from './lib/session.svelte';
 import { DIRECTORY } from './directory/pages';
 import { TECHNICAL } from './technical/pages';
 import { PROGRAMMING } from './programming/pages';
+import { PLANNING } from './planning/pages';
 
 export interface Tab {
   href: string;
@@ -33,18 +34,21 @@ export interface Workspace {
   home: string;
   /** Address prefix of its pages. */
   prefix: string;
+  /** False when the top bar already links to it otherwise (the planning's timeline). */
+  inTopBar?: boolean;
   tabs: Tab[];
   pages: PageRoute[];
 }
 
-export const WORKSPACES: Workspace[] = [PROGRAMMING, TECHNICAL, DIRECTORY];
+export const WORKSPACES: Workspace[] = [PLANNING, PROGRAMMING, TECHNICAL, DIRECTORY];
 
 export function words(item: { fr: string; en: string }): string {
   return i18n.language === 'fr' ? item.fr : item.en;
 }
 
+/** The workspaces the top bar lists for this person. */
 export function visibleWorkspaces(): Workspace[] {
-  return WORKSPACES.filter((workspace) => can(workspace.area, 'read'));
+  return WORKSPACES.filter((workspace) => workspace.inTopBar !== false && can(workspace.area, 'read'));
 }
 
 /** The workspace page the address shows, with the address's named parts. */

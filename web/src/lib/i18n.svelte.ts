@@ -127,6 +127,8 @@ const fr = {
   'details.room': 'Salle',
   'details.status': 'Statut',
   'details.show': 'Spectacle',
+  'details.open': 'Ouvrir la fiche',
+  'details.openEngagement': 'Ouvrir l’exploitation',
 
   'notice.close': 'Fermer le message',
 } as const;
@@ -256,6 +258,8 @@ const en: Record<MessageKey, string> = {
   'details.room': 'Room',
   'details.status': 'Status',
   'details.show': 'Show',
+  'details.open': 'Open its page',
+  'details.openEngagement': 'Open the engagement',
 
   'notice.close': 'Close the message',
 };

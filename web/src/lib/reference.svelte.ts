@@ -84,12 +84,11 @@ async function load(): Promise<void> {
           if (data) reference.teams = data.items.map((team) => ({ id: team.id, name: team.name }));
         })
       : myTeams(),
-    can('administration', 'read')
-      ? api
-          .GET('/api/v1/users', { params: { query: { limit: 10_000, is_active: true } } })
-          .then(({ data }) => {
-            if (data) reference.users = data.items.map((u) => ({ id: u.id, name: u.name }));
-          })
+    // Whom activities can be assigned to: names and teams, for everyone who reads the planning.
+    can('planning', 'read')
+      ? api.GET('/api/v1/people').then(({ data }) => {
+          if (data) reference.users = data.map((u) => ({ id: u.id, name: u.name }));
+        })
       : null,
   ]);
   if (me && !reference.users.some((u) => u.id === me.user_id) && me.user_id !== null) {

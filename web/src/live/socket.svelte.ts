@@ -43,7 +43,13 @@ export interface Period {
   timeline: { start: string; end: string };
 }
 
-export type Where = 'timeline' | Period | { entity: string; id: number };
+/** One record (a record page follows it, and says it is there). */
+export interface RecordRef {
+  entity: string;
+  id: number;
+}
+
+export type Where = 'timeline' | Period | RecordRef;
 
 export interface PresenceEntry {
   conn: string;
@@ -62,6 +68,12 @@ export interface Window {
 /** What a screen gives the socket: its window, its data's sequence number, what to do. */
 export interface LiveSink {
   window(): Window | null;
+  /**
+   * A record page follows one record instead of a window. It holds no sequence number: on
+   * every (re)subscription the socket asks it to `reload` (read the record again), which
+   * covers whatever happened while it was not subscribed; changes then arrive live.
+   */
+  record?(): RecordRef | null;
   /** The sequence number the data on screen reflects. */
   seq(): number;
   /** False while the screen loads: changes are then ignored (a resume follows the load). */
@@ -189,17 +201,27 @@ export class LiveSocket {
   }
 
   #subscribe(): void {
-    const window = this.#sink.window();
-    if (!window || !this.#open()) return;
-    const key = `${window.start}/${window.end}`;
+    if (!this.#open()) return;
+    const record = this.#sink.record?.() ?? null;
+    const window = record ? null : this.#sink.window();
+    let key: string;
+    let topic: Period | { record: RecordRef };
+    if (record) {
+      key = `${record.entity}:${record.id}`;
+      topic = { record: { entity: record.entity, id: record.id } };
+    } else if (window) {
+      key = `${window.start}/${window.end}`;
+      topic = windowWhere(window);
+    } else {
+      return;
+    }
     if (key === this.#subscribedTo) return;
     this.#subscribedTo = key;
-    const where = windowWhere(window);
     // Same id: the server replaces the topic. Presence comes again for the new window.
     this.#presence.clear();
     this.#sink.presence(this.#presence);
     this.#caughtUp = false;
-    this.#send({ type: 'subscribe', id: TOPIC, topic: where });
+    this.#send({ type: 'subscribe', id: TOPIC, topic });
   }
 
   #resume(): void {
@@ -220,9 +242,15 @@ export class LiveSocket {
         this.#attempt = 0;
         if (this.#mine) this.#send({ type: 'presence', where: this.#mine.where, state: this.#mine.state });
         this.#subscribe();
-        if (!this.#sink.window()) liveStatus.state = 'online';
+        if (!this.#sink.window() && !this.#sink.record?.()) liveStatus.state = 'online';
         return;
       case 'subscribed':
+        if (this.#sink.record?.()) {
+          // A record: read it again (what changed while unsubscribed), then changes come live.
+          liveStatus.state = 'online';
+          void this.#sink.reload();
+          return;
+        }
         if (this.#sink.ready() && !this.#caughtUp) this.#resume();
         else if (!this.#resuming) liveStatus.state = 'online'; // a load under way resyncs
         return;

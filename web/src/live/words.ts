@@ -10,6 +10,9 @@ const fr = {
   'live.alsoHere': 'Aussi sur cette période',
   'live.editingBy': '{name} modifie',
   'live.viewing': '{name} regarde cette période',
+  'live.alsoOnRecord': 'Aussi sur cette fiche',
+  'live.viewingRecord': '{name} regarde cette fiche',
+  'live.editingRecord': '{name} modifie cette fiche',
 
   'day.nav': 'Jour',
   'day.previous': 'Jour précédent',
@@ -28,6 +31,8 @@ const fr = {
   'day.call': 'Appeler {name} ({phone})',
   'day.notes': 'Notes',
   'day.openPlanning': 'Voir dans le planning',
+  'day.openRecord': 'Ouvrir la fiche',
+  'day.openEngagement': 'Ouvrir l’exploitation',
   'day.roadSheet': 'Feuille de route du jour (PDF)',
   'day.option': 'option',
 } as const;
@@ -40,6 +45,9 @@ const en: Record<LiveWord, string> = {
   'live.alsoHere': 'Also on this period',
   'live.editingBy': '{name} is editing',
   'live.viewing': '{name} is looking at this period',
+  'live.alsoOnRecord': 'Also on this record',
+  'live.viewingRecord': '{name} is looking at this record',
+  'live.editingRecord': '{name} is editing this record',
 
   'day.nav': 'Day',
   'day.previous': 'Previous day',
@@ -58,6 +66,8 @@ const en: Record<LiveWord, string> = {
   'day.call': 'Call {name} ({phone})',
   'day.notes': 'Notes',
   'day.openPlanning': 'See in the planning',
+  'day.openRecord': 'Open its page',
+  'day.openEngagement': 'Open the engagement',
   'day.roadSheet': 'Road sheet of the day (PDF)',
   'day.option': 'hold',
 };

@@ -3,7 +3,7 @@
  * editing the same record never silently overwrite each other. A 412 keeps what this person
  * typed and fetches what the other saved, so the page can offer "keep mine" or "take theirs".
  */
-import { send, type Problem, type Schemas } from '../api/client';
+import { send, type Answer, type Problem, type Schemas } from '../api/client';
 import type { Values } from './fields';
 
 export interface Versioned {
@@ -14,6 +14,7 @@ export interface Versioned {
 /** Who changed the record last (from its history), to name them in the conflict. */
 export interface LastChange {
   actor: string;
+  actor_id: number | null;
   at: string;
 }
 
@@ -55,7 +56,16 @@ export class RecordState<T extends Versioned> {
   ) {}
 
   async load(): Promise<T | null> {
-    const answer = await send<T>('GET', this.url);
+    return this.show(await this.read());
+  }
+
+  /** The record as the server has it now, without showing it (the page decides). */
+  read(): Promise<Answer<T>> {
+    return send<T>('GET', this.url);
+  }
+
+  /** Show what `read` answered. */
+  show(answer: Answer<T>): T | null {
     if (answer.ok) {
       this.data = answer.data;
       this.problem = null;
@@ -102,14 +112,15 @@ export class RecordState<T extends Versioned> {
     this.problem = null;
   }
 
-  private async lastChange(): Promise<LastChange | null> {
+  /** Who changed the record last, and when (from its history). */
+  async lastChange(): Promise<LastChange | null> {
     const answer = await send<Schemas['ChangesPage']>(
       'GET',
       `/api/v1/changes/${this.entity}/${this.data?.id ?? 0}`,
     );
     if (!answer.ok || !answer.data.items.length) return null;
     const last = answer.data.items[answer.data.items.length - 1];
-    return last ? { actor: last.actor, at: last.at } : null;
+    return last ? { actor: last.actor, actor_id: last.actor_id, at: last.at } : null;
   }
 
   /** Save this person's changes over the other's (knowingly: based on the version now read). */

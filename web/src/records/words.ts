@@ -126,6 +126,11 @@ const recordFr = {
   'record.details': 'Fiche',
   'record.created': '« {title} » a été créé.',
   'record.required': 'obligatoire',
+  'record.changedBy': 'Modifié par {actor} à {time}',
+  'record.deletedBy': 'Cette fiche a été supprimée par {actor} à {time}.',
+  'record.changedWhileEditing':
+    '{actor} vient de modifier cette fiche ({time}). Vos saisies restent là ; en enregistrant, vous verrez ses changements à côté des vôtres et choisirez.',
+  'record.deletedWhileEditing': '{actor} vient de supprimer cette fiche ({time}) : vos modifications ne pourront pas être enregistrées.',
   'list.new': 'Nouveau',
   'list.create': 'Créer',
   'list.filter': 'Filtrer',
@@ -172,6 +177,11 @@ const recordEn: Record<RecordWord, string> = {
   'record.details': 'Details',
   'record.created': '“{title}” was created.',
   'record.required': 'required',
+  'record.changedBy': 'Changed by {actor} at {time}',
+  'record.deletedBy': 'This record was deleted by {actor} at {time}.',
+  'record.changedWhileEditing':
+    '{actor} just changed this record ({time}). What you typed stays; when you save, you will see their changes next to yours and choose.',
+  'record.deletedWhileEditing': '{actor} just deleted this record ({time}): your changes cannot be saved.',
   'list.new': 'New',
   'list.create': 'Create',
   'list.filter': 'Filter',
