@@ -88,6 +88,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
     from server.api.day import day_router
     from server.api.documents import document_routers
     from server.api.recurring import recurring_routers
+    from server.api.search import search_router
     from server.api.workflow import workflow_routers
 
     return Router(
@@ -101,6 +102,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
             *recurring_routers(),
             changes_router,
             day_router,
+            search_router,
             live,
             *account_routers(),
             *calendar_api_routers(),
