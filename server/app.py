@@ -42,6 +42,7 @@ from server.api.methods import allowed_methods, answer_options
 from server.api.openapi import TimeOfDay, describe_answers
 from server.api.problems import EXCEPTION_HANDLERS
 from server.api.records import record_routers
+from server.api.search import search_router
 from server.api.recurring import recurring_routers
 from server.api.workflow import workflow_routers
 from server.configure import configure
@@ -103,6 +104,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
             *recurring_routers(),
             changes_router,
             day_router,
+            search_router,
             live,
             *account_routers(),
             *calendar_api_routers(),

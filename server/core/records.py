@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any, cast
 
 from pydantic import BaseModel, create_model
-from sqlalchemy import BigInteger, DateTime, Integer, func
+from sqlalchemy import BigInteger, DateTime, Index, Integer, func, literal_column
 from sqlmodel import Field, SQLModel
 
 from server.core.fields import Input
@@ -40,6 +40,13 @@ class Record(SQLModel):
         sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
         sa_column_kwargs={"server_default": func.now(), "nullable": False},
     )
+
+
+def search_index(name: str, column: str) -> Index:
+    """A trigram index on a column as search compares it (``saison_fold``, migration 0008):
+    declared with the table so that the models and the migrations tell the same schema."""
+    folded = func.saison_fold(literal_column(column)).label(column)
+    return Index(name, folded, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
 
 
 class RecordRead(BaseModel):

@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import ARRAY, BigInteger, CheckConstraint, Column, ForeignKey, Index, Text
 from sqlmodel import Field
 
-from server.core.records import Record
+from server.core.records import Record, search_index
 
 
 class OrganisationKind(StrEnum):
@@ -27,6 +27,7 @@ class Organisation(Record, table=True):
             name="organisation_kind",
         ),
         Index("ix_organisations_name", "name"),
+        search_index("ix_organisations_name_search", "name"),
     )
 
     name: str = Field(sa_type=Text)
@@ -47,7 +48,11 @@ class Organisation(Record, table=True):
 
 class Contact(Record, table=True):
     __tablename__ = "contacts"
-    __table_args__ = (Index("ix_contacts_name", "last_name", "first_name"),)
+    __table_args__ = (
+        Index("ix_contacts_name", "last_name", "first_name"),
+        search_index("ix_contacts_first_name_search", "first_name"),
+        search_index("ix_contacts_last_name_search", "last_name"),
+    )
 
     first_name: str = Field(sa_type=Text)
     last_name: str = Field(sa_type=Text)

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, TSTZRANGE, ExcludeConstraint
 from sqlmodel import Field, SQLModel
 
-from server.core.records import Record
+from server.core.records import Record, search_index
 
 
 class ActivityKind(StrEnum):
@@ -98,6 +98,7 @@ class Activity(Record, table=True):
         Index("ix_activities_engagement", "engagement_id"),
         Index("ix_activities_assignees", "assignee_ids", postgresql_using="gin"),
         UniqueConstraint("series_id", "occurrence_start", name="activity_occurrence_once"),
+        search_index("ix_activities_title_search", "title"),
     )
 
     kind: str = Field(sa_type=Text)

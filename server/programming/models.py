@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import DATERANGE, ExcludeConstraint
 from sqlmodel import Field, SQLModel
 
-from server.core.records import CONFIDENTIAL, Record
+from server.core.records import CONFIDENTIAL, Record, search_index
 
 
 class Show(Record, table=True):
@@ -29,6 +29,7 @@ class Show(Record, table=True):
     __table_args__ = (
         CheckConstraint("duration_minutes IS NULL OR duration_minutes > 0", name="show_duration"),
         Index("ix_shows_title", "title"),
+        search_index("ix_shows_title_search", "title"),
     )
 
     title: str = Field(sa_type=Text)

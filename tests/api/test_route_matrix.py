@@ -239,3 +239,33 @@ async def test_every_get_names_a_query_parameter_it_does_not_take(admin, world, 
         if r.status_code != 422 or fields != ["filtre_inconnu"]:
             wrong.append(f"GET {path}: {r.status_code} {r.text[:120]}")
     assert not wrong, "\n".join(wrong)
+
+
+# GET /search by role: whether it answers, and whether contract terms are searched for them.
+# Every default team reads the four workspaces (so finds Phèdre's show, engagement and
+# activities); only those who read contracts find the engagement by its contract terms.
+SEARCH_BY_ROLE = {
+    "admin": (200, True),
+    "programmation": (200, True),
+    "administration": (200, True),
+    "technique": (200, False),
+    "rp": (200, False),
+    "communication": (200, False),
+    "nobody": (403, None),
+}
+
+
+@pytest.mark.parametrize("role", list(SEARCH_BY_ROLE))
+async def test_search_finds_what_each_role_may_read(people, season, role):
+    status, finds_terms = SEARCH_BY_ROLE[role]
+    client = people[role]
+    r = await client.get("/search", params={"q": "phedre"})
+    assert r.status_code == status, r.text
+    if status != 200:
+        assert is_problem(r)
+        return
+    assert [g["kind"] for g in r.json()["groups"]] == ["show", "engagement", "activity"]
+    assert "fee" not in r.text and "8500" not in r.text
+    terms = (await client.get("/search", params={"q": "cession"})).json()["groups"]
+    found = [i["id"] for g in terms if g["kind"] == "engagement" for i in g["items"]]
+    assert found == ([season["engagement"]["id"]] if finds_terms else [])

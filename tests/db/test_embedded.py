@@ -138,6 +138,13 @@ def test_a_new_installation_runs_on_its_embedded_postgresql(data_dir: Path):
             assert made.status_code == 201, made.text
             venue = made.json()
             assert client.get(f"/api/v1/venues/{venue['id']}").json()["name"] == venue["name"]
+            # Search folds accents with PostgreSQL's unaccent (migration 0008): the embedded
+            # server ships it as the external one does.
+            found = client.get("/api/v1/search", params={"q": "THEATRE de la halle"})
+            assert found.status_code == 200, found.text
+            assert [(g["kind"], [i["id"] for i in g["items"]]) for g in found.json()["groups"]] == [
+                ("venue", [venue["id"]])
+            ]
     finally:
         code = server.stop(signal.SIGINT)  # Ctrl+C
     assert code in (0, 130), server.output()

@@ -1332,6 +1332,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search shows, engagements, activities, the directory and the technical records at once, ignoring accents and case */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/sign-in": {
         parameters: {
             query?: never;
@@ -2738,6 +2755,34 @@ export interface components {
             total: number;
             limit: number;
             offset: number;
+        };
+        /** SearchGroup */
+        SearchGroup: {
+            kind: components["schemas"]["SearchKind"];
+            items: components["schemas"]["SearchHit"][];
+            /** @description More records of this kind match: add words to narrow down */
+            more: boolean;
+        };
+        /** SearchHit */
+        SearchHit: {
+            id: number;
+            /** @description What the record is called (a show's title, a person's name) */
+            label: string;
+            /** @description One line that tells it apart, in the reader's language and the venue's time (an engagement's status, room and days; a contact's role) */
+            context: string;
+            /** @description Where the web app opens it, e.g. /programmation/spectacles/3 */
+            path: string;
+        };
+        /**
+         * SearchKind
+         * @enum {string}
+         */
+        SearchKind: "show" | "engagement" | "activity" | "organisation" | "contact" | "place" | "venue" | "room" | "technical_sheet";
+        /** SearchOut */
+        SearchOut: {
+            q: string;
+            /** @description One group per kind of record with something found, in a fixed order; only kinds of the workspaces the reader may read */
+            groups: components["schemas"]["SearchGroup"][];
         };
         /** SeriesIn */
         SeriesIn: {
@@ -8029,6 +8074,36 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /** @description Words to find (each must appear): 'lac gele' finds 'Lac Gelé' */
+                q: string;
+                /** @description Records per kind */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["InvalidInput"];
             429: components["responses"]["TooManyAttempts"];
         };

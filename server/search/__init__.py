@@ -1,0 +1,1 @@
+"""Search across workspaces: one box that finds shows, engagements, people, rooms…"""
