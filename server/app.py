@@ -42,8 +42,8 @@ from server.api.methods import allowed_methods, answer_options
 from server.api.openapi import TimeOfDay, describe_answers
 from server.api.problems import EXCEPTION_HANDLERS
 from server.api.records import record_routers
-from server.api.search import search_router
 from server.api.recurring import recurring_routers
+from server.api.search import search_router
 from server.api.workflow import workflow_routers
 from server.configure import configure
 from server.core.idempotency import IdempotencyStore
