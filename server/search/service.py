@@ -31,9 +31,9 @@ from sqlalchemy import (
     text,
 )
 
-from server.accounts.permissions import Level, Principal, Workspace
 from server.core.errors import Invalid, PermissionDenied
 from server.core.i18n import N_, Message, _, current_language, format_day, format_moment
+from server.core.permissions import Level, Principal, Workspace
 from server.core.unit_of_work import UnitOfWork
 from server.directory.models import Contact, ContactRole, Organisation, Place
 from server.planning.models import Activity, ActivityKindSetting
