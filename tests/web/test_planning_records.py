@@ -285,3 +285,19 @@ async def test_a_deleted_record_says_who_deleted_it(open_page: OpenPage, stage, 
         page.get_by_role("alert").filter(has_text="Cette fiche a été supprimée par Admin à")
     ).to_be_visible()
     await expect(page.get_by_role("button", name="Modifier")).to_have_count(0)
+
+
+async def test_the_day_view_opens_an_activity_and_its_engagement(open_page: OpenPage, stage):
+    page = await open_page("technique@test.saison", "/jour/2027-01-15")
+    performance = page.get_by_test_id("day-entry").filter(has_text="Phèdre")
+    await performance.get_by_text("Phèdre").first.click()
+    await expect(performance.get_by_role("link", name="Ouvrir l’exploitation")).to_have_attribute(
+        "href", f"/programmation/exploitations/{stage['option']['id']}"
+    )
+    await page.goto(f"/jour/{THURSDAY}")
+    rehearsal = page.get_by_test_id("day-entry").filter(has_text="Raccord lumière")
+    await rehearsal.get_by_text("Raccord lumière").click()
+    await expect(rehearsal.get_by_role("link", name="Ouvrir l’exploitation")).to_have_count(0)
+    await rehearsal.get_by_role("link", name="Ouvrir la fiche").click()
+    await expect(page).to_have_url(re.compile(rf"/planning/activites/{stage['mover']['id']}$"))
+    await expect(page.get_by_role("heading", name="Raccord lumière", level=1)).to_be_visible()
