@@ -328,7 +328,7 @@ async def test_an_option_duplicated_to_another_room_then_released_lets_the_next_
     await expect(page.get_by_test_id("engagement-status")).to_have_text("1re option")
 
 
-async def test_a_confirmation_changed_meanwhile_is_explained_and_previewed_again(
+async def test_a_confirmation_changed_meanwhile_is_previewed_again_before_confirming(
     open_page: OpenPage, admin: Api, hall: dict[str, Any]
 ):
     lac = await admin.create("/shows", {"title": "Lac Gelé"})
@@ -338,27 +338,28 @@ async def test_a_confirmation_changed_meanwhile_is_explained_and_previewed_again
     dialog = page.get_by_role("dialog", name="Confirmer « Lac Gelé » ?")
     await expect(dialog.get_by_text("Aucune autre option n’est touchée.")).to_be_visible()
 
-    # Someone else moves the option's last day while the preview is on screen.
+    # Someone else shortens the option while the preview is on screen: the page follows the
+    # change live, and the dialog says so and shows what confirming now means.
     changed = await admin.patch(
         f"/engagements/{run['id']}", {"last_day": "2027-03-12"}, version=run["version"]
     )
     assert changed.status_code == 200, changed.text
-    await dialog.get_by_role("button", name="Confirmer l’exploitation").click()
-    await expect(dialog.get_by_role("alert")).to_have_text(
-        "« Lac Gelé » a été modifié par quelqu’un d’autre entre-temps : "
-        "la fiche a été rechargée, vérifiez puis recommencez."
+    await expect(dialog.get_by_test_id("preview-changed")).to_have_text(
+        "« Lac Gelé » vient d’être modifié par quelqu’un d’autre : "
+        "l’aperçu a été recalculé, relisez-le."
     )
-    assert (await admin.get(f"/engagements/{run['id']}")).json()["status"] == "option"
-    # The engagement and its preview were read again: confirming now is knowingly about the
-    # new days.
     await expect(
         dialog.get_by_text("Grande salle, du mar. 9 mars 2027 au ven. 12 mars 2027")
     ).to_be_visible()
+    assert (await admin.get(f"/engagements/{run['id']}")).json()["status"] == "option"
+
     await dialog.get_by_role("button", name="Confirmer l’exploitation").click()
     await expect(page.get_by_test_id("engagement-status")).to_have_text("Confirmée")
     await expect(page.get_by_test_id("engagement-status").locator("..")).to_contain_text(
         "du mar. 9 mars 2027 au ven. 12 mars 2027"
     )
+    confirmed = (await admin.get(f"/engagements/{run['id']}")).json()
+    assert (confirmed["status"], confirmed["last_day"]) == ("confirmed", "2027-03-12")
 
 
 async def test_the_run_s_road_sheets_come_as_one_zip_once_built(
