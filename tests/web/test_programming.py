@@ -453,3 +453,38 @@ async def test_options_about_to_lapse_are_listed_first_on_the_engagements(
         [re.compile(r"^Lac Gelé — Grande salle, 1re option : expire le \S+ \d+ \S+ 20\d\d$")]
     )
     await expect(page.get_by_role("table").get_by_role("row")).to_have_count(3)
+
+
+async def test_a_performance_moved_onto_a_booked_slot_is_refused_in_words(
+    open_page: OpenPage, admin: Api, hall: dict[str, Any]
+):
+    lac = await admin.create("/shows", {"title": "Lac Gelé", "duration_minutes": 90})
+    run = await option(admin, lac, hall["grande"], "2027-01-12", "2027-01-12")
+    confirmed = await admin.post(f"/engagements/{run['id']}/confirm", headers={"If-Match": '"v1"'})
+    assert confirmed.status_code == 200, confirmed.text
+    made = await admin.post(
+        f"/engagements/{run['id']}/performances", {"default_time": "20:30", "dry_run": False}
+    )
+    (performance,) = made.json()["created"]
+    await admin.create(
+        "/activities",
+        {
+            "kind": "rehearsal",
+            "title": "Raccord lumière",
+            "room_id": hall["grande"]["id"],
+            "starts_at": "2027-01-12T14:00:00+01:00",
+            "ends_at": "2027-01-12T18:00:00+01:00",
+        },
+    )
+    page = await open_page(PROGRAMMER, f"/programmation/representations/{performance['id']}")
+    await page.get_by_role("button", name="Modifier").click()
+    details = page.get_by_role("region", name="Fiche")
+    await details.get_by_label("Début").fill("2027-01-12T15:00")
+    await details.get_by_label("Fin").fill("2027-01-12T16:30")
+    await details.get_by_role("button", name="Enregistrer").click()
+    await expect(page.get_by_test_id("notice-error")).to_contain_text(
+        "Grande salle : créneau déjà pris par « Raccord lumière », "
+        "mar. 12 janv. 2027, 14 h 00 – 18 h 00."
+    )
+    saved = (await admin.get(f"/performances/{performance['id']}")).json()
+    assert saved["starts_at"].startswith("2027-01-12T20:30")
