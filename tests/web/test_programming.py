@@ -328,7 +328,7 @@ async def test_an_option_duplicated_to_another_room_then_released_lets_the_next_
     await expect(page.get_by_test_id("engagement-status")).to_have_text("1re option")
 
 
-async def test_a_confirmation_changed_meanwhile_is_explained_and_previewed_again(
+async def test_a_confirmation_changed_meanwhile_is_previewed_again_before_confirming(
     open_page: OpenPage, admin: Api, hall: dict[str, Any]
 ):
     lac = await admin.create("/shows", {"title": "Lac Gelé"})
@@ -338,27 +338,28 @@ async def test_a_confirmation_changed_meanwhile_is_explained_and_previewed_again
     dialog = page.get_by_role("dialog", name="Confirmer « Lac Gelé » ?")
     await expect(dialog.get_by_text("Aucune autre option n’est touchée.")).to_be_visible()
 
-    # Someone else moves the option's last day while the preview is on screen.
+    # Someone else shortens the option while the preview is on screen: the page follows the
+    # change live, and the dialog says so and shows what confirming now means.
     changed = await admin.patch(
         f"/engagements/{run['id']}", {"last_day": "2027-03-12"}, version=run["version"]
     )
     assert changed.status_code == 200, changed.text
-    await dialog.get_by_role("button", name="Confirmer l’exploitation").click()
-    await expect(dialog.get_by_role("alert")).to_have_text(
-        "« Lac Gelé » a été modifié par quelqu’un d’autre entre-temps : "
-        "la fiche a été rechargée, vérifiez puis recommencez."
+    await expect(dialog.get_by_test_id("preview-changed")).to_have_text(
+        "« Lac Gelé » vient d’être modifié par quelqu’un d’autre : "
+        "l’aperçu a été recalculé, relisez-le."
     )
-    assert (await admin.get(f"/engagements/{run['id']}")).json()["status"] == "option"
-    # The engagement and its preview were read again: confirming now is knowingly about the
-    # new days.
     await expect(
         dialog.get_by_text("Grande salle, du mar. 9 mars 2027 au ven. 12 mars 2027")
     ).to_be_visible()
+    assert (await admin.get(f"/engagements/{run['id']}")).json()["status"] == "option"
+
     await dialog.get_by_role("button", name="Confirmer l’exploitation").click()
     await expect(page.get_by_test_id("engagement-status")).to_have_text("Confirmée")
     await expect(page.get_by_test_id("engagement-status").locator("..")).to_contain_text(
         "du mar. 9 mars 2027 au ven. 12 mars 2027"
     )
+    confirmed = (await admin.get(f"/engagements/{run['id']}")).json()
+    assert (confirmed["status"], confirmed["last_day"]) == ("confirmed", "2027-03-12")
 
 
 async def test_the_run_s_road_sheets_come_as_one_zip_once_built(
@@ -452,3 +453,38 @@ async def test_options_about_to_lapse_are_listed_first_on_the_engagements(
         [re.compile(r"^Lac Gelé — Grande salle, 1re option : expire le \S+ \d+ \S+ 20\d\d$")]
     )
     await expect(page.get_by_role("table").get_by_role("row")).to_have_count(3)
+
+
+async def test_a_performance_moved_onto_a_booked_slot_is_refused_in_words(
+    open_page: OpenPage, admin: Api, hall: dict[str, Any]
+):
+    lac = await admin.create("/shows", {"title": "Lac Gelé", "duration_minutes": 90})
+    run = await option(admin, lac, hall["grande"], "2027-01-12", "2027-01-12")
+    confirmed = await admin.post(f"/engagements/{run['id']}/confirm", headers={"If-Match": '"v1"'})
+    assert confirmed.status_code == 200, confirmed.text
+    made = await admin.post(
+        f"/engagements/{run['id']}/performances", {"default_time": "20:30", "dry_run": False}
+    )
+    (performance,) = made.json()["created"]
+    await admin.create(
+        "/activities",
+        {
+            "kind": "rehearsal",
+            "title": "Raccord lumière",
+            "room_id": hall["grande"]["id"],
+            "starts_at": "2027-01-12T14:00:00+01:00",
+            "ends_at": "2027-01-12T18:00:00+01:00",
+        },
+    )
+    page = await open_page(PROGRAMMER, f"/programmation/representations/{performance['id']}")
+    await page.get_by_role("button", name="Modifier").click()
+    details = page.get_by_role("region", name="Fiche")
+    await details.get_by_label("Début").fill("2027-01-12T15:00")
+    await details.get_by_label("Fin").fill("2027-01-12T16:30")
+    await details.get_by_role("button", name="Enregistrer").click()
+    await expect(page.get_by_test_id("notice-error")).to_contain_text(
+        "Grande salle : créneau déjà pris par « Raccord lumière », "
+        "mar. 12 janv. 2027, 14 h 00 – 18 h 00."
+    )
+    saved = (await admin.get(f"/performances/{performance['id']}")).json()
+    assert saved["starts_at"].startswith("2027-01-12T20:30")
