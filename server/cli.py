@@ -211,7 +211,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
         print(_run(lambda db: load_demo(db, seed=1, replace=False), url))
     _run(_first_admin, url)
-    os.environ["DATABASE_URL"] = url  # worker processes use the same server
+    # The app (in this process, or in each worker process) reads the server from the settings.
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
     print(f"Saison is serving on http://{host}:{port} (API description at /schema)")
     # uvicorn re-raises SIGTERM after its graceful shutdown; with a handler of ours that is a
     # normal exit, so the embedded PostgreSQL is stopped too (systemd, containers).
