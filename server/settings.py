@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator
@@ -146,6 +147,86 @@ class Settings(BaseSettings):
     def defaults(cls) -> Settings:
         """The settings of an installation that sets nothing (no environment read)."""
         return cls.model_construct()
+
+
+# -- what administrators are shown (GET /api/v1/settings) ------------------------------------------
+# The settings shown on the administration page, in its order; every other field is in HIDDEN
+# (a secret, or a switch for the test suite). A test fails on a field in neither.
+SHOWN: tuple[str, ...] = (
+    "timezone",
+    "language",
+    "venue_name",
+    "venue_logo",
+    "public_url",
+    "confirm_competitors",
+    "calendar_room_kind",
+    "max_attachment_bytes",
+    "session_days",
+    "secure_cookies",
+    "sign_in_attempts",
+    "sign_in_window_seconds",
+    "sign_in_max_delay",
+    "trusted_proxies",
+    "idempotency_hours",
+    "admin_email",
+    "data_dir",
+    "database_url",
+    "redis_url",
+    "db_pool_size",
+    "host",
+    "port",
+    "processes",
+    "typst_templates",
+    "web_dist",
+    "debug",
+)
+HIDDEN = frozenset({"admin_password", "password", "fast_password_hashing"})
+_URLS = frozenset({"database_url", "redis_url"})
+
+SettingValue = str | int | bool | list[str] | None
+
+
+def variable(name: str) -> str:
+    """The environment variable that sets the field ``name`` (its alias, or SAISON_ + name)."""
+    alias = Settings.model_fields[name].validation_alias
+    if isinstance(alias, AliasChoices):
+        first = alias.choices[0]
+        if isinstance(first, str):
+            return first
+    return f"{Settings.model_config.get('env_prefix', '')}{name.upper()}"
+
+
+def _shown(name: str, value: object) -> SettingValue:
+    """A value as an administrator may read it: paths as text, no password of a URL."""
+    if value is None:
+        return None
+    if name in _URLS:
+        parts = urlsplit(str(value))
+        if parts.password is not None:
+            host = parts.netloc.rsplit("@", 1)[-1]
+            user = parts.username or ""
+            parts = parts._replace(netloc=f"{user}:***@{host}" if user else f"***@{host}")
+        return urlunsplit(parts)
+    if isinstance(value, tuple):
+        return [str(item) for item in value]
+    if isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def describe(settings: Settings) -> list[dict[str, SettingValue]]:
+    """Each shown setting with its value, its default and its environment variable (for the
+    administration page, read-only: they are set where the server is started)."""
+    defaults = Settings.defaults()
+    return [
+        {
+            "key": name,
+            "value": _shown(name, getattr(settings, name)),
+            "default": _shown(name, getattr(defaults, name)),
+            "environment": variable(name),
+        }
+        for name in SHOWN
+    ]
 
 
 @lru_cache(maxsize=1)

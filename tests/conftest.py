@@ -67,6 +67,7 @@ def database_url() -> Iterator[str]:
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     upgrade(url)
     asyncio.run(_run(url, "CREATE TABLE seed_activity_templates AS TABLE activity_templates"))
+    asyncio.run(_run(url, "CREATE TABLE seed_activity_kinds AS TABLE activity_kinds"))
     yield url
     asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
@@ -125,6 +126,15 @@ async def clean(db: Database) -> AsyncIterator[None]:
         # Data the migrations ship (default templates) comes back as a new installation has it.
         await conn.execute(
             text("INSERT INTO activity_templates SELECT * FROM seed_activity_templates")
+        )
+        # Kinds are configuration a test may change (colour, blocking): back as shipped.
+        await conn.execute(
+            text(
+                "UPDATE activity_kinds k SET blocks_room = s.blocks_room, label_fr = s.label_fr, "
+                "label_en = s.label_en, colour = s.colour FROM seed_activity_kinds s "
+                "WHERE s.kind = k.kind AND (k.blocks_room, k.label_fr, k.label_en, k.colour) "
+                "IS DISTINCT FROM (s.blocks_room, s.label_fr, s.label_en, s.colour)"
+            )
         )
         await conn.execute(  # new templates are numbered after the shipped ones
             text(

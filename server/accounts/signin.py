@@ -18,7 +18,14 @@ from server.core.errors import (
 )
 from server.core.i18n import N_, Message, _
 from server.core.localtime import venue_times
-from server.core.permissions import LEVEL_NAMES, Level, Principal, Workspace, area_name
+from server.core.permissions import (
+    LEVEL_NAMES,
+    Level,
+    Principal,
+    Workspace,
+    access_needed,
+    area_name,
+)
 from server.core.unit_of_work import UnitOfWork
 from server.settings import Settings
 
@@ -196,6 +203,37 @@ async def list_tokens(uow: UnitOfWork) -> list[dict[str, Any]]:
         )
     ).mappings()
     return [token_view(r) for r in rows]
+
+
+async def list_all_tokens(
+    uow: UnitOfWork, user_id: int | None = None, include_revoked: bool = False
+) -> list[dict[str, Any]]:
+    """Everyone's tokens and app passwords with their owner, for administrators who manage
+    accounts (a token of a departed colleague, or one seen where it should not be, is revoked
+    from here). Secrets are never kept, so never shown."""
+    if not uow.actor.can(Workspace.ADMINISTRATION, Level.MANAGE):
+        raise PermissionDenied(access_needed(Level.MANAGE, Workspace.ADMINISTRATION))
+    t = _t()
+    u: Any = User.__table__  # type: ignore[attr-defined]
+    query = (
+        select(t, u.c.name.label("user_name"), u.c.email.label("user_email"))
+        .join(u, u.c.id == t.c.user_id)
+        .order_by(u.c.name, t.c.id)
+    )
+    if user_id is not None:
+        query = query.where(t.c.user_id == user_id)
+    if not include_revoked:
+        query = query.where(t.c.revoked_at.is_(None))
+    rows = (await uow.session.execute(query)).mappings()
+    return [
+        {
+            **token_view(r),
+            "user_id": r["user_id"],
+            "user_name": r["user_name"],
+            "user_email": r["user_email"],
+        }
+        for r in rows
+    ]
 
 
 async def revoke_token(uow: UnitOfWork, token_id: int) -> None:

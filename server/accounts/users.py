@@ -6,7 +6,7 @@ import builtins
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from server.accounts.credentials import hash_password
 from server.accounts.models import Permission, Team, TeamMember, User
@@ -86,12 +86,13 @@ class UserService(EntityService):
             item["team_ids"] = teams[item["id"]]
         return page
 
-    async def set_teams(self, user_id: int, team_ids: builtins.list[int]) -> None:
+    async def set_teams(self, user_id: int, team_ids: builtins.list[int]) -> bool:
+        """Make ``user_id`` a member of exactly ``team_ids``; whether anything changed."""
         m: Any = TeamMember.__table__  # type: ignore[attr-defined]
         before = (await self.team_ids([user_id]))[user_id]
         wanted = sorted(set(team_ids))
         if before == wanted:
-            return
+            return False
         await self.check_team_ids(wanted)
         await self.session.execute(delete(m).where(m.c.user_id == user_id))
         if wanted:
@@ -99,6 +100,7 @@ class UserService(EntityService):
                 insert(m), [{"user_id": user_id, "team_id": t} for t in wanted]
             )
         self.log("teams_changed", user_id, {"team_ids": before}, {"team_ids": wanted})
+        return True
 
     async def check_team_ids(self, team_ids: builtins.list[int]) -> None:
         t: Any = Team.__table__  # type: ignore[attr-defined]
@@ -136,9 +138,20 @@ class UserService(EntityService):
         password = changes.pop("password", None)
         if password:
             changes["password_hash"] = hash_password(password)
+        version_before = (await self.get(record_id, for_update=True))["version"]
         row = await self.update_row(record_id, changes, expected_version)
-        if teams is not None:
-            await self.set_teams(record_id, teams)
+        if teams is not None and await self.set_teams(record_id, teams):
+            # Teams are part of the person as read: a new version, so that another
+            # administrator's If-Match based on the old teams is refused, not silently undone.
+            u = self.table.c
+            if row["version"] == version_before:
+                bumped = await self.session.execute(
+                    update(self.table)
+                    .where(u.id == record_id)
+                    .values(version=u.version + 1, updated_at=func.now())
+                    .returning(self.table)
+                )
+                row = dict(bumped.mappings().one())
         await self.uow.commit()
         return await self.present(row)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from litestar import Request, Response, Router, delete, get, post
 from litestar.datastructures import Cookie
+from litestar.params import Parameter
 from pydantic import BaseModel, Field
 
 from server.accounts import signin
@@ -27,9 +28,10 @@ from server.accounts.users import (
 from server.api.auth import SESSION_COOKIE
 from server.api.crud import crud_router
 from server.api.guards import PUBLIC, SIGNED_IN, access
-from server.core.fields import Input, Name
+from server.core.fields import MAX_BIGINT, Input, Name
 from server.core.permissions import Level, Workspace
 from server.core.unit_of_work import UnitOfWork
+from server.settings import SettingValue, describe
 
 
 class SignIn(Input):
@@ -175,6 +177,48 @@ async def people(uow: UnitOfWork) -> list[PersonOut]:
     return await assignable_people(uow)  # type: ignore[return-value]
 
 
+class OwnedTokenOut(TokenOut):
+    user_id: int
+    user_name: str
+    user_email: str
+
+
+@get(
+    "/",
+    opt=access(Workspace.ADMINISTRATION, Level.MANAGE),
+    summary="Everyone's API tokens and app passwords, with their owner (for administrators; "
+    "revoke with DELETE /api/v1/auth/tokens/{token_id})",
+    operation_id="list_all_tokens",
+)
+async def all_tokens(
+    uow: UnitOfWork,
+    user_id: Annotated[
+        int | None, Parameter(ge=1, le=MAX_BIGINT, description="Only this person's tokens")
+    ] = None,
+    include_revoked: Annotated[
+        bool, Parameter(description="Also the revoked ones (with their revocation time)")
+    ] = False,
+) -> list[OwnedTokenOut]:
+    return await signin.list_all_tokens(uow, user_id, include_revoked)  # type: ignore[return-value]
+
+
+class SettingOut(BaseModel):
+    key: str = Field(description="The setting's name (timezone, confirm_competitors…)")
+    value: SettingValue = Field(description="Its value in this server (passwords masked)")
+    default: SettingValue = Field(description="Its value when the variable is not set")
+    environment: str = Field(description="The environment variable that sets it")
+
+
+@get(
+    "/settings",
+    opt=access(Workspace.ADMINISTRATION, Level.READ),
+    summary="The venue's settings as this server runs with them, and where each is set",
+    tags=["Accounts"],
+)
+async def venue_settings(request: Request[Any, Any, Any]) -> list[SettingOut]:
+    return describe(request.app.state.settings)  # type: ignore[return-value]
+
+
 def account_routers() -> list[Router]:
     return [
         Router(
@@ -182,10 +226,11 @@ def account_routers() -> list[Router]:
             route_handlers=[sign_in, sign_out, me, password, tokens, create_token, revoke_token],
             tags=["Accounts"],
         ),
-        Router(path="/", route_handlers=[people]),
+        Router(path="/", route_handlers=[people, venue_settings]),
         crud_router("/users", UserService, UserIn, UserOut, tag="Accounts"),
         crud_router("/teams", TeamService, TeamIn, TeamOut, tag="Accounts"),
         crud_router("/permissions", PermissionService, PermissionIn, PermissionOut, tag="Accounts"),
+        Router(path="/tokens", route_handlers=[all_tokens], tags=["Accounts"]),
     ]
 
 

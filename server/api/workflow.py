@@ -8,23 +8,22 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get, patch, post
 from litestar.params import Parameter
-from pydantic import BaseModel, Field
-from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from pydantic import Field
 
 from server.api.crud import crud_router, record_response, resolve_version
 from server.api.guards import access
 from server.api.openapi import CONDITIONAL
 from server.api.problems import speak_to
-from server.core.changelog import Change
 from server.core.entities import EntityService
-from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from server.core.errors import Invalid
 from server.core.fields import Id, Input, Version
 from server.core.i18n import _
 from server.core.localtime import day_of, parse_instant
 from server.core.permissions import Level, Workspace
 from server.core.unit_of_work import UnitOfWork
+from server.planning import kinds
 from server.planning.availability import AvailabilityFinder, AvailabilityQuery
+from server.planning.kinds import ActivityKindOut, ActivityKindPatch
 from server.planning.templates import TemplateIn, TemplateOut, TemplateService
 from server.planning.timeline import Timeline
 from server.programming.engagements import EngagementOut
@@ -240,74 +239,22 @@ async def timeline(
     )
 
 
-class ActivityKindOut(BaseModel):
-    kind: str
-    blocks_room: bool
-    label_fr: str
-    label_en: str
-
-
-class ActivityKindPatch(Input):
-    blocks_room: bool
-
-
 @get(
     "/activity-kinds",
     opt=PLANNING_READ,
-    summary="Kinds of activity and whether they block their room",
+    summary="Kinds of activity: names, colour, and whether they block their room",
 )
 async def activity_kinds(uow: UnitOfWork) -> list[ActivityKindOut]:
-    rows = await uow.session.execute(
-        text("SELECT kind, blocks_room, label_fr, label_en FROM activity_kinds ORDER BY kind")
-    )
-    return [dict(r) for r in rows.mappings()]  # type: ignore[misc]
+    return await kinds.list_kinds(uow)  # type: ignore[return-value]
 
 
 @patch(
     "/activity-kinds/{kind:str}",
     opt=access(Workspace.PLANNING, Level.MANAGE),
-    summary="Choose whether a kind blocks its room",
+    summary="Change a kind: whether it blocks its room, its names, its colour",
 )
 async def set_activity_kind(uow: UnitOfWork, kind: str, data: ActivityKindPatch) -> ActivityKindOut:
-    if not uow.actor.can(Workspace.PLANNING, Level.MANAGE):
-        raise PermissionDenied(_("You need manage access to General planning to do this."))
-    row = (
-        (
-            await uow.session.execute(
-                text("SELECT * FROM activity_kinds WHERE kind = :k FOR UPDATE"), {"k": kind}
-            )
-        )
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise NotFound(_("Activity kind {kind} does not exist.", kind=kind))
-    try:
-        await uow.session.execute(
-            text("UPDATE activity_kinds SET blocks_room = :b WHERE kind = :k"),
-            {"b": data.blocks_room, "k": kind},
-        )
-    except IntegrityError as error:
-        raise Conflict(
-            _(
-                "Activities of kind {kind} already overlap in some rooms; they cannot block "
-                "rooms until they are moved.",
-                kind=kind,
-            ),
-            kind="double-booking",
-        ) from error
-    uow.record(
-        Change(
-            workspace="planning",
-            entity="activity_kind",
-            entity_id=None,
-            action="activity_kind.updated",
-            before={"kind": kind, "blocks_room": row["blocks_room"]},
-            after={"kind": kind, "blocks_room": data.blocks_room},
-        )
-    )
-    await uow.commit()
-    return {**dict(row), "blocks_room": data.blocks_room}  # type: ignore[return-value]
+    return await kinds.update_kind(uow, kind, data.model_dump(exclude_unset=True))  # type: ignore[return-value]
 
 
 def workflow_routers() -> list[Router]:

@@ -156,14 +156,21 @@ class Activity(Record, table=True):
 
 
 class ActivityKindSetting(SQLModel, table=True):
-    """Whether activities of a kind block their room (configurable per venue)."""
+    """Whether activities of a kind block their room, their names and colour (per venue)."""
 
     __tablename__ = "activity_kinds"
+    __table_args__ = (
+        CheckConstraint("colour ~ '^#[0-9a-f]{6}$'", name="activity_kinds_colour_hex"),
+    )
 
     kind: str = Field(sa_column=Column(Text, primary_key=True))
     blocks_room: bool = Field(sa_column=Column(Boolean, nullable=False))
     label_fr: str = Field(sa_type=Text)
     label_en: str = Field(sa_type=Text)
+    colour: str = Field(
+        sa_column=Column(Text, nullable=False, server_default="#a5aab3"),
+        description="#rrggbb, lower case",
+    )
 
 
 # The exclusion constraint that refuses a double booking (server/planning/bookings.py).
