@@ -4,6 +4,7 @@
  * read it; without it the app still works with less (a team picker with one's own teams).
  */
 import { api } from '../api/client';
+import { paintKinds } from '../timeline/kinds';
 import { i18n } from './i18n.svelte';
 import { can, session } from './session.svelte';
 
@@ -12,6 +13,8 @@ export interface KindInfo {
   blocks_room: boolean;
   label_fr: string;
   label_en: string;
+  /** `#rrggbb` as the venue chose it; the shipped colours (app.css) until the server's arrive. */
+  colour?: string;
 }
 
 export interface Named {
@@ -73,6 +76,7 @@ async function load(): Promise<void> {
       reference.kinds = [...data].sort(
         (a, b) => (order.indexOf(a.kind) + 1 || 99) - (order.indexOf(b.kind) + 1 || 99),
       );
+      paintKinds(reference.kinds);
     }),
     can('programming', 'read')
       ? api.GET('/api/v1/shows', { params: { query: { limit: 10_000 } } }).then(({ data }) => {
