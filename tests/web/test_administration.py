@@ -123,11 +123,17 @@ async def test_editing_a_person_after_someone_else_did_shows_what_changed(
     assert r.status_code == 200
 
     await form.get_by_label("Nom").press("Enter")
-    choice = page.get_by_role("alertdialog", name="Modifié entre-temps")
-    await expect(choice).to_contain_text(
-        "Adresse e-mail : « rp@test.saison » → « presse@test.saison »"
+    # The shared 412 screen: mine next to theirs, and what they changed that I did not touch.
+    dialog = page.get_by_role(
+        "dialog", name="Quelqu’un a modifié cette fiche en même temps que vous"
     )
-    await choice.get_by_role("button", name="Garder mes valeurs").click()
+    await expect(dialog.get_by_text("Admin a enregistré ses changements")).to_be_visible()
+    await expect(dialog.get_by_role("row", name="Nom")).to_contain_text("Relations publiques")
+    await expect(
+        dialog.get_by_text("Adresse e-mail : rp@test.saison → presse@test.saison")
+    ).to_be_visible()
+    await dialog.get_by_role("button", name="Garder mes modifications").click()
+    await expect(dialog).to_be_hidden()
     row = page.get_by_role("row", name=re.compile("Relations publiques"))
     await expect(row).to_contain_text("presse@test.saison")
     saved = (await admin.get(f"/users/{rp['id']}")).json()

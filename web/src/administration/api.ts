@@ -49,17 +49,7 @@ export const updatePerson = (person: Pick<Person, 'id' | 'version'>, body: Perso
 
 export const loadTeams = () =>
   call(() => api.GET('/api/v1/teams', { params: { query: { limit: ALL } }, ...fresh }));
-export const loadTeam = (id: number) =>
-  call(() => api.GET('/api/v1/teams/{record_id}', { params: { path: { record_id: id } }, ...fresh }));
 export const createTeam = (body: Schemas['TeamIn']) => call(() => api.POST('/api/v1/teams', { body }));
-export const updateTeam = (team: Pick<Team, 'id' | 'version'>, body: Schemas['TeamInPatch']) =>
-  call(() =>
-    api.PATCH('/api/v1/teams/{record_id}', {
-      params: { path: { record_id: team.id } },
-      headers: ifMatch(team.version),
-      body,
-    }),
-  );
 
 export const loadPermissions = () =>
   call(() => api.GET('/api/v1/permissions', { params: { query: { limit: ALL } }, ...fresh }));
