@@ -12,11 +12,11 @@ from pydantic import BaseModel
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from server.accounts.permissions import Level, Workspace, access_needed
 from server.core.changelog import Change
 from server.core.errors import Conflict, NotFound, PermissionDenied
 from server.core.fields import Colour, Input, Name
 from server.core.i18n import _
+from server.core.permissions import Level, Workspace, access_needed
 from server.core.unit_of_work import UnitOfWork
 from server.planning.models import ActivityKindSetting
 

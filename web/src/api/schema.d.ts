@@ -763,7 +763,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Kinds of activity and whether they block their room */
+        /** Kinds of activity: names, colour, and whether they block their room */
         get: operations["ApiV1ActivityKindsActivityKinds"];
         put?: never;
         post?: never;
@@ -786,7 +786,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Choose whether a kind blocks its room */
+        /** Change a kind: whether it blocks its room, its names, its colour */
         patch: operations["ApiV1ActivityKindsSetActivityKind"];
         trace?: never;
     };
@@ -1469,6 +1469,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The venue's settings as this server runs with them, and where each is set */
+        get: operations["ApiV1SettingsVenueSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1578,6 +1595,23 @@ export interface paths {
         head?: never;
         /** Change a permission (send If-Match) */
         patch: operations["update_permission"];
+        trace?: never;
+    };
+    "/api/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everyone's API tokens and app passwords, with their owner (for administrators; revoke with DELETE /api/v1/auth/tokens/{token_id}) */
+        get: operations["list_all_tokens"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/calendars": {
@@ -1718,10 +1752,14 @@ export interface components {
             blocks_room: boolean;
             label_fr: string;
             label_en: string;
+            colour: string;
         };
         /** ActivityKindPatch */
         ActivityKindPatch: {
-            blocks_room: boolean;
+            blocks_room?: boolean | null;
+            label_fr?: string | null;
+            label_en?: string | null;
+            colour?: string | null;
         };
         /** ActivityOut */
         ActivityOut: {
@@ -2395,6 +2433,23 @@ export interface components {
             limit: number;
             offset: number;
         };
+        /** OwnedTokenOut */
+        OwnedTokenOut: {
+            id: number;
+            kind: string;
+            name: string;
+            prefix: string;
+            scopes: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            created_at: string;
+            last_used_at: string | null;
+            revoked_at: string | null;
+            user_id: number;
+            user_name: string;
+            user_email: string;
+        };
         /** PasswordChange */
         PasswordChange: {
             current_password: string;
@@ -2811,6 +2866,17 @@ export interface components {
             extra?: components["schemas"]["ExtraDate"][];
             /** @default true */
             dry_run: boolean;
+        };
+        /** SettingOut */
+        SettingOut: {
+            /** @description The setting's name (timezone, confirm_competitors…) */
+            key: string;
+            /** @description Its value in this server (passwords masked) */
+            value: string | number | boolean | string[] | null;
+            /** @description Its value when the variable is not set */
+            default: string | number | boolean | string[] | null;
+            /** @description The environment variable that sets it */
+            environment: string;
         };
         /** SheetFiles */
         SheetFiles: {
@@ -8339,6 +8405,31 @@ export interface operations {
             429: components["responses"]["TooManyAttempts"];
         };
     };
+    ApiV1SettingsVenueSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingOut"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
     list_users: {
         parameters: {
             query?: {
@@ -8918,6 +9009,36 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidInput"];
             428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    list_all_tokens: {
+        parameters: {
+            query?: {
+                /** @description Only this person's tokens */
+                user_id?: number | null;
+                /** @description Also the revoked ones (with their revocation time) */
+                include_revoked?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnedTokenOut"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidInput"];
             429: components["responses"]["TooManyAttempts"];
         };
     };

@@ -2,8 +2,8 @@
 
 The shipped colours are those the browser app used until now, so nothing changes on screen.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008 (search)
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
