@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
@@ -30,19 +29,14 @@ from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
 from server.db.migrate import upgrade
-from server.processes import start_server
+from server.processes import spawn_server, start_server
 from server.settings import Settings
+from tests.services import RedisServer
 
 configure(Settings())  # as the entry points do: the venue, password hashing (fast, above)
 
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _admin(sql: str) -> None:
@@ -83,29 +77,31 @@ def database_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def server_url(database_url: str) -> Iterator[str]:
-    port = free_port()
-    process = start_server(database_url, port)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(10)
+    server = start_server(database_url)
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="session")
-def servers_behind_proxy(database_url: str) -> Iterator[tuple[str, str]]:
+def redis_url() -> Iterator[str]:
+    """A Redis of the run's own (tests/services.py), never the shared one."""
+    server = RedisServer()
+    yield server.url
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def servers_behind_proxy(database_url: str, redis_url: str) -> Iterator[tuple[str, str]]:
     """Two processes sharing the database and Redis, as in a deployment, behind a reverse
     proxy at 127.0.0.1 (``SAISON_TRUSTED_PROXIES``): tests name the client's address with
     ``X-Forwarded-For``, as that proxy does."""
-    redis = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{1 + uuid.uuid4().int % 14}")
-    env = {"REDIS_URL": redis, "SAISON_TRUSTED_PROXIES": "127.0.0.1"}
-    ports: list[int] = []
-    processes = []
-    for _ in range(2):  # one port at a time: two free_port() calls may return the same one
-        ports.append(free_port())
-        processes.append(start_server(database_url, ports[-1], env))
-    yield (f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}")
-    for process in processes:
-        process.terminate()
-        process.wait(10)
+    env = {"REDIS_URL": redis_url, "SAISON_TRUSTED_PROXIES": "127.0.0.1"}
+    servers = [spawn_server(database_url, env) for _ in range(2)]  # starting side by side
+    for server in servers:
+        server.ready()
+    yield (servers[0].url, servers[1].url)
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

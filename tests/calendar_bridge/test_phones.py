@@ -12,7 +12,6 @@ from server.settings import Settings
 from tests.calendar_bridge.conftest import events_of
 from tests.calendar_bridge.test_discovery import PROPFIND_PRINCIPAL
 from tests.calendar_bridge.test_writes import activities_in, vevent
-from tests.conftest import free_port
 
 UID_HOST = "127.0.0.1"  # the host of SAISON_PUBLIC_URL in the tests: Saison's own UIDs end so
 
@@ -124,11 +123,9 @@ async def test_an_event_put_in_a_room_calendar_books_the_room(dav_for, stage, ad
 @pytest.fixture(scope="module")
 def rehearsing_server(database_url):
     """A second server process of the same venue, whose room calendars default to rehearsals."""
-    port = free_port()
-    process = start_server(database_url, port, env={"SAISON_CALENDAR_ROOM_KIND": "rehearsal"})
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(10)
+    server = start_server(database_url, {"SAISON_CALENDAR_ROOM_KIND": "rehearsal"})
+    yield server.url
+    server.stop()
 
 
 async def test_the_kind_of_room_calendar_events_is_the_venues_choice(

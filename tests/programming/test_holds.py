@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from server.processes import start_server
-from tests.conftest import Api, free_port
+from tests.conftest import Api
 
 
 @pytest.fixture
@@ -202,11 +202,9 @@ async def test_two_programmers_confirming_rival_options_at_once_get_one_each(
 @pytest.fixture(scope="module")
 def releasing_server(database_url):
     """A second server process of the same venue, set to release competitors on confirmation."""
-    port = free_port()
-    process = start_server(database_url, port, env={"SAISON_CONFIRM_COMPETITORS": "release"})
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(10)
+    server = start_server(database_url, {"SAISON_CONFIRM_COMPETITORS": "release"})
+    yield server.url
+    server.stop()
 
 
 async def test_a_venue_may_choose_to_release_competitors_instead(releasing_server, people, season):

@@ -1,40 +1,38 @@
-"""Live updates over real websockets, across two real server processes joined by real Redis."""
+"""Live updates over real websockets, across two real server processes joined by real Redis
+(a ``redis-server`` of this module's own, which one test stops and starts again)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-import redis
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from server.processes import start_server
-from tests.conftest import Api, free_port
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+from server.processes import spawn_server
+from tests.conftest import Api
+from tests.services import RedisServer
 
 
 @pytest.fixture(scope="module")
-def two_servers(database_url: str) -> Iterator[tuple[str, str]]:
+def live_redis() -> Iterator[RedisServer]:
+    server = RedisServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def two_servers(database_url: str, live_redis: RedisServer) -> Iterator[tuple[str, str]]:
     """Two processes sharing the database and Redis, as in a deployment."""
-    prefix = f"redis://127.0.0.1:6379/{1 + uuid.uuid4().int % 14}"  # keep tests apart
-    env = {"REDIS_URL": os.environ.get("TEST_REDIS_URL", prefix)}
-    ports: list[int] = []
-    processes = []
-    for _ in range(2):  # one port at a time: two free_port() calls may return the same one
-        ports.append(free_port())
-        processes.append(start_server(database_url, ports[-1], env))
-    assert ports[0] != ports[1]
-    yield tuple(f"http://127.0.0.1:{port}" for port in ports)  # type: ignore[misc]
-    for process in processes:
-        process.terminate()
-        process.wait(10)
+    servers = [spawn_server(database_url, {"REDIS_URL": live_redis.url}) for _ in range(2)]
+    for server in servers:
+        server.ready()
+    yield (servers[0].url, servers[1].url)
+    for server in servers:
+        server.stop()
 
 
 class Live:
@@ -291,19 +289,18 @@ async def test_a_foreign_origin_is_refused(clients):
         await screen.next("event", 2)
 
 
-async def test_redis_restart_degrades_then_recovers(clients):
+async def test_redis_restart_degrades_then_recovers(clients, live_redis):
     s = await _season(clients["api_a"])
     screen = await Live.open(clients["b"], clients["tokens"]["technique"])
     await screen.subscribe("t", TIMELINE)
-    client = redis.Redis.from_url(REDIS_URL)
-    # Kill every client connection of the two servers: what a Redis restart does to them.
-    client.client_kill_filter(_type="pubsub")
-    client.client_kill_filter(_type="normal", skipme=True)
+    # Redis goes away: every connection of the two servers drops, none can be made.
+    live_redis.stop()
     # Writes keep working, and the screen still gets them (by the log poll), then by pub/sub.
     for day in (7, 8):
         created = await clients["api_a"].create("/activities", activity(s["room"], day))
         (event,) = await screen.events(1, wait=10)
         assert event["id"] == created["id"]
+    live_redis.start()
     await asyncio.sleep(2)
     started = asyncio.get_running_loop().time()
     await clients["api_a"].create("/activities", activity(s["room"], 9))
