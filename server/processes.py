@@ -39,7 +39,7 @@ class ServerProcess:
     def pid(self) -> int:
         return self.process.pid
 
-    def ready(self, timeout: float = 30) -> ServerProcess:
+    def ready(self, timeout: float = 120) -> ServerProcess:
         """Wait until the server answers ``/health``. The socket listens from the start, so
         the first request simply waits in its queue until the application is up."""
         deadline = time.monotonic() + timeout
@@ -89,7 +89,7 @@ def spawn_server(
 
 
 def start_server(
-    database_url: str, env: dict[str, str] | None = None, port: int = 0, timeout: float = 30
+    database_url: str, env: dict[str, str] | None = None, port: int = 0, timeout: float = 120
 ) -> ServerProcess:
     """A uvicorn process on 127.0.0.1 that answers (see ``spawn_server``)."""
     return spawn_server(database_url, env, port).ready(timeout)

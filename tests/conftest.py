@@ -1,29 +1,39 @@
-"""Test fixtures: a real PostgreSQL database, a real server process over real HTTP.
+"""Test fixtures: a real PostgreSQL database, the real application over real HTTP.
 
 The suite runs against the external PostgreSQL (``TEST_DATABASE_URL``, default the local
 ``test`` server). Each test starts from empty tables; data is made through the same services
 and API that people use.
+
+Requests go to the application in this process (``in_process``: the app made by
+``create_app``, its start-up and shutdown run, HTTP/1.1 requests passed to it as ASGI), which
+spares a process start and a network hop per request. What needs a process of its own gets
+one (``server_url``, ``servers_behind_proxy``, ``server.processes``): live websockets, calendar
+apps (the ``caldav`` client), several processes sharing Redis, other settings, browsers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
 os.environ["SAISON_FAST_PASSWORD_HASHING"] = "1"  # before server modules are imported
+os.environ.pop("REDIS_URL", None)  # the app in this process is one process on its own
+os.environ["LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC"] = "0"  # as for server processes
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from server.accounts import credentials, signin
 from server.accounts.defaults import create_user, ensure_default_teams
+from server.app import create_app
 from server.configure import configure
 from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
@@ -31,6 +41,7 @@ from server.db.engine import Database
 from server.db.migrate import upgrade
 from server.processes import spawn_server, start_server
 from server.settings import Settings
+from tests.fresh import Fresh
 from tests.services import RedisServer
 
 configure(Settings())  # as the entry points do: the venue, password hashing (fast, above)
@@ -48,19 +59,6 @@ async def _admin(sql: str) -> None:
     await engine.dispose()
 
 
-async def _run(url: str, sql: str) -> None:
-    engine = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://"))
-    async with engine.begin() as conn:
-        await conn.execute(text(sql))
-    await engine.dispose()
-
-
-# Tables whose rows the migrations ship (a new installation has them): each test starts from
-# a copy taken after migrating, whatever a test changed (which kinds of activity hold a room).
-SHIPPED = ("activity_kinds", "activity_templates")
-KEPT = ("alembic_version", "change_log")  # the log is emptied, its sequence keeps growing
-
-
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     name = f"saison_test_{uuid.uuid4().hex[:8]}"
@@ -69,8 +67,6 @@ def database_url() -> Iterator[str]:
     asyncio.run(_admin(f"ALTER DATABASE {name} SET synchronous_commit = off"))
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     upgrade(url)
-    for table in SHIPPED:
-        asyncio.run(_run(url, f"CREATE TABLE seed_{table} AS TABLE {table}"))
     yield url
     asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
@@ -97,11 +93,55 @@ def servers_behind_proxy(database_url: str, redis_url: str) -> Iterator[tuple[st
     ``X-Forwarded-For``, as that proxy does."""
     env = {"REDIS_URL": redis_url, "SAISON_TRUSTED_PROXIES": "127.0.0.1"}
     servers = [spawn_server(database_url, env) for _ in range(2)]  # starting side by side
-    for server in servers:
-        server.ready()
-    yield (servers[0].url, servers[1].url)
-    for server in servers:
-        server.stop()
+    try:
+        for server in servers:
+            server.ready()
+        yield (servers[0].url, servers[1].url)
+    finally:
+        for server in servers:
+            server.stop()
+
+
+@dataclass(frozen=True)
+class Served:
+    """Where requests go: a server process at ``url``, or (with ``transport``) the app in
+    this process, addressed as ``url``."""
+
+    url: str
+    transport: httpx.AsyncBaseTransport | None = None
+
+    def client(self, path: str = "", **options: Any) -> httpx.AsyncClient:
+        """An HTTP client for ``url + path`` (the caller closes it)."""
+        options.setdefault("timeout", 30)
+        return httpx.AsyncClient(base_url=self.url + path, transport=self.transport, **options)
+
+
+@pytest.fixture(scope="session")
+async def in_process(database_url: str) -> AsyncIterator[Served]:
+    """The application, started in this process as a server starts it (its lifespan: the
+    database pool, the live hub, access watching)."""
+    app = create_app(database_url=database_url)
+    up, stopping = asyncio.Event(), asyncio.Event()
+
+    async def serve() -> None:  # one task from start-up to shutdown, as a server runs it
+        async with app.lifespan():
+            up.set()
+            await stopping.wait()
+
+    serving = asyncio.create_task(serve())
+    await asyncio.wait([serving, asyncio.create_task(up.wait())], return_when="FIRST_COMPLETED")
+    if serving.done():
+        serving.result()  # the start-up failed: say why
+    yield Served("http://saison.test", httpx.ASGITransport(app=app))
+    stopping.set()
+    await serving
+
+
+@pytest.fixture
+def served(in_process: Served) -> Served:
+    """Where the ``people`` fixture's clients send requests: the app in this process. Tests
+    of what needs a process (screens over websockets) override it with a server process."""
+    return in_process
 
 
 @pytest.fixture(scope="session")
@@ -111,66 +151,29 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     await database.dispose()
 
 
-EMPTYING = """
-SELECT string_agg(format('DELETE FROM %I', tablename), '; ')
-FROM pg_tables
-WHERE schemaname = 'public' AND tablename NOT LIKE 'seed\\_%' AND NOT tablename = ANY($1)
-"""
-RESTARTING = """
-SELECT string_agg(format('ALTER SEQUENCE %s RESTART', s.oid::regclass), '; ')
-FROM pg_class s
-JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-JOIN pg_class t ON t.oid = d.refobjid
-WHERE s.relkind = 'S' AND NOT t.relname = ANY($1) AND t.relnamespace = 'public'::regnamespace
-"""
-
-
 @pytest.fixture(scope="session")
-async def emptying(database_url: str) -> AsyncIterator[Callable[[], Awaitable[None]]]:
-    """One script, in one round trip, that brings the database back to a new installation.
-
-    DELETE, not TRUNCATE: on tables of a few rows it takes milliseconds where TRUNCATE (new
-    files for every table, on a server other runs share) took one to two seconds a test.
-    Replication mode skips triggers (the change log's append-only guard) and foreign keys.
-    Every table is named from the catalogue, so a table a migration adds is emptied too."""
-    connection = await asyncpg.connect(database_url)
-    tables = (*SHIPPED, *KEPT)
-    script = "; ".join(
-        [
-            "BEGIN",
-            "SET LOCAL session_replication_role = replica",
-            await connection.fetchval(EMPTYING, list(tables)),
-            "DELETE FROM change_log",
-            *(f"DELETE FROM {t}; INSERT INTO {t} SELECT * FROM seed_{t}" for t in SHIPPED),
-            # Ids restart at 1; new templates are numbered after the shipped ones.
-            await connection.fetchval(RESTARTING, ["change_log"]),
-            "SELECT setval(pg_get_serial_sequence('activity_templates', 'id'), "
-            "(SELECT max(id) FROM activity_templates))",
-            "COMMIT",
-        ]
-    )
-
-    async def empty() -> None:
-        await connection.execute(script)
-
-    yield empty
-    await connection.close()
+async def fresh(database_url: str) -> AsyncIterator[Fresh]:
+    fresh = await Fresh.connect(database_url)
+    yield fresh
+    await fresh.close()
 
 
 @pytest.fixture(autouse=True)
-async def clean(emptying: Callable[[], Awaitable[None]]) -> None:
-    """Empty every table before each test (what a new installation has comes back)."""
-    await emptying()
+async def clean(fresh: Fresh) -> None:
+    """Every test starts from a new installation (tests/fresh.py)."""
+    await fresh.empty()
 
 
 class Api:
     """An HTTP client signed in as one person, with helpers for versioned writes."""
 
     def __init__(
-        self, base_url: str, token: str | None, user: dict[str, Any] | None = None
+        self, server: Served | str, token: str | None, user: dict[str, Any] | None = None
     ) -> None:
+        """``server``: a ``Served``, or the URL of a server process."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.http = httpx.AsyncClient(base_url=base_url + "/api/v1", headers=headers, timeout=30)
+        served = Served(server) if isinstance(server, str) else server
+        self.http = served.client("/api/v1", headers=headers)
         self.user = user
 
     async def get(self, path: str, **kw: Any) -> httpx.Response:
@@ -215,31 +218,44 @@ async def token_for(
     return secret
 
 
-@pytest.fixture
-async def people(db: Database, server_url: str) -> AsyncIterator[dict[str, Api]]:
-    """One signed-in client per role: admin, each default team, and someone with no team."""
+ROLES = {  # the test accounts: their teams, and whether they administer
+    "admin": ([], True),
+    "programmation": (["Programmation"], False),
+    "administration": (["Administration"], False),
+    "technique": (["Technique"], False),
+    "rp": (["Relations publiques"], False),
+    "communication": (["Communication"], False),
+    "nobody": ([], False),
+}
+
+
+@pytest.fixture(scope="session")
+async def accounts(db: Database, fresh: Fresh) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The test accounts, made once through the services (default teams, users, an API token
+    each) and recorded, so that ``people`` brings them back in one round trip: role → (token,
+    user). Session fixtures are set up before a test's own, so nothing else is recorded."""
+    await fresh.empty()
     await ensure_default_teams(db)
-    clients: dict[str, Api] = {}
-    roles = {
-        "admin": ([], True),
-        "programmation": (["Programmation"], False),
-        "administration": (["Administration"], False),
-        "technique": (["Technique"], False),
-        "rp": (["Relations publiques"], False),
-        "communication": (["Communication"], False),
-        "nobody": ([], False),
-    }
-    for key, (teams, admin) in roles.items():
+    made: dict[str, tuple[str, dict[str, Any]]] = {}
+    for key, (teams, admin) in ROLES.items():
         user, _ = await create_user(
-            db,
-            f"{key}@test.saison",
-            key.capitalize(),
-            "motdepasse-solide",
-            admin=admin,
-            teams=teams,
+            db, f"{key}@test.saison", key.capitalize(), PASSWORD, admin=admin, teams=teams
         )
-        clients[key] = Api(server_url, await token_for(db, user["id"]), user)
-    clients["anonymous"] = Api(server_url, None)
+        made[key] = (await token_for(db, user["id"]), user)
+    await fresh.record("people")
+    return made
+
+
+@pytest.fixture
+async def people(
+    fresh: Fresh, accounts: dict[str, tuple[str, dict[str, Any]]], served: Served
+) -> AsyncIterator[dict[str, Api]]:
+    """One signed-in client per role: admin, each default team, and someone with no team."""
+    assert await fresh.restore("people")
+    clients = {
+        key: Api(served, token, copy.deepcopy(user)) for key, (token, user) in accounts.items()
+    }
+    clients["anonymous"] = Api(served, None)
     yield clients
     for client in clients.values():
         await client.close()
@@ -251,12 +267,12 @@ async def admin(people: dict[str, Api]) -> Api:
 
 
 @pytest.fixture
-async def signed_in(server_url: str, people: dict[str, Api]) -> AsyncIterator[Any]:
+async def signed_in(served: Served, people: dict[str, Api]) -> AsyncIterator[Any]:
     """A browser session (feeds, like tokens, are made from one), CSRF header included."""
     clients: list[httpx.AsyncClient] = []
 
     async def open_session(role: str) -> httpx.AsyncClient:
-        client = httpx.AsyncClient(base_url=server_url + "/api/v1", timeout=30)
+        client = served.client("/api/v1")
         clients.append(client)
         r = await client.post(
             "/auth/sign-in", json={"email": f"{role}@test.saison", "password": PASSWORD}

@@ -46,11 +46,11 @@ async def test_a_put_of_what_is_stored_answers_its_etag_and_a_change_does_not(da
     assert (await app.dav("GET", path)).headers["etag"] != etag
 
 
-async def test_feeds_answer_head_and_name_their_charset_once(signed_in, server_url, stage):
+async def test_feeds_answer_head_and_name_their_charset_once(signed_in, in_process, stage):
     me = await signed_in("technique")
     feed = (await me.post("/calendar-feeds", json={"scope": "mine"})).json()
     path = feed["url"].split("8000", 1)[1]
-    async with httpx.AsyncClient(base_url=server_url) as http:
+    async with in_process.client() as http:
         got = await http.get(path)
         head = await http.head(path)
     assert got.headers["content-type"] == "text/calendar; charset=utf-8"
@@ -206,7 +206,7 @@ async def test_an_event_made_in_saison_moves_between_room_team_and_my_schedule(
     # To "my schedule" with WebDAV MOVE (Thunderbird, DAVx⁵): assigned to me, room kept.
     source = f"{app.home}room-{stage['room']['id']}/{name}"
     r = await app.dav(
-        "MOVE", source, destination=f"{app.server_url}{app.home}mine/reunion.ics", overwrite="F"
+        "MOVE", source, destination=f"{app.origin}{app.home}mine/reunion.ics", overwrite="F"
     )
     assert r.status_code == 201, r.text
     now = (await admin.get(f"/activities/{meeting['id']}")).json()

@@ -177,7 +177,7 @@ async def test_the_database_refuses_two_confirmed_engagements_on_the_same_dates(
 
 
 async def test_two_programmers_confirming_rival_options_at_once_get_one_each(
-    server_url, db, people, season
+    in_process, db, people, season
 ):
     """Two people, two clients, the same instant: one confirmation, one clear refusal."""
     s = season
@@ -187,7 +187,7 @@ async def test_two_programmers_confirming_rival_options_at_once_get_one_each(
         days = (f"2027-06-{first:02d}", f"2027-06-{first + 3:02d}")
         a = await prog.create("/engagements", option(s["Phèdre"], s["studio"], *days))
         b = await prog.create("/engagements", option(s["Bérénice"], s["studio"], *days))
-        clients = [Api(server_url, prog.http.headers["authorization"][7:]) for _ in range(2)]
+        clients = [Api(in_process, prog.http.headers["authorization"][7:]) for _ in range(2)]
         try:
             answers = await asyncio.gather(
                 *(confirm(c, e) for c, e in zip(clients, (a, b), strict=True))

@@ -28,11 +28,13 @@ def live_redis() -> Iterator[RedisServer]:
 def two_servers(database_url: str, live_redis: RedisServer) -> Iterator[tuple[str, str]]:
     """Two processes sharing the database and Redis, as in a deployment."""
     servers = [spawn_server(database_url, {"REDIS_URL": live_redis.url}) for _ in range(2)]
-    for server in servers:
-        server.ready()
-    yield (servers[0].url, servers[1].url)
-    for server in servers:
-        server.stop()
+    try:
+        for server in servers:
+            server.ready()
+        yield (servers[0].url, servers[1].url)
+    finally:
+        for server in servers:
+            server.stop()
 
 
 class Live:
