@@ -18,6 +18,7 @@ import copy
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,10 @@ import pytest
 os.environ["SAISON_FAST_PASSWORD_HASHING"] = "1"  # before server modules are imported
 os.environ.pop("REDIS_URL", None)  # the app in this process is one process on its own
 os.environ["LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC"] = "0"  # as for server processes
+# Server processes of the tests keep few connections: the PostgreSQL they use may be shared
+# (a hundred connections in all). The app in this process keeps a deployment's pool: the
+# tests of simultaneous requests need as many at once as a server would have.
+os.environ["SAISON_DB_POOL_SIZE"] = "4"
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -79,19 +84,19 @@ def server_url(database_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
+def redis_server() -> Iterator[RedisServer]:
     """A Redis of the run's own (tests/services.py), never the shared one."""
     server = RedisServer()
-    yield server.url
+    yield server
     server.close()
 
 
 @pytest.fixture(scope="session")
-def servers_behind_proxy(database_url: str, redis_url: str) -> Iterator[tuple[str, str]]:
+def servers_behind_proxy(database_url: str, redis_server: RedisServer) -> Iterator[tuple[str, str]]:
     """Two processes sharing the database and Redis, as in a deployment, behind a reverse
     proxy at 127.0.0.1 (``SAISON_TRUSTED_PROXIES``): tests name the client's address with
     ``X-Forwarded-For``, as that proxy does."""
-    env = {"REDIS_URL": redis_url, "SAISON_TRUSTED_PROXIES": "127.0.0.1"}
+    env = {"REDIS_URL": redis_server.url, "SAISON_TRUSTED_PROXIES": "127.0.0.1"}
     servers = [spawn_server(database_url, env) for _ in range(2)]  # starting side by side
     try:
         for server in servers:
@@ -116,11 +121,11 @@ class Served:
         return httpx.AsyncClient(base_url=self.url + path, transport=self.transport, **options)
 
 
-@pytest.fixture(scope="session")
-async def in_process(database_url: str) -> AsyncIterator[Served]:
-    """The application, started in this process as a server starts it (its lifespan: the
-    database pool, the live hub, access watching)."""
-    app = create_app(database_url=database_url)
+@asynccontextmanager
+async def serving(database_url: str, settings: Settings) -> AsyncIterator[Served]:
+    """The application made with ``settings``, started in this process as a server starts it
+    (its lifespan: the database pool, the live hub, access watching), and stopped after."""
+    app = create_app(settings, database_url=database_url)
     up, stopping = asyncio.Event(), asyncio.Event()
 
     async def serve() -> None:  # one task from start-up to shutdown, as a server runs it
@@ -132,9 +137,20 @@ async def in_process(database_url: str) -> AsyncIterator[Served]:
     await asyncio.wait([serving, asyncio.create_task(up.wait())], return_when="FIRST_COMPLETED")
     if serving.done():
         serving.result()  # the start-up failed: say why
-    yield Served("http://saison.test", httpx.ASGITransport(app=app))
-    stopping.set()
-    await serving
+    try:
+        yield Served("http://saison.test", httpx.ASGITransport(app=app))
+    finally:
+        stopping.set()
+        await serving
+
+
+@pytest.fixture(scope="session")
+async def in_process(database_url: str) -> AsyncIterator[Served]:
+    """The application in this process, with the environment's settings and a deployment's
+    database pool."""
+    pool = Settings.model_fields["db_pool_size"].default
+    async with serving(database_url, Settings(db_pool_size=pool)) as served:
+        yield served
 
 
 @pytest.fixture

@@ -4,14 +4,13 @@ technician expects to find afterwards. Each case reproduces something a phone di
 from __future__ import annotations
 
 import caldav
-import httpx
 import pytest
 
-from server.processes import start_server
 from server.settings import Settings
 from tests.calendar_bridge.conftest import events_of
 from tests.calendar_bridge.test_discovery import PROPFIND_PRINCIPAL
 from tests.calendar_bridge.test_writes import activities_in, vevent
+from tests.conftest import serving
 
 UID_HOST = "127.0.0.1"  # the host of SAISON_PUBLIC_URL in the tests: Saison's own UIDs end so
 
@@ -121,20 +120,17 @@ async def test_an_event_put_in_a_room_calendar_books_the_room(dav_for, stage, ad
 
 
 @pytest.fixture(scope="module")
-def rehearsing_server(database_url):
-    """A second server process of the same venue, whose room calendars default to rehearsals."""
-    server = start_server(database_url, {"SAISON_CALENDAR_ROOM_KIND": "rehearsal"})
-    yield server.url
-    server.stop()
+async def rehearsing(database_url):
+    """The same venue's application with other settings: room calendars default to rehearsals."""
+    async with serving(database_url, Settings(calendar_room_kind="rehearsal")) as served:
+        yield served
 
 
 async def test_the_kind_of_room_calendar_events_is_the_venues_choice(
-    rehearsing_server, dav_for, stage, admin, monkeypatch
+    rehearsing, dav_for, stage, admin, monkeypatch
 ):
     app = await dav_for("technique")
-    async with httpx.AsyncClient(
-        base_url=rehearsing_server, auth=(app.email, app.password), timeout=30
-    ) as http:
+    async with rehearsing.client(auth=(app.email, app.password)) as http:
         r = await http.put(
             f"{app.home}room-{stage['studio']['id']}/filage.ics",
             content=vevent("filage@example.org", "Filage", "20261104T130000Z", "20261104T170000Z"),

@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from server.processes import start_server
-from tests.conftest import Api
+from server.settings import Settings
+from tests.conftest import Api, serving
 
 
 @pytest.fixture
@@ -200,16 +200,16 @@ async def test_two_programmers_confirming_rival_options_at_once_get_one_each(
 
 
 @pytest.fixture(scope="module")
-def releasing_server(database_url):
-    """A second server process of the same venue, set to release competitors on confirmation."""
-    server = start_server(database_url, {"SAISON_CONFIRM_COMPETITORS": "release"})
-    yield server.url
-    server.stop()
+async def releasing(database_url):
+    """The same venue's application with other settings: competitors are released when an
+    option is confirmed."""
+    async with serving(database_url, Settings(confirm_competitors="release")) as served:
+        yield served
 
 
-async def test_a_venue_may_choose_to_release_competitors_instead(releasing_server, people, season):
+async def test_a_venue_may_choose_to_release_competitors_instead(releasing, people, season):
     s = season
-    prog = Api(releasing_server, people["programmation"].http.headers["authorization"][7:])
+    prog = Api(releasing, people["programmation"].http.headers["authorization"][7:])
     try:
         phedre = await prog.create(
             "/engagements", option(s["Phèdre"], s["grande"], "2027-09-07", "2027-09-10")

@@ -1,40 +1,18 @@
 """Live updates over real websockets, across two real server processes joined by real Redis
-(a ``redis-server`` of this module's own, which one test stops and starts again)."""
+(a ``redis-server`` of the run's own, which one test stops and starts again)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from server.processes import spawn_server
 from tests.conftest import Api
-from tests.services import RedisServer
-
-
-@pytest.fixture(scope="module")
-def live_redis() -> Iterator[RedisServer]:
-    server = RedisServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def two_servers(database_url: str, live_redis: RedisServer) -> Iterator[tuple[str, str]]:
-    """Two processes sharing the database and Redis, as in a deployment."""
-    servers = [spawn_server(database_url, {"REDIS_URL": live_redis.url}) for _ in range(2)]
-    try:
-        for server in servers:
-            server.ready()
-        yield (servers[0].url, servers[1].url)
-    finally:
-        for server in servers:
-            server.stop()
 
 
 class Live:
@@ -93,21 +71,18 @@ class Live:
 
 @pytest.fixture
 async def clients(
-    people: dict[str, Api], two_servers: tuple[str, str], db: Any
+    people: dict[str, Api], servers_behind_proxy: tuple[str, str], db: Any
 ) -> AsyncIterator[dict[str, Any]]:
-    a, b = two_servers
+    a, b = servers_behind_proxy
     from tests.conftest import token_for
 
     tokens = {}
     for role in ("admin", "programmation", "technique", "communication", "nobody"):
         tokens[role] = await token_for(db, people[role].user["id"])
-    yield {
-        "a": a,
-        "b": b,
-        "tokens": tokens,
-        "api_a": Api(a, tokens["admin"]),
-        "api_b": Api(b, tokens["admin"]),
-    }
+    api_a, api_b = Api(a, tokens["admin"]), Api(b, tokens["admin"])
+    yield {"a": a, "b": b, "tokens": tokens, "api_a": api_a, "api_b": api_b}
+    await api_a.close()
+    await api_b.close()
 
 
 async def _season(api: Api) -> dict[str, Any]:
@@ -291,18 +266,18 @@ async def test_a_foreign_origin_is_refused(clients):
         await screen.next("event", 2)
 
 
-async def test_redis_restart_degrades_then_recovers(clients, live_redis):
+async def test_redis_restart_degrades_then_recovers(clients, redis_server):
     s = await _season(clients["api_a"])
     screen = await Live.open(clients["b"], clients["tokens"]["technique"])
     await screen.subscribe("t", TIMELINE)
     # Redis goes away: every connection of the two servers drops, none can be made.
-    live_redis.stop()
+    redis_server.stop()
     # Writes keep working, and the screen still gets them (by the log poll), then by pub/sub.
     for day in (7, 8):
         created = await clients["api_a"].create("/activities", activity(s["room"], day))
         (event,) = await screen.events(1, wait=10)
         assert event["id"] == created["id"]
-    live_redis.start()
+    redis_server.start()
     await asyncio.sleep(2)
     started = asyncio.get_running_loop().time()
     await clients["api_a"].create("/activities", activity(s["room"], 9))
