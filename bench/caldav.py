@@ -397,7 +397,7 @@ def main() -> None:
         print(f"load average (1/5 min):    {load_average()} on {os.cpu_count()} CPUs")
         upgrade(database_url)
         setup = asyncio.run(accounts(database_url))
-        process, base_url = start_server(database_url, setup[0])
+        process, base_url = start_server(database_url)
         print(f"server:                    {base_url} (pid {process.pid}, one process)")
         asyncio.run(run(base_url, process.pid, database_url, setup, args))
         print(f"load average (1/5 min):    {load_average()} on {os.cpu_count()} CPUs")

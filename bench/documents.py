@@ -154,7 +154,7 @@ async def run(server: str, runs: int) -> None:
         )
 
         token = await admin_token(url)
-        process, base_url = await asyncio.to_thread(start_server, url, token)
+        process, base_url = await asyncio.to_thread(start_server, url)
         times = await over_http(base_url, token, targets[: runs + WARMUP])
         print(figures("road sheet over HTTP (PDF downloaded)", times, TARGET_P50_MS))
         print(f"{'':<44} mean {statistics.mean(times):6.1f} ms over {len(times)} sheets")

@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import re
 import statistics
-import subprocess
 import time
 import uuid
 from datetime import timedelta
@@ -34,21 +33,20 @@ from season_api import (
     admin_sql,
     admin_token,
     create,
-    free_port,
     load_average,
     percentile,
 )
 
 from server.db.migrate import upgrade
-from server.processes import start_server
+from server.processes import ServerProcess, spawn_server
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TITLE = re.compile(r'"title":"(b\d+)"')
 TIMELINE = {"timeline": {"start": "2026-01-01T00:00:00+01:00", "end": "2028-01-01T00:00:00+01:00"}}
 
 
-def spawn(database_url: str, port: int, redis_url: str) -> subprocess.Popen[bytes]:
-    return start_server(database_url, port, {"REDIS_URL": redis_url})
+def spawn(database_url: str, redis_url: str) -> ServerProcess:
+    return spawn_server(database_url, {"REDIS_URL": redis_url})
 
 
 def rss_mb(pid: int) -> float:
@@ -155,17 +153,16 @@ def main() -> None:
     name = f"saison_bench_{uuid.uuid4().hex[:8]}"
     database_url = args.database_url.rsplit("/", 1)[0] + f"/{name}"
     asyncio.run(admin_sql(args.database_url, f"CREATE DATABASE {name}"))
-    servers: list[subprocess.Popen[bytes]] = []
+    servers: list[ServerProcess] = []
     workers: list[multiprocessing.Process] = []
     try:
         print(f"load average (1/5 min):    {load_average()}")
         upgrade(database_url)
         token = asyncio.run(admin_token(database_url))
-        ports: list[int] = []
-        for _ in range(2):  # one at a time: two free_port() calls may return the same port
-            ports.append(free_port())
-            servers.append(spawn(database_url, ports[-1], args.redis_url))
-        urls = [f"ws://127.0.0.1:{port}/api/v1/live" for port in ports]
+        servers.extend(spawn(database_url, args.redis_url) for _ in range(2))
+        for server in servers:
+            server.ready()
+        urls = [f"ws://127.0.0.1:{server.port}/api/v1/live" for server in servers]
         pipes = []
         half = args.clients // 2
         for share in (half, args.clients - half):
@@ -182,7 +179,7 @@ def main() -> None:
         print(f"clients connected:         {args.clients} over 2 server processes (Redis between)")
         idle = [rss_mb(s.pid) for s in servers]
         started = time.time()
-        sent = asyncio.run(write(f"http://127.0.0.1:{ports[0]}", token, args.events, args.rate))
+        sent = asyncio.run(write(servers[0].url, token, args.events, args.rate))
         peak = [rss_mb(s.pid) for s in servers]
         logs = []
         for pipe in pipes:
@@ -207,11 +204,7 @@ def main() -> None:
         for worker in workers:
             worker.terminate()
         for server in servers:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            server.stop()
         asyncio.run(admin_sql(args.database_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 

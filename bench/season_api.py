@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import math
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:  # run as a script from anywhere: make `server` importable
     sys.path.insert(0, ROOT)
 
+from server import processes  # noqa: E402
 from server.accounts import credentials, signin  # noqa: E402
 from server.accounts.defaults import create_user  # noqa: E402
 from server.core.permissions import SYSTEM  # noqa: E402
@@ -103,60 +103,11 @@ async def admin_token(database_url: str) -> str:
 
 
 # -- server ---------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def spawn_server(database_url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC": "0",
-    }
-    env.pop("REDIS_URL", None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-
-
-def start_server(database_url: str, token: str) -> tuple[subprocess.Popen[bytes], str]:
-    """Start uvicorn on a free port and make sure the one answering there is ours.
-
-    Other processes (test suites) pick free ports too: if one takes ours between the probe
-    and uvicorn's bind, /health answers 200 from *their* server. Our token proves it is ours.
-    """
-    for _attempt in range(3):
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        process = spawn_server(database_url, port)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        try:
-            probe = httpx.get(
-                f"{base_url}/api/v1/venues",
-                params={"limit": 1},
-                headers={"Authorization": f"Bearer {token}"},
-                timeout=5,
-            )
-            status, detail = probe.status_code, probe.text[:200]
-        except httpx.HTTPError as error:
-            status, detail = 0, repr(error)
-        if status == 200 and process.poll() is None:
-            return process, base_url
-        stop_server(process)
-        print(f"server on port {port} is not ready or not ours ({status} {detail}); retrying")
-    raise RuntimeError("the server did not start (see its output above)")
+def start_server(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """A server process on a port the system picks (server/processes.py): the socket is
+    bound before the process starts, so the server answering there is ours."""
+    server = processes.start_server(database_url)
+    return server.process, server.url
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
@@ -477,7 +428,7 @@ def main() -> None:
         print(f"load average (1/5 min):    {load_average()} on {os.cpu_count()} CPUs")
         upgrade(database_url)
         token = asyncio.run(admin_token(database_url))
-        process, base_url = start_server(database_url, token)
+        process, base_url = start_server(database_url)
         print(f"server:                    {base_url} (pid {process.pid})")
         asyncio.run(measure(base_url, process.pid, database_url, token, args))
         print(f"load average (1/5 min):    {load_average()} on {os.cpu_count()} CPUs")

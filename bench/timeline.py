@@ -157,7 +157,7 @@ def main() -> None:
         print(f"load average (1/5 min):    {load_average()}")
         upgrade(database_url)
         token = asyncio.run(admin_token(database_url))
-        process, base_url = start_server(database_url, token)
+        process, base_url = start_server(database_url)
         asyncio.run(measure(base_url, token, process.pid, database_url, args))
     finally:
         try:

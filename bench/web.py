@@ -42,7 +42,6 @@ from season_api import (
     admin_token,
     create,
     create_all,
-    free_port,
     load_average,
     percentile,
 )
@@ -147,16 +146,11 @@ async def season_database(server: str) -> AsyncIterator[str]:
 
 @asynccontextmanager
 async def serving(database_url: str) -> AsyncIterator[tuple[str, int]]:
-    port = free_port()
-    process = await asyncio.to_thread(start_server, database_url, port)
+    server = await asyncio.to_thread(start_server, database_url)
     try:
-        yield f"http://127.0.0.1:{port}", process.pid
+        yield server.url, server.pid
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        server.stop()
 
 
 async def signed_in(

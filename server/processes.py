@@ -1,15 +1,22 @@
 """Starting a real Saison server process and waiting until it answers.
 
 Tests and benches talk to Saison the way people do, over HTTP to a separate process; this is
-the one way they start it (same flags as ``saison serve``: no per-message deflate).
+the one way they start it (same flags as ``saison serve``: no per-message deflate, the
+client's address read by Saison itself).
+
+The parent binds the listening socket (port 0: the system picks a free one) and hands it to
+the child, so the port is known before the child starts and no two servers can ever race for
+one, as they could when a free port was probed and then bound by someone else.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -17,32 +24,94 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_server(
-    database_url: str, port: int, env: dict[str, str] | None = None, timeout: float = 30
-) -> subprocess.Popen[bytes]:
-    """A uvicorn process on 127.0.0.1:``port``; ``env`` adds to (and may set REDIS_URL in)
-    the environment, from which REDIS_URL is otherwise removed."""
+@dataclass
+class ServerProcess:
+    """A uvicorn process serving Saison on ``url``."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    url: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def ready(self, timeout: float = 120) -> ServerProcess:
+        """Wait until the server answers ``/health``. The socket listens from the start, so
+        the first request simply waits in its queue until the application is up."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the server process exited at start-up")
+            try:
+                left = max(0.1, deadline - time.monotonic())
+                if httpx.get(f"{self.url}/health", timeout=left).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.05)  # the process went away with its socket: poll says why
+        self.process.kill()
+        raise RuntimeError("the server process did not start in time")
+
+    def stop(self, timeout: float = 10) -> None:
+        """SIGTERM: the server closes its connections and exits; killed if it hangs."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def spawn_server(
+    database_url: str, env: dict[str, str] | None = None, port: int = 0
+) -> ServerProcess:
+    """A uvicorn process on 127.0.0.1:``port`` (0: any free port), not waited for; ``env``
+    adds to (and may set REDIS_URL in) the environment, from which REDIS_URL is otherwise
+    removed."""
     environment = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     environment.update(
         {"DATABASE_URL": database_url, "LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC": "0"}
     )
     environment.update(env or {})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-         "--ws-per-message-deflate", "false", "--no-proxy-headers"],
-        cwd=ROOT,
-        env=environment,
-    )  # fmt: skip
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError("the server process exited at start-up")
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the server process did not start in time")
+    with socket.create_server(("127.0.0.1", port), backlog=1024) as listening:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "server.processes", str(listening.fileno())],
+            cwd=ROOT,
+            env=environment,
+            pass_fds=[listening.fileno()],
+        )
+        # The child has its own copy; ours closes here, so the socket dies with the child.
+        return ServerProcess(process, int(listening.getsockname()[1]))
+
+
+def start_server(
+    database_url: str, env: dict[str, str] | None = None, port: int = 0, timeout: float = 120
+) -> ServerProcess:
+    """A uvicorn process on 127.0.0.1 that answers (see ``spawn_server``)."""
+    return spawn_server(database_url, env, port).ready(timeout)
+
+
+def serve(fd: int) -> None:
+    """The child: serve the app on the listening socket inherited as ``fd``."""
+    import uvicorn
+
+    listening = socket.socket(fileno=fd)  # its family (IPv4) read from the socket itself
+    config = uvicorn.Config(
+        "server.app:create_app",
+        factory=True,
+        log_level="warning",
+        proxy_headers=False,
+        ws_per_message_deflate=False,
+    )
+    server = uvicorn.Server(config)
+    server.run(sockets=[listening])
+    if not server.started:
+        sys.exit(3)  # as uvicorn's own command does when the application fails to start
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]))

@@ -1,47 +1,58 @@
-"""Test fixtures: a real PostgreSQL database, a real server process over real HTTP.
+"""Test fixtures: a real PostgreSQL database, the real application over real HTTP.
 
 The suite runs against the external PostgreSQL (``TEST_DATABASE_URL``, default the local
 ``test`` server). Each test starts from empty tables; data is made through the same services
 and API that people use.
+
+Requests go to the application in this process (``in_process``: the app made by
+``create_app``, its start-up and shutdown run, HTTP/1.1 requests passed to it as ASGI), which
+spares a process start and a network hop per request. What needs a process of its own gets
+one (``server_url``, ``servers_behind_proxy``, ``server.processes``): live websockets, calendar
+apps (the ``caldav`` client), several processes sharing Redis, other settings, browsers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
-import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 
 os.environ["SAISON_FAST_PASSWORD_HASHING"] = "1"  # before server modules are imported
+os.environ.pop("REDIS_URL", None)  # the app in this process is one process on its own
+os.environ["LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC"] = "0"  # as for server processes
+# Server processes of the tests keep few connections: the PostgreSQL they use may be shared
+# (a hundred connections in all). The app in this process keeps a deployment's pool: the
+# tests of simultaneous requests need as many at once as a server would have.
+os.environ["SAISON_DB_POOL_SIZE"] = "4"
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from server.accounts import credentials, signin
 from server.accounts.defaults import create_user, ensure_default_teams
+from server.app import create_app
 from server.configure import configure
 from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
 from server.db.migrate import upgrade
-from server.processes import start_server
+from server.processes import spawn_server, start_server
 from server.settings import Settings
+from tests.fresh import Fresh
+from tests.services import RedisServer
 
 configure(Settings())  # as the entry points do: the venue, password hashing (fast, above)
 
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _admin(sql: str) -> None:
@@ -53,50 +64,100 @@ async def _admin(sql: str) -> None:
     await engine.dispose()
 
 
-async def _run(url: str, sql: str) -> None:
-    engine = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://"))
-    async with engine.begin() as conn:
-        await conn.execute(text(sql))
-    await engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     name = f"saison_test_{uuid.uuid4().hex[:8]}"
     asyncio.run(_admin(f"CREATE DATABASE {name}"))
+    # Commits need not wait for the disk in a database that lives as long as the run.
+    asyncio.run(_admin(f"ALTER DATABASE {name} SET synchronous_commit = off"))
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     upgrade(url)
-    asyncio.run(_run(url, "CREATE TABLE seed_activity_templates AS TABLE activity_templates"))
-    asyncio.run(_run(url, "CREATE TABLE seed_activity_kinds AS TABLE activity_kinds"))
     yield url
     asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 @pytest.fixture(scope="session")
 def server_url(database_url: str) -> Iterator[str]:
-    port = free_port()
-    process = start_server(database_url, port)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(10)
+    server = start_server(database_url)
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="session")
-def servers_behind_proxy(database_url: str) -> Iterator[tuple[str, str]]:
+def redis_server() -> Iterator[RedisServer]:
+    """A Redis of the run's own (tests/services.py), never the shared one."""
+    server = RedisServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def servers_behind_proxy(database_url: str, redis_server: RedisServer) -> Iterator[tuple[str, str]]:
     """Two processes sharing the database and Redis, as in a deployment, behind a reverse
     proxy at 127.0.0.1 (``SAISON_TRUSTED_PROXIES``): tests name the client's address with
     ``X-Forwarded-For``, as that proxy does."""
-    redis = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{1 + uuid.uuid4().int % 14}")
-    env = {"REDIS_URL": redis, "SAISON_TRUSTED_PROXIES": "127.0.0.1"}
-    ports: list[int] = []
-    processes = []
-    for _ in range(2):  # one port at a time: two free_port() calls may return the same one
-        ports.append(free_port())
-        processes.append(start_server(database_url, ports[-1], env))
-    yield (f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}")
-    for process in processes:
-        process.terminate()
-        process.wait(10)
+    env = {"REDIS_URL": redis_server.url, "SAISON_TRUSTED_PROXIES": "127.0.0.1"}
+    servers = [spawn_server(database_url, env) for _ in range(2)]  # starting side by side
+    try:
+        for server in servers:
+            server.ready()
+        yield (servers[0].url, servers[1].url)
+    finally:
+        for server in servers:
+            server.stop()
+
+
+@dataclass(frozen=True)
+class Served:
+    """Where requests go: a server process at ``url``, or (with ``transport``) the app in
+    this process, addressed as ``url``."""
+
+    url: str
+    transport: httpx.AsyncBaseTransport | None = None
+
+    def client(self, path: str = "", **options: Any) -> httpx.AsyncClient:
+        """An HTTP client for ``url + path`` (the caller closes it)."""
+        options.setdefault("timeout", 30)
+        return httpx.AsyncClient(base_url=self.url + path, transport=self.transport, **options)
+
+
+@asynccontextmanager
+async def serving(database_url: str, settings: Settings) -> AsyncIterator[Served]:
+    """The application made with ``settings``, started in this process as a server starts it
+    (its lifespan: the database pool, the live hub, access watching), and stopped after."""
+    app = create_app(settings, database_url=database_url)
+    up, stopping = asyncio.Event(), asyncio.Event()
+
+    async def serve() -> None:  # one task from start-up to shutdown, as a server runs it
+        async with app.lifespan():
+            up.set()
+            await stopping.wait()
+
+    serving = asyncio.create_task(serve())
+    await asyncio.wait([serving, asyncio.create_task(up.wait())], return_when="FIRST_COMPLETED")
+    if serving.done():
+        serving.result()  # the start-up failed: say why
+    try:
+        yield Served("http://saison.test", httpx.ASGITransport(app=app))
+    finally:
+        stopping.set()
+        await serving
+
+
+@pytest.fixture(scope="session")
+async def in_process(database_url: str) -> AsyncIterator[Served]:
+    """The application in this process, with the environment's settings and a deployment's
+    database pool."""
+    pool = Settings.model_fields["db_pool_size"].default
+    async with serving(database_url, Settings(db_pool_size=pool)) as served:
+        yield served
+
+
+@pytest.fixture
+def served(in_process: Served) -> Served:
+    """Where the ``people`` fixture's clients send requests: the app in this process. Tests
+    of what needs a process (screens over websockets) override it with a server process."""
+    return in_process
 
 
 @pytest.fixture(scope="session")
@@ -106,53 +167,29 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     await database.dispose()
 
 
-TABLES = (
-    "attachments, technical_sheets, activities, activity_series, engagements, shows, "
-    "room_configurations, rooms, "
-    "room_bookings, room_links, places, venues, contact_roles, contacts, organisations, "
-    "api_tokens, user_sessions, document_batches, document_templates, "
-    "permissions, team_members, users, teams"
-)
+@pytest.fixture(scope="session")
+async def fresh(database_url: str) -> AsyncIterator[Fresh]:
+    fresh = await Fresh.connect(database_url)
+    yield fresh
+    await fresh.close()
 
 
 @pytest.fixture(autouse=True)
-async def clean(db: Database) -> AsyncIterator[None]:
-    """Empty every table before each test (the change log too, bypassing its trigger)."""
-    async with db.engine.begin() as conn:
-        await conn.execute(text("SET LOCAL session_replication_role = replica"))
-        await conn.execute(text(f"TRUNCATE {TABLES}, activity_templates RESTART IDENTITY CASCADE"))
-        # The log's sequence keeps growing, as in production: running servers follow it.
-        await conn.execute(text("TRUNCATE change_log"))
-        # Data the migrations ship (default templates) comes back as a new installation has it.
-        await conn.execute(
-            text("INSERT INTO activity_templates SELECT * FROM seed_activity_templates")
-        )
-        # Kinds are configuration a test may change (colour, blocking): back as shipped.
-        await conn.execute(
-            text(
-                "UPDATE activity_kinds k SET blocks_room = s.blocks_room, label_fr = s.label_fr, "
-                "label_en = s.label_en, colour = s.colour FROM seed_activity_kinds s "
-                "WHERE s.kind = k.kind AND (k.blocks_room, k.label_fr, k.label_en, k.colour) "
-                "IS DISTINCT FROM (s.blocks_room, s.label_fr, s.label_en, s.colour)"
-            )
-        )
-        await conn.execute(  # new templates are numbered after the shipped ones
-            text(
-                "SELECT setval(pg_get_serial_sequence('activity_templates', 'id'), "
-                "(SELECT max(id) FROM activity_templates))"
-            )
-        )
-    yield
+async def clean(fresh: Fresh) -> None:
+    """Every test starts from a new installation (tests/fresh.py)."""
+    await fresh.empty()
 
 
 class Api:
     """An HTTP client signed in as one person, with helpers for versioned writes."""
 
     def __init__(
-        self, base_url: str, token: str | None, user: dict[str, Any] | None = None
+        self, server: Served | str, token: str | None, user: dict[str, Any] | None = None
     ) -> None:
+        """``server``: a ``Served``, or the URL of a server process."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.http = httpx.AsyncClient(base_url=base_url + "/api/v1", headers=headers, timeout=30)
+        served = Served(server) if isinstance(server, str) else server
+        self.http = served.client("/api/v1", headers=headers)
         self.user = user
 
     async def get(self, path: str, **kw: Any) -> httpx.Response:
@@ -197,31 +234,44 @@ async def token_for(
     return secret
 
 
-@pytest.fixture
-async def people(db: Database, server_url: str) -> AsyncIterator[dict[str, Api]]:
-    """One signed-in client per role: admin, each default team, and someone with no team."""
+ROLES = {  # the test accounts: their teams, and whether they administer
+    "admin": ([], True),
+    "programmation": (["Programmation"], False),
+    "administration": (["Administration"], False),
+    "technique": (["Technique"], False),
+    "rp": (["Relations publiques"], False),
+    "communication": (["Communication"], False),
+    "nobody": ([], False),
+}
+
+
+@pytest.fixture(scope="session")
+async def accounts(db: Database, fresh: Fresh) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The test accounts, made once through the services (default teams, users, an API token
+    each) and recorded, so that ``people`` brings them back in one round trip: role → (token,
+    user). Session fixtures are set up before a test's own, so nothing else is recorded."""
+    await fresh.empty()
     await ensure_default_teams(db)
-    clients: dict[str, Api] = {}
-    roles = {
-        "admin": ([], True),
-        "programmation": (["Programmation"], False),
-        "administration": (["Administration"], False),
-        "technique": (["Technique"], False),
-        "rp": (["Relations publiques"], False),
-        "communication": (["Communication"], False),
-        "nobody": ([], False),
-    }
-    for key, (teams, admin) in roles.items():
+    made: dict[str, tuple[str, dict[str, Any]]] = {}
+    for key, (teams, admin) in ROLES.items():
         user, _ = await create_user(
-            db,
-            f"{key}@test.saison",
-            key.capitalize(),
-            "motdepasse-solide",
-            admin=admin,
-            teams=teams,
+            db, f"{key}@test.saison", key.capitalize(), PASSWORD, admin=admin, teams=teams
         )
-        clients[key] = Api(server_url, await token_for(db, user["id"]), user)
-    clients["anonymous"] = Api(server_url, None)
+        made[key] = (await token_for(db, user["id"]), user)
+    await fresh.record("people")
+    return made
+
+
+@pytest.fixture
+async def people(
+    fresh: Fresh, accounts: dict[str, tuple[str, dict[str, Any]]], served: Served
+) -> AsyncIterator[dict[str, Api]]:
+    """One signed-in client per role: admin, each default team, and someone with no team."""
+    assert await fresh.restore("people")
+    clients = {
+        key: Api(served, token, copy.deepcopy(user)) for key, (token, user) in accounts.items()
+    }
+    clients["anonymous"] = Api(served, None)
     yield clients
     for client in clients.values():
         await client.close()
@@ -233,12 +283,12 @@ async def admin(people: dict[str, Api]) -> Api:
 
 
 @pytest.fixture
-async def signed_in(server_url: str, people: dict[str, Api]) -> AsyncIterator[Any]:
+async def signed_in(served: Served, people: dict[str, Api]) -> AsyncIterator[Any]:
     """A browser session (feeds, like tokens, are made from one), CSRF header included."""
     clients: list[httpx.AsyncClient] = []
 
     async def open_session(role: str) -> httpx.AsyncClient:
-        client = httpx.AsyncClient(base_url=server_url + "/api/v1", timeout=30)
+        client = served.client("/api/v1")
         clients.append(client)
         r = await client.post(
             "/auth/sign-in", json={"email": f"{role}@test.saison", "password": PASSWORD}

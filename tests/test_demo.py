@@ -29,6 +29,7 @@ from server.db.engine import Database
 from server.demo import ALREADY, DEMO_PASSWORD, DEMO_USERS, load_demo
 from server.demo.calendar import SEASON, WINTER_BREAK, weeks
 from server.settings import Settings, get_settings
+from tests.conftest import Served
 
 PARIS = ZoneInfo("Europe/Paris")
 TYPICAL_WEEK = date(2027, 3, 8)  # a Monday in March, nothing special about it
@@ -287,13 +288,15 @@ WEEK_QUERY = """<?xml version="1.0" encoding="utf-8"?>
 </c:calendar-query>"""
 
 
-async def test_what_each_account_sees_over_http_and_caldav(db: Database, server_url: str) -> None:
+async def test_what_each_account_sees_over_http_and_caldav(
+    db: Database, in_process: Served
+) -> None:
     await load_demo(db, progress=False)  # (one load for both: each load costs about 2 s)
-    await every_account_has_a_working_week(db, server_url)
-    await linked_rooms_options_and_riders(server_url)
+    await every_account_has_a_working_week(db, in_process)
+    await linked_rooms_options_and_riders(in_process)
 
 
-async def every_account_has_a_working_week(db: Database, server_url: str) -> None:
+async def every_account_has_a_working_week(db: Database, server: Served) -> None:
     start = datetime.combine(TYPICAL_WEEK, time(0), PARIS)
     utc = "%Y%m%dT%H%M%SZ"
     body = WEEK_QUERY.format(
@@ -302,7 +305,7 @@ async def every_account_has_a_working_week(db: Database, server_url: str) -> Non
     )
     # A typical week in each account's "Mon planning", in their phone's calendar app.
     for email, _name, team in DEMO_USERS:
-        async with httpx.AsyncClient(base_url=server_url, timeout=30) as http:
+        async with server.client() as http:
             await sign_in(http, email)
             # Scoped to what "Mon planning" needs (an app password without scopes is being
             # fixed elsewhere to mean "as its owner").
@@ -345,8 +348,8 @@ async def every_account_has_a_working_week(db: Database, server_url: str) -> Non
                 assert found, f"{email} has nothing in the week of {monday}"
 
 
-async def linked_rooms_options_and_riders(server_url: str) -> None:
-    async with httpx.AsyncClient(base_url=server_url, timeout=30) as http:
+async def linked_rooms_options_and_riders(server: Served) -> None:
+    async with server.client() as http:
         await sign_in(http, "technique@demo.saison")
         api = "/api/v1"
         rooms = {r["name"]: r for r in (await http.get(f"{api}/rooms")).json()["items"]}
@@ -393,7 +396,7 @@ async def linked_rooms_options_and_riders(server_url: str) -> None:
                 attachment["filename"].removesuffix(".pdf")
             )
 
-    async with httpx.AsyncClient(base_url=server_url, timeout=30) as http:
+    async with server.client() as http:
         await sign_in(http, "programmation@demo.saison")
         # Options about to lapse, and who competes for the same dates.
         expiring = await http.get(f"{api}/engagements/expiring", params={"within_days": 7})

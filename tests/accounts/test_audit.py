@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from tests.factories import PASSWORD
@@ -59,8 +58,8 @@ async def test_history_is_only_for_those_who_may_read_the_workspace(people, seas
 
 
 @pytest.fixture
-async def browser(server_url):
-    async with httpx.AsyncClient(base_url=server_url + "/api/v1") as client:
+async def browser(in_process):
+    async with in_process.client("/api/v1") as client:
         yield client
 
 

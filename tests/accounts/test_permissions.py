@@ -145,13 +145,13 @@ async def test_without_credentials_everything_is_401(people, season):
     assert (await people["admin"].get(f"/shows/{season['show']['id']}")).json()["version"] == 1
 
 
-async def signed_in(server_url, person: Api) -> Api:
+async def signed_in(in_process, person: Api) -> Api:
     """``person`` signed in with their password: a session follows their rights as they change.
 
     (The ``people`` clients use tokens scoped to what each person had when they were made,
     and a token never grows.)
     """
-    client = Api(server_url, None, person.user)
+    client = Api(in_process, None, person.user)
     r = await client.post("/auth/sign-in", {"email": person.user["email"], "password": PASSWORD})
     assert r.status_code == 200, r.text
     client.http.headers["X-CSRF-Token"] = r.json()["csrf_token"]
@@ -185,10 +185,10 @@ async def test_a_personal_permission_beats_the_team_downwards(people, season):
 
 
 async def test_a_personal_permission_beats_the_team_upwards_but_not_for_fees(
-    server_url, people, season
+    in_process, people, season
 ):
     admin = people["admin"]
-    technique = await signed_in(server_url, people["technique"])
+    technique = await signed_in(in_process, people["technique"])
     await grant(admin, technique, "programming", "write")
     engagement = season["engagement"]
 
@@ -234,9 +234,9 @@ async def test_a_personal_none_closes_a_workspace_the_team_opens(people):
     assert (await rp.get("/shows")).status_code == 200
 
 
-async def test_changing_a_team_s_permission_changes_what_its_members_may_do(db, server_url, people):
+async def test_changing_a_team_s_permission_changes_what_its_members_may_do(db, in_process, people):
     admin = people["admin"]
-    communication = await signed_in(server_url, people["communication"])
+    communication = await signed_in(in_process, people["communication"])
     team_id = communication.user["team_ids"][0]
     permission = (
         await admin.get("/permissions", params={"team_id": team_id, "area": "directory"})

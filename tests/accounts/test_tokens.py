@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import httpx
-
-from tests.conftest import Api, token_for
+from tests.conftest import Api, Served, token_for
 
 
-def bearer(server_url: str, secret: str) -> Api:
-    return Api(server_url, secret)
+def bearer(in_process: Served, secret: str) -> Api:
+    return Api(in_process, secret)
 
 
-async def test_a_token_is_shown_once_and_works(signed_in, server_url, season):
+async def test_a_token_is_shown_once_and_works(signed_in, in_process, season):
     me = await signed_in("programmation")
     r = await me.post(
         "/auth/tokens", json={"name": "Script billetterie", "scopes": {"programming": "write"}}
@@ -26,7 +24,7 @@ async def test_a_token_is_shown_once_and_works(signed_in, server_url, season):
     assert "secret" not in mine and token["secret"] not in (await me.get("/auth/tokens")).text
     assert mine["last_used_at"] is None
 
-    api = bearer(server_url, token["secret"])
+    api = bearer(in_process, token["secret"])
     try:
         made = await api.post("/shows", {"title": "Créé par un script"})
         assert made.status_code == 201
@@ -39,12 +37,12 @@ async def test_a_token_is_shown_once_and_works(signed_in, server_url, season):
     assert used["last_used_at"] is not None
 
 
-async def test_a_read_only_token_cannot_write(signed_in, server_url, season, admin):
+async def test_a_read_only_token_cannot_write(signed_in, in_process, season, admin):
     me = await signed_in("programmation")
     secret = (
         await me.post("/auth/tokens", json={"name": "Lecture", "scopes": {"programming": "read"}})
     ).json()["secret"]
-    api = bearer(server_url, secret)
+    api = bearer(in_process, secret)
     try:
         assert (await api.get("/shows")).status_code == 200
         assert (await api.get(f"/engagements/{season['engagement']['id']}")).status_code == 200
@@ -79,7 +77,7 @@ async def test_a_token_cannot_have_more_than_its_owner(signed_in):
     assert [t["name"] for t in (await me.get("/auth/tokens")).json()] == ["tests"]
 
 
-async def test_a_token_follows_its_owner_losing_rights(signed_in, server_url, admin):
+async def test_a_token_follows_its_owner_losing_rights(signed_in, in_process, admin):
     me = await signed_in("programmation")
     secret = (
         await me.post("/auth/tokens", json={"name": "Script", "scopes": {"programming": "write"}})
@@ -89,7 +87,7 @@ async def test_a_token_follows_its_owner_losing_rights(signed_in, server_url, ad
         "/permissions", {"area": "programming", "level": "read", "user_id": user_id}
     )
     assert r.status_code == 201
-    api = bearer(server_url, secret)
+    api = bearer(in_process, secret)
     try:
         assert (await api.get("/shows")).status_code == 200
         assert (await api.post("/shows", {"title": "Plus le droit"})).status_code == 403
@@ -97,12 +95,12 @@ async def test_a_token_follows_its_owner_losing_rights(signed_in, server_url, ad
         await api.close()
 
 
-async def test_a_revoked_token_is_refused(signed_in, server_url, admin):
+async def test_a_revoked_token_is_refused(signed_in, in_process, admin):
     me = await signed_in("technique")
     token = (
         await me.post("/auth/tokens", json={"name": "Régie", "scopes": {"technical": "read"}})
     ).json()
-    api = bearer(server_url, token["secret"])
+    api = bearer(in_process, token["secret"])
     try:
         assert (await api.get("/venues")).status_code == 200
         revoked = await me.delete(f"/auth/tokens/{token['id']}")
@@ -133,7 +131,7 @@ async def test_nobody_else_can_revoke_my_token(signed_in):
     assert still["revoked_at"] is None
 
 
-async def test_app_passwords_are_their_own_kind(signed_in, server_url):
+async def test_app_passwords_are_their_own_kind(signed_in, in_process):
     me = await signed_in("communication")
     r = await me.post(
         "/auth/tokens",
@@ -160,21 +158,21 @@ async def test_tokens_are_made_from_a_signed_in_session_not_from_a_token(people)
     assert r.headers["content-type"].startswith("application/problem+json")
 
 
-async def test_malformed_and_unknown_tokens_are_401(server_url, people):
+async def test_malformed_and_unknown_tokens_are_401(in_process, people):
     for header in ("Bearer", "Basic dXNlcjpwYXNz", "Bearer sai_0123456789ab_faux", "Bearer x"):
-        async with httpx.AsyncClient(base_url=server_url + "/api/v1") as client:
+        async with in_process.client("/api/v1") as client:
             r = await client.get("/auth/me", headers={"Authorization": header})
             assert r.status_code == 401, header
             assert r.headers["content-type"].startswith("application/problem+json")
 
 
-async def test_every_token_secret_is_recognised(db, server_url, people):
+async def test_every_token_secret_is_recognised(db, in_process, people):
     """Secrets are random text that may itself contain '_' (the prefix separator)."""
     user_id = people["communication"].user["id"]
     secrets = [await token_for(db, user_id, {"directory": "read"}) for _ in range(24)]
     assert any("_" in secret.split("_", 2)[2] for secret in secrets)
     for secret in secrets:
-        api = bearer(server_url, secret)
+        api = bearer(in_process, secret)
         try:
             assert (await api.get("/organisations")).status_code == 200, secret
         finally:
@@ -182,7 +180,7 @@ async def test_every_token_secret_is_recognised(db, server_url, people):
 
 
 async def test_a_token_made_as_the_readme_says_acts_with_its_owners_levels(
-    signed_in, server_url, season, admin
+    signed_in, in_process, season, admin
 ):
     """No scopes: the owner's own levels, resolved at each request (not copied at creation)."""
     me = await signed_in("programmation")
@@ -190,7 +188,7 @@ async def test_a_token_made_as_the_readme_says_acts_with_its_owners_levels(
     assert r.status_code == 201, r.text
     token = r.json()
     assert token["scopes"] == {}
-    api = bearer(server_url, token["secret"])
+    api = bearer(in_process, token["secret"])
     try:
         # It reads and writes what its owner does, fees included.
         engagement = await api.get(f"/engagements/{season['engagement']['id']}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import httpx
 from sqlalchemy import text
 
 from tests.conftest import Api
@@ -72,10 +71,10 @@ async def test_keys_belong_to_each_person(people):
     assert "idempotent-replayed" not in theirs.headers
 
 
-async def test_twenty_simultaneous_requests_with_one_key_create_once(server_url, people):
+async def test_twenty_simultaneous_requests_with_one_key_create_once(in_process, people):
     prog = people["programmation"]
     token = prog.http.headers["authorization"][len("Bearer ") :]
-    clients = [Api(server_url, token) for _ in range(20)]
+    clients = [Api(in_process, token) for _ in range(20)]
     headers = key()
     try:
         answers = await asyncio.gather(
@@ -122,9 +121,9 @@ async def test_workflow_steps_replay_too(people, season):
 
 
 async def test_a_token_created_twice_is_one_token_and_its_secret_is_not_stored(
-    db, server_url, people
+    db, in_process, people
 ):
-    async with httpx.AsyncClient(base_url=server_url + "/api/v1", timeout=30) as me:
+    async with in_process.client("/api/v1") as me:
         r = await me.post(
             "/auth/sign-in", json={"email": "programmation@test.saison", "password": PASSWORD}
         )

@@ -223,8 +223,8 @@ async def test_a_plain_day_is_a_bound_on_every_list_as_on_the_timeline(admin, da
     assert changes.status_code == 200 and changes.json()["items"]
 
 
-async def test_every_list_with_bounds_takes_a_plain_day(admin, server_url):
-    document = (await admin.http.get(server_url + "/schema/openapi.json")).json()
+async def test_every_list_with_bounds_takes_a_plain_day(admin, in_process):
+    document = (await admin.http.get(in_process.url + "/schema/openapi.json")).json()
     lists = [
         path
         for path, operations in document["paths"].items()
@@ -258,8 +258,8 @@ async def test_updated_since_lists_what_was_created_or_changed_since(admin, seas
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "updated_since"
 
 
-async def test_every_record_list_takes_updated_since(admin, server_url):
-    document = (await admin.http.get(server_url + "/schema/openapi.json")).json()
+async def test_every_record_list_takes_updated_since(admin, in_process):
+    document = (await admin.http.get(in_process.url + "/schema/openapi.json")).json()
     lists = [
         (path, operation["get"])
         for path, operation in document["paths"].items()

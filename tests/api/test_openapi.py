@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from tests.factories import KINDS
 
 
 @pytest.fixture
-async def document(server_url, admin):
-    r = await admin.http.get(server_url + "/schema/openapi.json")
+async def document(in_process, admin):
+    r = await admin.http.get(in_process.url + "/schema/openapi.json")
     assert r.status_code == 200
     return r.json()
 
@@ -21,12 +20,12 @@ def resolve(document, schema):
     return schema
 
 
-async def test_the_document_is_for_signed_in_people_only(server_url, people):
-    async with httpx.AsyncClient() as client:
-        r = await client.get(server_url + "/schema/openapi.json")
+async def test_the_document_is_for_signed_in_people_only(in_process, people):
+    async with in_process.client() as client:
+        r = await client.get("/schema/openapi.json")
         assert r.status_code == 401
         assert r.headers["content-type"].startswith("application/problem+json")
-    nobody = await people["nobody"].http.get(server_url + "/schema/openapi.json")
+    nobody = await people["nobody"].http.get(in_process.url + "/schema/openapi.json")
     assert nobody.status_code == 200
 
 

@@ -116,8 +116,8 @@ async def call(client, method, path, operation, world) -> Any:
 
 
 @pytest.fixture
-async def document(server_url, admin) -> dict[str, Any]:
-    r = await admin.http.get(server_url + "/schema/openapi.json")
+async def document(in_process, admin) -> dict[str, Any]:
+    r = await admin.http.get(in_process.url + "/schema/openapi.json")
     assert r.status_code == 200
     document = r.json()
     assert len(routes(document)) > 80  # the whole API, not a stub

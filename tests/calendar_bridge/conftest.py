@@ -13,19 +13,27 @@ import httpx
 import icalendar
 import pytest
 
-from tests.conftest import Api, token_for
+from tests.conftest import Api, Served, token_for
 from tests.factories import paris
 
 
 @dataclass
 class DavUser:
-    """Someone's calendar app: their email, an app password and the server's address."""
+    """Someone's calendar app: their email, an app password and the server's address.
+
+    The ``caldav`` client (blocking, its own HTTP stack) talks to a server process at
+    ``server_url``; ``http`` sends raw WebDAV requests to the app in this process, at
+    ``origin``."""
 
     server_url: str
     email: str
     password: str
     user_id: int
     http: httpx.AsyncClient
+
+    @property
+    def origin(self) -> str:
+        return str(self.http.base_url).rstrip("/")
 
     @property
     def home(self) -> str:
@@ -49,7 +57,7 @@ class DavUser:
 
 @pytest.fixture
 async def dav_for(
-    server_url: str, people: dict[str, Api], db: Any
+    server_url: str, in_process: Served, people: dict[str, Api], db: Any
 ) -> AsyncIterator[Callable[..., Awaitable[DavUser]]]:
     """``await dav_for("technique")``: that person's calendar app, with a fresh app password."""
     opened: list[httpx.AsyncClient] = []
@@ -58,7 +66,7 @@ async def dav_for(
         user = people[role].user
         assert user is not None
         password = await token_for(db, user["id"], scopes=scopes, kind="app_password")
-        http = httpx.AsyncClient(base_url=server_url, auth=(user["email"], password), timeout=30)
+        http = in_process.client(auth=(user["email"], password))
         opened.append(http)
         return DavUser(server_url, user["email"], password, user["id"], http)
 

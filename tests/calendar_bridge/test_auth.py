@@ -9,18 +9,18 @@ from tests.conftest import Api, token_for
 PROPFIND = '<d:propfind xmlns:d="DAV:"><d:prop><d:displayname/></d:prop></d:propfind>'
 
 
-async def test_no_credentials_get_a_basic_challenge(server_url):
-    async with httpx.AsyncClient(base_url=server_url) as http:
+async def test_no_credentials_get_a_basic_challenge(in_process):
+    async with in_process.client() as http:
         r = await http.request("PROPFIND", "/dav/", content=PROPFIND, headers={"Depth": "0"})
     assert r.status_code == 401
     assert r.headers["www-authenticate"].startswith('Basic realm="Saison"')
 
 
 async def test_wrong_passwords_are_refused_then_throttled_never_the_right_one(
-    dav_for, server_url, admin
+    dav_for, in_process, admin
 ):
     app = await dav_for("technique")
-    async with httpx.AsyncClient(base_url=server_url) as http:
+    async with in_process.client() as http:
         for _ in range(5):
             r = await http.request(
                 "PROPFIND", "/dav/", content=PROPFIND, auth=(app.email, "sap_000000000000_guess")
@@ -101,11 +101,11 @@ async def test_a_revoked_app_password_fails_on_the_next_request_on_another_proce
     await owner_on_a.close()
 
 
-async def test_only_app_passwords_of_this_person_open_calendars(dav_for, db, people, server_url):
+async def test_only_app_passwords_of_this_person_open_calendars(dav_for, db, people, in_process):
     app = await dav_for("technique")
     other = await dav_for("rp")
     api_token = await token_for(db, app.user_id)  # an API token is not an app password
-    async with httpx.AsyncClient(base_url=server_url) as http:
+    async with in_process.client() as http:
         for email, secret in ((app.email, api_token), (app.email, other.password)):
             r = await http.request("PROPFIND", "/dav/", content=PROPFIND, auth=(email, secret))
             assert r.status_code == 401
@@ -115,7 +115,7 @@ async def test_only_app_passwords_of_this_person_open_calendars(dav_for, db, peo
         assert r.status_code == 207  # emails are not case-sensitive
 
 
-async def test_a_revoked_app_password_stops_working(dav_for, people, server_url):
+async def test_a_revoked_app_password_stops_working(dav_for, people, in_process):
     app = await dav_for("technique")
     assert (await app.dav("PROPFIND", "/dav/", PROPFIND)).status_code == 207
     me = people["technique"]
@@ -126,7 +126,7 @@ async def test_a_revoked_app_password_stops_working(dav_for, people, server_url)
     assert (await app.dav("PROPFIND", "/dav/", PROPFIND)).status_code == 401
 
 
-async def test_basic_credentials_elsewhere_are_a_clean_401(dav_for, server_url):
+async def test_basic_credentials_elsewhere_are_a_clean_401(dav_for, in_process):
     app = await dav_for("technique")
     r = await app.http.get("/api/v1/activities")
     assert r.status_code == 401
@@ -134,7 +134,7 @@ async def test_basic_credentials_elsewhere_are_a_clean_401(dav_for, server_url):
 
 
 async def test_an_app_password_made_as_the_readme_says_syncs_and_writes(
-    server_url, people, stage, admin
+    in_process, server_url, people, stage, admin
 ):
     """Exactly the README: sign in, ``POST /api/v1/auth/tokens`` with ``{"name": "iPhone",
     "kind": "app_password"}`` (no scopes), then a calendar app with email + that password."""
@@ -144,7 +144,7 @@ async def test_an_app_password_made_as_the_readme_says_syncs_and_writes(
     from tests.factories import PASSWORD
 
     email = "technique@test.saison"
-    async with httpx.AsyncClient(base_url=server_url + "/api/v1") as browser:
+    async with in_process.client("/api/v1") as browser:
         signed = await browser.post("/auth/sign-in", json={"email": email, "password": PASSWORD})
         assert signed.status_code == 200
         browser.headers["X-CSRF-Token"] = signed.json()["csrf_token"]

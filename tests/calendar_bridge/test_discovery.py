@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import httpx
-
 PROPFIND_PRINCIPAL = """<?xml version="1.0" encoding="utf-8"?>
 <d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/></d:prop></d:propfind>"""
 
 
-async def test_well_known_address_leads_to_the_caldav_root(server_url):
-    async with httpx.AsyncClient(base_url=server_url) as http:
+async def test_well_known_address_leads_to_the_caldav_root(in_process):
+    async with in_process.client() as http:
         for method in ("GET", "PROPFIND"):
             r = await http.request(method, "/.well-known/caldav")
             assert r.status_code == 301
             assert r.headers["location"] == "/dav/"
 
 
-async def test_options_announce_calendar_access_without_signing_in(server_url):
-    async with httpx.AsyncClient(base_url=server_url) as http:
+async def test_options_announce_calendar_access_without_signing_in(in_process):
+    async with in_process.client() as http:
         r = await http.options("/dav/")
     assert r.status_code == 200
     assert "calendar-access" in r.headers["dav"]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import httpx
-
 from tests.calendar_bridge.conftest import events_of
 
 
 async def test_a_feed_serves_the_calendar_and_revalidates_cheaply(
-    signed_in, server_url, stage, admin
+    signed_in, in_process, stage, admin
 ):
     me = await signed_in("technique")
     r = await me.post("/calendar-feeds", json={"scope": "mine"})
@@ -18,7 +16,7 @@ async def test_a_feed_serves_the_calendar_and_revalidates_cheaply(
     assert feed["webcal_url"] == "webcal://" + feed["url"].split("://", 1)[1]
     path = feed["url"].split("8000", 1)[1]
 
-    async with httpx.AsyncClient(base_url=server_url) as http:
+    async with in_process.client() as http:
         r = await http.get(path)
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("text/calendar")
@@ -44,12 +42,12 @@ async def test_a_feed_serves_the_calendar_and_revalidates_cheaply(
     assert feed["secret"] not in (await me.get("/calendar-feeds")).text
 
     assert (await me.delete(f"/calendar-feeds/{feed['id']}")).status_code == 204
-    async with httpx.AsyncClient(base_url=server_url) as http:
+    async with in_process.client() as http:
         assert (await http.get(path)).status_code == 404
         assert (await http.get(path.replace("scf_", "scf_x"))).status_code == 404
 
 
-async def test_feeds_exist_per_room_team_and_for_performances(signed_in, server_url, stage, teams):
+async def test_feeds_exist_per_room_team_and_for_performances(signed_in, in_process, stage, teams):
     me = await signed_in("technique")
     for scope, expected in (
         (f"room:{stage['studio']['id']}", {"Phèdre", "Réunion de saison"}),
@@ -58,7 +56,7 @@ async def test_feeds_exist_per_room_team_and_for_performances(signed_in, server_
     ):
         r = await me.post("/calendar-feeds", json={"scope": scope})
         assert r.status_code == 201, r.text
-        async with httpx.AsyncClient(base_url=server_url) as http:
+        async with in_process.client() as http:
             served = await http.get(r.json()["url"].split("8000", 1)[1])
         assert {str(e["SUMMARY"]) for e in events_of(served.content)} == expected, scope
 

@@ -4,15 +4,13 @@ technician expects to find afterwards. Each case reproduces something a phone di
 from __future__ import annotations
 
 import caldav
-import httpx
 import pytest
 
-from server.processes import start_server
 from server.settings import Settings
 from tests.calendar_bridge.conftest import events_of
 from tests.calendar_bridge.test_discovery import PROPFIND_PRINCIPAL
 from tests.calendar_bridge.test_writes import activities_in, vevent
-from tests.conftest import free_port
+from tests.conftest import serving
 
 UID_HOST = "127.0.0.1"  # the host of SAISON_PUBLIC_URL in the tests: Saison's own UIDs end so
 
@@ -47,11 +45,11 @@ async def test_a_put_of_what_is_stored_answers_its_etag_and_a_change_does_not(da
     assert (await app.dav("GET", path)).headers["etag"] != etag
 
 
-async def test_feeds_answer_head_and_name_their_charset_once(signed_in, server_url, stage):
+async def test_feeds_answer_head_and_name_their_charset_once(signed_in, in_process, stage):
     me = await signed_in("technique")
     feed = (await me.post("/calendar-feeds", json={"scope": "mine"})).json()
     path = feed["url"].split("8000", 1)[1]
-    async with httpx.AsyncClient(base_url=server_url) as http:
+    async with in_process.client() as http:
         got = await http.get(path)
         head = await http.head(path)
     assert got.headers["content-type"] == "text/calendar; charset=utf-8"
@@ -122,22 +120,17 @@ async def test_an_event_put_in_a_room_calendar_books_the_room(dav_for, stage, ad
 
 
 @pytest.fixture(scope="module")
-def rehearsing_server(database_url):
-    """A second server process of the same venue, whose room calendars default to rehearsals."""
-    port = free_port()
-    process = start_server(database_url, port, env={"SAISON_CALENDAR_ROOM_KIND": "rehearsal"})
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(10)
+async def rehearsing(database_url):
+    """The same venue's application with other settings: room calendars default to rehearsals."""
+    async with serving(database_url, Settings(calendar_room_kind="rehearsal")) as served:
+        yield served
 
 
 async def test_the_kind_of_room_calendar_events_is_the_venues_choice(
-    rehearsing_server, dav_for, stage, admin, monkeypatch
+    rehearsing, dav_for, stage, admin, monkeypatch
 ):
     app = await dav_for("technique")
-    async with httpx.AsyncClient(
-        base_url=rehearsing_server, auth=(app.email, app.password), timeout=30
-    ) as http:
+    async with rehearsing.client(auth=(app.email, app.password)) as http:
         r = await http.put(
             f"{app.home}room-{stage['studio']['id']}/filage.ics",
             content=vevent("filage@example.org", "Filage", "20261104T130000Z", "20261104T170000Z"),
@@ -209,7 +202,7 @@ async def test_an_event_made_in_saison_moves_between_room_team_and_my_schedule(
     # To "my schedule" with WebDAV MOVE (Thunderbird, DAVx⁵): assigned to me, room kept.
     source = f"{app.home}room-{stage['room']['id']}/{name}"
     r = await app.dav(
-        "MOVE", source, destination=f"{app.server_url}{app.home}mine/reunion.ics", overwrite="F"
+        "MOVE", source, destination=f"{app.origin}{app.home}mine/reunion.ics", overwrite="F"
     )
     assert r.status_code == 201, r.text
     now = (await admin.get(f"/activities/{meeting['id']}")).json()

@@ -5,7 +5,9 @@ These run the real ``saison`` command as a person would, in a temporary data dir
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT
 
 SAISON = str(Path(sys.executable).with_name("saison"))
 EMAIL, PASSWORD = "regie@theatre.example", "un-mot-de-passe-tres-long"
@@ -69,12 +71,14 @@ def migrate(data_dir: Path) -> subprocess.CompletedProcess[str]:
 
 
 class Served:
+    """``saison serve --port 0``: the system picks a free port, uvicorn says which."""
+
+    starts = itertools.count(1)
+
     def __init__(self, data_dir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = data_dir.parent / f"serve-{self.port}.log"
+        self.log = data_dir.parent / f"serve-{next(self.starts)}.log"
         self.process = subprocess.Popen(
-            [SAISON, "serve", "--port", str(self.port), "--log-level", "warning"],
+            [SAISON, "serve", "--port", "0", "--log-level", "info"],
             cwd=ROOT,
             env=environment(data_dir),
             stdout=self.log.open("w"),
@@ -82,14 +86,14 @@ class Served:
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+            bound = re.search(r"Uvicorn running on (http://127\.0\.0\.1:\d+)", self.output())
+            if bound:
+                self.url = bound.group(1)
+                if httpx.get(f"{self.url}/health", timeout=10).status_code == 200:
                     return
-            except httpx.HTTPError:
-                pass
             if self.process.poll() is not None:
                 raise AssertionError(f"saison serve exited:\n{self.output()}")
-            time.sleep(0.3)
+            time.sleep(0.1)
         self.process.kill()
         raise AssertionError(f"saison serve did not answer /health:\n{self.output()}")
 

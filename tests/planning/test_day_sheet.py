@@ -77,7 +77,7 @@ async def test_the_day_room_by_room_with_contacts_to_call(people, day):
 
 
 async def test_no_contacts_without_the_directory_and_no_show_without_programming(
-    admin, db, server_url, day
+    admin, db, in_process, day
 ):
     team = await admin.create("/teams", {"name": "Régie"})
     for area in ("planning", "programming"):
@@ -87,7 +87,7 @@ async def test_no_contacts_without_the_directory_and_no_show_without_programming
         {"email": "regie@test.saison", "name": "Régie", "password": "motdepasse-solide",
          "team_ids": [team["id"]]},
     )  # fmt: skip
-    regie = Api(server_url, await token_for(db, user["id"]))
+    regie = Api(in_process, await token_for(db, user["id"]))
     sheet = (await regie.get("/day-sheets/2026-10-06")).json()
     assert [e["title"] for e in sheet["entries"]] == ["Montage Phèdre", "Phèdre"]
     for entry in sheet["entries"]:
@@ -95,7 +95,7 @@ async def test_no_contacts_without_the_directory_and_no_show_without_programming
         assert entry["company"] is None and entry["contacts"] == []
     # Without programming either (a token limited to the planning): the show is not named.
     await regie.close()
-    regie = Api(server_url, await token_for(db, user["id"], {"planning": "read"}))
+    regie = Api(in_process, await token_for(db, user["id"], {"planning": "read"}))
     sheet = (await regie.get("/day-sheets/2026-10-06")).json()
     assert [e["show"] for e in sheet["entries"]] == [None, None]
     assert "Éclat" not in str(sheet)

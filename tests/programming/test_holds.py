@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from server.processes import start_server
-from tests.conftest import Api, free_port
+from server.settings import Settings
+from tests.conftest import Api, serving
 
 
 @pytest.fixture
@@ -177,7 +177,7 @@ async def test_the_database_refuses_two_confirmed_engagements_on_the_same_dates(
 
 
 async def test_two_programmers_confirming_rival_options_at_once_get_one_each(
-    server_url, db, people, season
+    in_process, db, people, season
 ):
     """Two people, two clients, the same instant: one confirmation, one clear refusal."""
     s = season
@@ -187,7 +187,7 @@ async def test_two_programmers_confirming_rival_options_at_once_get_one_each(
         days = (f"2027-06-{first:02d}", f"2027-06-{first + 3:02d}")
         a = await prog.create("/engagements", option(s["Phèdre"], s["studio"], *days))
         b = await prog.create("/engagements", option(s["Bérénice"], s["studio"], *days))
-        clients = [Api(server_url, prog.http.headers["authorization"][7:]) for _ in range(2)]
+        clients = [Api(in_process, prog.http.headers["authorization"][7:]) for _ in range(2)]
         try:
             answers = await asyncio.gather(
                 *(confirm(c, e) for c, e in zip(clients, (a, b), strict=True))
@@ -200,18 +200,16 @@ async def test_two_programmers_confirming_rival_options_at_once_get_one_each(
 
 
 @pytest.fixture(scope="module")
-def releasing_server(database_url):
-    """A second server process of the same venue, set to release competitors on confirmation."""
-    port = free_port()
-    process = start_server(database_url, port, env={"SAISON_CONFIRM_COMPETITORS": "release"})
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(10)
+async def releasing(database_url):
+    """The same venue's application with other settings: competitors are released when an
+    option is confirmed."""
+    async with serving(database_url, Settings(confirm_competitors="release")) as served:
+        yield served
 
 
-async def test_a_venue_may_choose_to_release_competitors_instead(releasing_server, people, season):
+async def test_a_venue_may_choose_to_release_competitors_instead(releasing, people, season):
     s = season
-    prog = Api(releasing_server, people["programmation"].http.headers["authorization"][7:])
+    prog = Api(releasing, people["programmation"].http.headers["authorization"][7:])
     try:
         phedre = await prog.create(
             "/engagements", option(s["Phèdre"], s["grande"], "2027-09-07", "2027-09-10")

@@ -25,10 +25,10 @@ async def shows(admin, count):
     ]
 
 
-def clients(server_url, person, count):
+def clients(in_process, person, count):
     """``count`` separate HTTP clients (own connections) signed in as the same person."""
     token = person.http.headers["authorization"][len("Bearer ") :]
-    return [Api(server_url, token) for _ in range(count)]
+    return [Api(in_process, token) for _ in range(count)]
 
 
 async def gather_with(many, calls):
@@ -47,7 +47,7 @@ async def ranks(client, room_id, first, last):
 
 
 async def test_fifty_simultaneous_confirmations_give_one_200_and_clean_409s(
-    server_url, people, room
+    in_process, people, room
 ):
     admin, prog = people["admin"], people["programmation"]
     rivals = await shows(admin, 50)
@@ -65,7 +65,7 @@ async def test_fifty_simultaneous_confirmations_give_one_200_and_clean_409s(
             )
         )
     assert [o["option_rank"] for o in options] == list(range(1, 51))
-    many = clients(server_url, prog, 50)
+    many = clients(in_process, prog, 50)
 
     async def confirm(client: Api, option: dict[str, Any]) -> Any:
         return await client.post(
@@ -87,10 +87,10 @@ async def test_fifty_simultaneous_confirmations_give_one_200_and_clean_409s(
     assert await ranks(prog, room["id"], "2027-03-09", "2027-03-13") == list(range(1, 50))
 
 
-async def test_thirty_options_created_at_once_get_distinct_gapless_ranks(server_url, people, room):
+async def test_thirty_options_created_at_once_get_distinct_gapless_ranks(in_process, people, room):
     admin, prog = people["admin"], people["programmation"]
     rivals = await shows(admin, 30)
-    many = clients(server_url, prog, 30)
+    many = clients(in_process, prog, 30)
     answers = await gather_with(
         many,
         [
@@ -114,7 +114,7 @@ async def test_thirty_options_created_at_once_get_distinct_gapless_ranks(server_
     # Releases and cancellations, some at the same moment, keep the queue gapless.
     by_rank = {r.json()["option_rank"]: r.json() for r in answers}
     leaving = [by_rank[n] for n in (1, 7, 8, 15, 30)]
-    many = clients(server_url, prog, len(leaving))
+    many = clients(in_process, prog, len(leaving))
     steps = ["release", "cancel", "release", "cancel", "release"]
     answers = await gather_with(
         many,

@@ -60,10 +60,10 @@ async def test_generating_a_series_twice_creates_nothing_the_second_time(people,
     assert await count(prog, "/performances", engagement_id=engagement["id"]) == 5
 
 
-async def test_a_double_click_on_generate_makes_one_series(server_url, people, engagement):
+async def test_a_double_click_on_generate_makes_one_series(in_process, people, engagement):
     prog = people["programmation"]
     token = prog.http.headers["authorization"][len("Bearer ") :]
-    clients = [Api(server_url, token) for _ in range(2)]
+    clients = [Api(in_process, token) for _ in range(2)]
     path = f"/engagements/{engagement['id']}/performances"
     try:
         answers = await asyncio.gather(*(c.post(path, SERIES) for c in clients))
@@ -75,7 +75,7 @@ async def test_a_double_click_on_generate_makes_one_series(server_url, people, e
     assert await count(prog, "/performances", engagement_id=engagement["id"]) == 4
 
 
-async def test_applying_templates_twice_places_each_activity_once(server_url, people, engagement):
+async def test_applying_templates_twice_places_each_activity_once(in_process, people, engagement):
     prog, tech = people["programmation"], people["technique"]
     await prog.post(f"/engagements/{engagement['id']}/performances", SERIES)
     templates = {
@@ -100,7 +100,7 @@ async def test_applying_templates_twice_places_each_activity_once(server_url, pe
 
     # Two clicks at the same moment: one set of activities.
     token = tech.http.headers["authorization"][len("Bearer ") :]
-    clients = [Api(server_url, token) for _ in range(2)]
+    clients = [Api(in_process, token) for _ in range(2)]
     out = {**body, "template_ids": [templates["Démontage après la dernière"]]}
     try:
         answers = await asyncio.gather(*(c.post(path, out) for c in clients))

@@ -1,40 +1,18 @@
-"""Live updates over real websockets, across two real server processes joined by real Redis."""
+"""Live updates over real websockets, across two real server processes joined by real Redis
+(a ``redis-server`` of the run's own, which one test stops and starts again)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import redis
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from server.processes import start_server
-from tests.conftest import Api, free_port
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture(scope="module")
-def two_servers(database_url: str) -> Iterator[tuple[str, str]]:
-    """Two processes sharing the database and Redis, as in a deployment."""
-    prefix = f"redis://127.0.0.1:6379/{1 + uuid.uuid4().int % 14}"  # keep tests apart
-    env = {"REDIS_URL": os.environ.get("TEST_REDIS_URL", prefix)}
-    ports: list[int] = []
-    processes = []
-    for _ in range(2):  # one port at a time: two free_port() calls may return the same one
-        ports.append(free_port())
-        processes.append(start_server(database_url, ports[-1], env))
-    assert ports[0] != ports[1]
-    yield tuple(f"http://127.0.0.1:{port}" for port in ports)  # type: ignore[misc]
-    for process in processes:
-        process.terminate()
-        process.wait(10)
+from tests.conftest import Api
 
 
 class Live:
@@ -93,21 +71,18 @@ class Live:
 
 @pytest.fixture
 async def clients(
-    people: dict[str, Api], two_servers: tuple[str, str], db: Any
+    people: dict[str, Api], servers_behind_proxy: tuple[str, str], db: Any
 ) -> AsyncIterator[dict[str, Any]]:
-    a, b = two_servers
+    a, b = servers_behind_proxy
     from tests.conftest import token_for
 
     tokens = {}
     for role in ("admin", "programmation", "technique", "communication", "nobody"):
         tokens[role] = await token_for(db, people[role].user["id"])
-    yield {
-        "a": a,
-        "b": b,
-        "tokens": tokens,
-        "api_a": Api(a, tokens["admin"]),
-        "api_b": Api(b, tokens["admin"]),
-    }
+    api_a, api_b = Api(a, tokens["admin"]), Api(b, tokens["admin"])
+    yield {"a": a, "b": b, "tokens": tokens, "api_a": api_a, "api_b": api_b}
+    await api_a.close()
+    await api_b.close()
 
 
 async def _season(api: Api) -> dict[str, Any]:
@@ -291,19 +266,18 @@ async def test_a_foreign_origin_is_refused(clients):
         await screen.next("event", 2)
 
 
-async def test_redis_restart_degrades_then_recovers(clients):
+async def test_redis_restart_degrades_then_recovers(clients, redis_server):
     s = await _season(clients["api_a"])
     screen = await Live.open(clients["b"], clients["tokens"]["technique"])
     await screen.subscribe("t", TIMELINE)
-    client = redis.Redis.from_url(REDIS_URL)
-    # Kill every client connection of the two servers: what a Redis restart does to them.
-    client.client_kill_filter(_type="pubsub")
-    client.client_kill_filter(_type="normal", skipme=True)
+    # Redis goes away: every connection of the two servers drops, none can be made.
+    redis_server.stop()
     # Writes keep working, and the screen still gets them (by the log poll), then by pub/sub.
     for day in (7, 8):
         created = await clients["api_a"].create("/activities", activity(s["room"], day))
         (event,) = await screen.events(1, wait=10)
         assert event["id"] == created["id"]
+    redis_server.start()
     await asyncio.sleep(2)
     started = asyncio.get_running_loop().time()
     await clients["api_a"].create("/activities", activity(s["room"], 9))

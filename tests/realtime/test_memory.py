@@ -21,7 +21,7 @@ from server.core.changelog import Change
 from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
 from server.processes import start_server
-from tests.conftest import free_port, token_for
+from tests.conftest import token_for
 
 SLOW_CLIENTS = 20
 CHANGES = 6_000
@@ -31,11 +31,9 @@ MARGIN_MB = 40  # without a bound it was +226 MB with the slow clients, +104 MB 
 
 @pytest.fixture
 def lone_server(database_url: str) -> Iterator[tuple[str, int]]:
-    port = free_port()
-    process = start_server(database_url, port)
-    yield f"http://127.0.0.1:{port}", process.pid
-    process.terminate()
-    process.wait(10)
+    server = start_server(database_url)
+    yield server.url, server.pid
+    server.stop()
 
 
 def rss_mb(pid: int) -> float:

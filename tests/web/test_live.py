@@ -17,7 +17,6 @@ from playwright.async_api import Browser, Page, expect
 from sqlalchemy import text
 
 from server.processes import start_server
-from tests.conftest import free_port
 from tests.factories import PASSWORD
 from tests.web.conftest import (
     BROWSER_ZONE,
@@ -119,21 +118,18 @@ async def test_a_move_shows_on_another_screen_with_who_made_it(open_page: OpenPa
 @pytest.fixture
 async def own_server(database_url: str) -> AsyncIterator[dict[str, Any]]:
     """A Saison process of this test's own, on a port it keeps across restarts."""
-    port = free_port()
-    server: dict[str, Any] = {"url": f"http://127.0.0.1:{port}", "port": port}
-    server["process"] = start_server(database_url, port)
+    first = start_server(database_url)
+    server: dict[str, Any] = {"url": first.url, "port": first.port, "process": first}
 
     def stop() -> None:
-        server["process"].terminate()  # SIGTERM: the server closes its websockets and exits
-        server["process"].wait(15)
+        server["process"].stop(15)  # SIGTERM: the server closes its websockets and exits
 
     def restart() -> None:
-        server["process"] = start_server(database_url, port)
+        server["process"] = start_server(database_url, port=server["port"])
 
     server["stop"], server["restart"] = stop, restart
     yield server
-    if server["process"].poll() is None:
-        stop()
+    stop()
 
 
 OpenOn = Callable[[str, str], Awaitable[Page]]
