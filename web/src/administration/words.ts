@@ -2,7 +2,7 @@
  * The words of the administration page (people, teams, levels per workspace, tokens, kinds of
  * activity, the server's settings), in French (first) and English, spoken in the app's language.
  */
-import { i18n } from '../lib/i18n.svelte';
+import { vocabulary } from '../lib/i18n.svelte';
 
 const fr = {
   'adm.nav': 'Administration',
@@ -468,12 +468,7 @@ const en: Record<AdminWord, string> = {
   'adm.setting.hours': '{count} h',
 };
 
-const dictionaries = { fr, en } as const;
-
-export function at(key: AdminWord, params: Record<string, string | number> = {}): string {
-  const text: string = dictionaries[i18n.language][key] ?? fr[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export const at = vocabulary<AdminWord>(fr, en);
 
 /** A word whose key is built at run time (a setting's name); the key itself if unknown. */
 export function atMaybe(key: string, params: Record<string, string | number> = {}): string | null {

@@ -2,7 +2,7 @@
  * The words of "My calendars" (CalDAV address, app passwords, phone set-up, subscriptions and
  * their help), in French (first) and English, spoken in the app's language.
  */
-import { i18n } from '../lib/i18n.svelte';
+import { vocabulary } from '../lib/i18n.svelte';
 
 const fr = {
   'cal.nav': 'Mes calendriers',
@@ -193,9 +193,4 @@ const en: Record<CalendarWord, string> = {
   'cal.help.outlook.2': '“Add calendar” → “Subscribe from web” → paste the address.',
 };
 
-const dictionaries = { fr, en } as const;
-
-export function ct(key: CalendarWord, params: Record<string, string | number> = {}): string {
-  const text: string = dictionaries[i18n.language][key] ?? fr[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export const ct = vocabulary<CalendarWord>(fr, en);

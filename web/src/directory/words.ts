@@ -1,7 +1,7 @@
 /**
  * The directory's words (organisations, contacts and their roles, places), French first.
  */
-import { i18n } from '../lib/i18n.svelte';
+import { vocabulary } from '../lib/i18n.svelte';
 
 const fr = {
   'organisations.title': 'Structures',
@@ -127,7 +127,4 @@ const en: Record<Word, string> = {
   'kind.other': 'Other',
 };
 
-export function dt(key: Word, params: Record<string, string | number> = {}): string {
-  const text: string = (i18n.language === 'fr' ? fr : en)[key] ?? fr[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export const dt = vocabulary<Word>(fr, en);

@@ -264,7 +264,6 @@ const en: Record<MessageKey, string> = {
   'notice.close': 'Close the message',
 };
 
-const dictionaries: Record<Language, Record<MessageKey, string>> = { fr, en };
 const STORAGE_KEY = 'saison.language';
 
 function initial(): Language {
@@ -289,13 +288,25 @@ export function setLanguage(language: Language): void {
   }
 }
 
-/** The message in the current language, with `{name}` replaced by `params.name`. */
-export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text = dictionaries[i18n.language][key] ?? fr[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+export type Params = Record<string, string | number>;
+
+/** `text` with `{name}` replaced by `params.name` (an unknown name stays as written). */
+export function fill(text: string, params: Params = {}): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
+
+/**
+ * The translator of one area's words: the text in the current language (French when English
+ * lacks it), placeholders filled. Each area keeps its words in its own file, French and English
+ * side by side with the same keys (the type checker holds them to it).
+ */
+export function vocabulary<K extends string>(french: Record<K, string>, english: Record<K, string>) {
+  return (key: K, params: Params = {}): string =>
+    fill((i18n.language === 'fr' ? french : english)[key] ?? french[key], params);
+}
+
+/** The message in the current language, with `{name}` replaced by `params.name`. */
+export const t = vocabulary<MessageKey>(fr, en);
 
 /** "1re", "2e" (as French venues name options) / "1st", "2nd". */
 export function ordinal(rank: number): string {

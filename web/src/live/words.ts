@@ -2,7 +2,7 @@
  * The words of live updates, presence and the phone's day view, in French (first) and English.
  * Kept beside the app's main dictionary (`lib/i18n.svelte.ts`) and spoken in its language.
  */
-import { i18n } from '../lib/i18n.svelte';
+import { vocabulary } from '../lib/i18n.svelte';
 
 const fr = {
   'live.reconnecting': 'Reconnexion…',
@@ -72,10 +72,5 @@ const en: Record<LiveWord, string> = {
   'day.option': 'hold',
 };
 
-const dictionaries = { fr, en } as const;
-
 /** The word in the app's current language, with `{name}` replaced by `params.name`. */
-export function lt(key: LiveWord, params: Record<string, string | number> = {}): string {
-  const text: string = dictionaries[i18n.language][key] ?? fr[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export const lt = vocabulary<LiveWord>(fr, en);

@@ -2,7 +2,7 @@
  * The planning workspace's words (an activity's page, its people, its repeating rule), French
  * first, English too.
  */
-import { i18n } from '../lib/i18n.svelte';
+import { vocabulary } from '../lib/i18n.svelte';
 
 const fr = {
   'planning.timeline': 'Planning',
@@ -143,7 +143,4 @@ const en: Record<PlanningWord, string> = {
   'day.SU': 'Sunday',
 };
 
-export function pt(key: PlanningWord, params: Record<string, string | number> = {}): string {
-  const text: string = (i18n.language === 'fr' ? fr : en)[key] ?? fr[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export const pt = vocabulary<PlanningWord>(fr, en);

@@ -2,7 +2,7 @@
  * The programming workspace's words (shows, engagements and their options, performances, the
  * generator, templates, documents), French first, English too.
  */
-import { i18n } from '../lib/i18n.svelte';
+import { vocabulary } from '../lib/i18n.svelte';
 
 const fr = {
   loading: 'Chargement…',
@@ -512,7 +512,4 @@ const en: Record<Word, string> = {
   'batch.failed': 'Making it failed: {detail}',
 };
 
-export function pt(key: Word, params: Record<string, string | number> = {}): string {
-  const text: string = (i18n.language === 'fr' ? fr : en)[key] ?? fr[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export const pt = vocabulary<Word>(fr, en);

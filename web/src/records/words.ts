@@ -2,7 +2,7 @@
  * The words of a record's history (who, when, what changed), French first, English too. Field
  * names a venue reads rather than column names; an unknown field shows its own name.
  */
-import { i18n } from '../lib/i18n.svelte';
+import { i18n, vocabulary } from '../lib/i18n.svelte';
 
 const fr = {
   'history.title': 'Historique',
@@ -88,12 +88,7 @@ const FIELDS_EN: Record<string, string> = {
   ticketing_ref: 'Ticketing reference',
 };
 
-const dictionaries = { fr, en } as const;
-
-export function ht(key: HistoryWord, params: Record<string, string | number> = {}): string {
-  const text: string = dictionaries[i18n.language][key] ?? fr[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export const ht = vocabulary<HistoryWord>(fr, en);
 
 /** Fields in the order a venue reads a record (what, where, when, then the rest). */
 export function fieldOrder(field: string): number {
@@ -206,7 +201,4 @@ const recordEn: Record<RecordWord, string> = {
 };
 
 /** The words of record pages, lists and the conflict screen. */
-export function rt(key: RecordWord, params: Record<string, string | number> = {}): string {
-  const text: string = (i18n.language === 'fr' ? recordFr : recordEn)[key] ?? recordFr[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export const rt = vocabulary<RecordWord>(recordFr, recordEn);

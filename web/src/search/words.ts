@@ -2,7 +2,7 @@
  * The words of search (the top bar's box, its dialog and the headings of each kind of record),
  * in French (first) and English, spoken in the app's language.
  */
-import { i18n } from '../lib/i18n.svelte';
+import { vocabulary } from '../lib/i18n.svelte';
 import type { Schemas } from '../api/client';
 
 export type SearchKind = Schemas['SearchKind'];
@@ -59,12 +59,7 @@ const en: Record<SearchWord, string> = {
   'search.kind.technical_sheet': 'Technical sheets',
 };
 
-const dictionaries = { fr, en } as const;
-
-export function st(key: SearchWord, params: Record<string, string | number> = {}): string {
-  const text: string = dictionaries[i18n.language][key] ?? fr[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export const st = vocabulary<SearchWord>(fr, en);
 
 /** The heading of a kind of record ("Spectacles"). */
 export function kindHeading(kind: SearchKind): string {

@@ -2,7 +2,7 @@
  * The technical workspace's words (venues, rooms, configurations, room links, technical sheets
  * and their files), French first.
  */
-import { i18n } from '../lib/i18n.svelte';
+import { vocabulary } from '../lib/i18n.svelte';
 
 const fr = {
   'venues.title': 'Lieux',
@@ -160,7 +160,4 @@ const en: Record<Word, string> = {
   'files.added': 'added {when}',
 };
 
-export function tt(key: Word, params: Record<string, string | number> = {}): string {
-  const text: string = (i18n.language === 'fr' ? fr : en)[key] ?? fr[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export const tt = vocabulary<Word>(fr, en);
