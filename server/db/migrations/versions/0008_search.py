@@ -19,6 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from server.db.migrate import rules
+
 revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
@@ -46,13 +48,8 @@ def upgrade() -> None:
         )
         .scalar_one()
     )
-    op.execute(
-        f"""
-        CREATE FUNCTION saison_fold(value text) RETURNS text
-        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-        AS $$ SELECT lower({schema}.unaccent('{schema}.unaccent'::regdictionary, value)) $$
-        """
-    )
+    (fold,) = rules("0008")  # server/db/sql/0008/: {unaccent} is the extension's schema
+    op.execute(fold.replace("{unaccent}", schema))
     trigram = (
         op.get_bind()
         .execute(
