@@ -9,6 +9,8 @@ the ``people`` fixture makes through the services): the same rows, and their cha
 entries appended again with new numbers, as if made anew; those include access changes
 (permissions), so every process drops the credentials it had cached before.
 
+The copies are kept in a schema of their own (``fresh``), out of the application's.
+
 DELETE, not TRUNCATE: on tables of a few rows it takes milliseconds where TRUNCATE (new files
 for every table, on a database server other runs share) took one to two seconds a test.
 Replication mode skips triggers (the change log's append-only guard) and foreign keys. Every
@@ -26,10 +28,11 @@ import asyncpg
 SHIPPED = ("activity_kinds", "activity_templates")
 KEPT = ("alembic_version",)
 LOG = "change_log"
+COPIES = "fresh"  # the schema of the copies
 
 TABLES = """
 SELECT tablename FROM pg_tables
-WHERE schemaname = 'public' AND tablename NOT LIKE 'seed\\_%' AND NOT tablename = ANY($1)
+WHERE schemaname = 'public' AND NOT tablename = ANY($1)
 ORDER BY tablename
 """
 # Sequences that number a column of these tables (serial or identity), with that column.
@@ -39,7 +42,7 @@ FROM pg_class s
 JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
 JOIN pg_class t ON t.oid = d.refobjid
 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
-WHERE s.relkind = 'S' AND t.relname = ANY($1)
+WHERE s.relkind = 'S' AND t.relname = ANY($1) AND t.relnamespace = 'public'::regnamespace
 """
 LOG_COLUMNS = """
 SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)
@@ -64,8 +67,11 @@ class Fresh:
     async def connect(cls, database_url: str) -> Fresh:
         """Keep what the migrations shipped and write the emptying script."""
         connection = await asyncpg.connect(database_url)
+        await connection.execute(f"CREATE SCHEMA IF NOT EXISTS {COPIES}")
         for table in SHIPPED:
-            await connection.execute(f"CREATE TABLE IF NOT EXISTS seed_{table} AS TABLE {table}")
+            await connection.execute(
+                f"CREATE TABLE IF NOT EXISTS {COPIES}.{table} AS TABLE {table}"
+            )
         tables = await connection.fetchval(
             "SELECT array_agg(t) FROM (" + TABLES + ") AS x(t)", [*SHIPPED, *KEPT, LOG]
         )
@@ -74,7 +80,7 @@ class Fresh:
         fresh.emptying = transaction(
             *(f"DELETE FROM {t}" for t in tables),
             f"DELETE FROM {LOG}",
-            *(f"DELETE FROM {t}; INSERT INTO {t} SELECT * FROM seed_{t}" for t in SHIPPED),
+            *(f"DELETE FROM {t}; INSERT INTO {t} SELECT * FROM {COPIES}.{t}" for t in SHIPPED),
             # Ids restart at 1; new rows of shipped tables are numbered after the shipped ones.
             *(
                 f"SELECT setval('{sequence}', coalesce((SELECT max({column}) FROM {table}), 0)"
@@ -93,14 +99,17 @@ class Fresh:
         kept = []
         for (table,) in tables:
             if await self.connection.fetchval(f"SELECT EXISTS (SELECT 1 FROM {table})"):
-                await self.connection.execute(f"CREATE TABLE seed_{name}_{table} AS TABLE {table}")
+                await self.connection.execute(
+                    f"CREATE TABLE {COPIES}.{name}_{table} AS TABLE {table}"
+                )
                 kept.append(table)
-        await self.connection.execute(f"CREATE TABLE seed_{name}_{LOG} AS TABLE {LOG}")
+        await self.connection.execute(f"CREATE TABLE {COPIES}.{name}_{LOG} AS TABLE {LOG}")
         columns = await self.connection.fetchval(LOG_COLUMNS, LOG)
         sequences = await self.connection.fetch(SEQUENCES, kept)
         self.restoring[name] = transaction(
-            *(f"INSERT INTO {t} SELECT * FROM seed_{name}_{t}" for t in kept),
-            f"INSERT INTO {LOG} ({columns}) SELECT {columns} FROM seed_{name}_{LOG} ORDER BY seq",
+            *(f"INSERT INTO {t} SELECT * FROM {COPIES}.{name}_{t}" for t in kept),
+            f"INSERT INTO {LOG} ({columns}) "
+            f"SELECT {columns} FROM {COPIES}.{name}_{LOG} ORDER BY seq",
             *(
                 f"SELECT setval('{sequence}', (SELECT max({column}) FROM {table}))"
                 for sequence, table, column in sequences

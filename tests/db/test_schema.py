@@ -24,8 +24,6 @@ from server.db.migrate import RULES, rules
 from server.tables import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
-# Made by the test suite itself (tests/conftest.py), not by a migration.
-TEST_TABLES = {"seed_activity_templates", "seed_activity_kinds"}
 
 
 def _differences(connection: Connection) -> list[Any]:
@@ -34,9 +32,6 @@ def _differences(connection: Connection) -> list[Any]:
         opts={
             "compare_type": True,
             "compare_server_default": False,  # defaults are written differently, not checked
-            "include_name": lambda name, kind, _parent: (
-                not (kind == "table" and name in TEST_TABLES)
-            ),
         },
     )
     return list(compare_metadata(context, metadata))
