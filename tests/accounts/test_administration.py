@@ -74,7 +74,8 @@ async def test_settings_are_shown_with_where_they_are_set(admin, people):
     }
     assert settings["confirm_competitors"]["value"] in {"block", "release"}
     assert settings["max_attachment_bytes"]["environment"] == "SAISON_MAX_ATTACHMENT_BYTES"
-    assert settings["database_url"]["value"].startswith("postgresql")
+    # The database is named by its variable (the in-process test app is handed its database).
+    assert settings["database_url"]["environment"] == "DATABASE_URL"
     # Readers of the administration read them; others do not.
     await admin.create(
         "/permissions",
