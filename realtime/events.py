@@ -7,7 +7,7 @@ every outlet (changes feed, live updates, calendars), applied before an event is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import msgspec
@@ -15,6 +15,7 @@ import msgspec
 from server.audit.history import visible_change
 from server.core.i18n import _
 from server.core.permissions import Principal, Workspace
+from server.core.venue import venue
 from server.registry import SERVICES
 
 encode = msgspec.json.Encoder().encode
@@ -136,7 +137,13 @@ class Topic:
 
 
 def placements(change: dict[str, Any]) -> list[tuple[Any, datetime | None, datetime | None]]:
-    """Where and when an activity change happens (before and after), parsed once per change."""
+    """Where and when an activity change happens (before and after), parsed once per change.
+
+    An engagement is placed too, over its days: its option rank or status is drawn on its
+    blocks, so a screen showing its room and days is told when another's confirmation moves it.
+    """
+    if change.get("entity") == "engagement":
+        return _engagement_placements(change)
     if change.get("entity") not in ("activity", "performance"):
         return []
     refs = change.get("refs") or {}
@@ -151,6 +158,28 @@ def placements(change: dict[str, Any]) -> list[tuple[Any, datetime | None, datet
             )
         )
     return out
+
+
+def _engagement_placements(
+    change: dict[str, Any],
+) -> list[tuple[Any, datetime | None, datetime | None]]:
+    refs = change.get("refs") or {}
+    out = []
+    for side in (change.get("before") or {}, change.get("after") or {}):
+        first, last = _day(side.get("first_day")), _day(side.get("last_day"))
+        starts = ends = None
+        if first is not None and last is not None:  # whole days, in the venue's zone
+            starts = datetime.combine(first, time(), venue().tz)
+            ends = datetime.combine(last + timedelta(days=1), time(), venue().tz)
+        out.append((side.get("room_id", refs.get("room_id")), starts, ends))
+    return out
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _instant(value: Any) -> datetime | None:

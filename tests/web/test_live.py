@@ -354,3 +354,43 @@ async def test_no_road_sheet_for_those_who_may_not_read_the_programming(
 ):
     page = await open_page("nobody@test.saison", "/jour/2027-01-15", **PHONE)
     await expect(page.get_by_role("link", name="Feuille de route du jour (PDF)")).to_have_count(0)
+
+
+async def test_an_option_moving_up_shows_its_new_rank_on_another_screen(
+    open_page: OpenPage, stage, people, admin
+):
+    """Releasing the first option moves the one behind it up: a programmer watching the week
+    sees "option 1" on it without reloading, though only its engagement changed."""
+    show = await admin.create("/shows", {"title": "Bérénice"})
+    second = await admin.create(
+        "/engagements",
+        {
+            "show_id": show["id"],
+            "room_id": stage["grande"]["id"],
+            "first_day": "2027-01-15",
+            "last_day": "2027-01-15",
+        },
+    )
+    await admin.create(
+        "/performances",
+        {
+            "engagement_id": second["id"],
+            "title": "Bérénice",
+            "starts_at": winter("2027-01-15", "15:00"),
+            "ends_at": winter("2027-01-15", "17:00"),
+        },
+    )
+    watcher = await open_page("programmation@test.saison", f"/planning?view=week&date={THURSDAY}")
+    await timeline_ready(watcher)
+    loads = timeline_loads(watcher)
+    rank = block(watcher, "Bérénice").locator(".sa-rank")
+    await expect(rank).to_have_text("option 2")
+
+    first = stage["option"]
+    released = await admin.http.post(
+        f"/engagements/{first['id']}/release", json={"version": first["version"]}
+    )
+    assert released.status_code == 200, released.text
+
+    await expect(rank).to_have_text("option 1")
+    assert loads == []

@@ -25,6 +25,7 @@ export interface LiveConnection {
 }
 
 const HIGHLIGHT_MS = 1600;
+const ENGAGEMENTS_COALESCE_MS = 150;
 const ACTIVITIES = new Set(['activity', 'performance']);
 const PLACED = ['room_id', 'starts_at', 'ends_at', 'kind', 'status', 'engagement_id', 'show_id', 'performance_id', 'team_id', 'version'] as const;
 
@@ -36,6 +37,7 @@ class TimelineLive implements LiveConnection {
   #editing: Editing = null;
   #highlighted = new Set<number>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #engagementsTimer: ReturnType<typeof setTimeout> | undefined;
   #unsubscribe: () => void;
 
   constructor(store: TimelineStore) {
@@ -76,6 +78,7 @@ class TimelineLive implements LiveConnection {
   close(): void {
     this.#unsubscribe();
     clearTimeout(this.#timer);
+    clearTimeout(this.#engagementsTimer);
     this.#socket.close();
   }
 
@@ -97,6 +100,12 @@ class TimelineLive implements LiveConnection {
       if (event.entity === 'room') {
         void this.#store.reload(); // a row added, renamed or removed: the rows come again
         return;
+      }
+      if (event.entity === 'engagement') {
+        // An option's rank or status moved (another was confirmed or released): the blocks
+        // say so. Coalesced: one confirmation changes several engagements at once.
+        this.#refreshEngagements();
+        continue;
       }
       if (!ACTIVITIES.has(event.entity) || event.id === null) continue;
       const theirs = event.actor_id !== me;
@@ -121,6 +130,14 @@ class TimelineLive implements LiveConnection {
         void this.#fetch(event.id, theirs); // a block moved in from outside the window
       }
     }
+  }
+
+  #refreshEngagements(): void {
+    if (this.#engagementsTimer !== undefined) return;
+    this.#engagementsTimer = setTimeout(() => {
+      this.#engagementsTimer = undefined;
+      void this.#store.refreshEngagements();
+    }, ENGAGEMENTS_COALESCE_MS);
   }
 
   /** Whether a block we do not hold now lies in the window (the server sends it if it did). */

@@ -178,6 +178,27 @@ export class TimelineStore {
     }
   }
 
+  /** Read the window's engagements again (one changed: its option rank or status) and draw
+   * again the blocks whose engagement now reads differently. */
+  async refreshEngagements(): Promise<void> {
+    const window = this.window;
+    if (!this.#withEngagements || !window) return;
+    const engagements = await this.#loadEngagements(window);
+    if (!engagements || this.window !== window) return;
+    const before = this.engagements;
+    this.engagements = engagements;
+    const changed = (id: number): boolean => {
+      const a = before.get(id);
+      const b = engagements.get(id);
+      return a?.option_rank !== b?.option_rank || a?.status !== b?.status;
+    };
+    const patches: Patch[] = [];
+    for (const block of this.#blocks.values()) {
+      if (block.engagement_id !== null && changed(block.engagement_id)) patches.push({ type: 'upsert', block, highlight: false });
+    }
+    if (patches.length) this.#emit(patches);
+  }
+
   /** Load the shown window again (after too many missed changes, or on request). */
   reload(): Promise<void> {
     return this.window ? this.load(this.window, { force: true }) : Promise.resolve();
