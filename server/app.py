@@ -28,6 +28,7 @@ from server.api.accounts import account_routers
 from server.api.auth import AuthMiddleware
 from server.api.bodies import SaisonRequest
 from server.api.changes import changes_router
+from server.api.connectors import connector_router
 from server.api.day import day_router
 from server.api.documents import document_routers
 from server.api.guards import (
@@ -103,6 +104,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
             *document_routers(),
             *recurring_routers(),
             changes_router,
+            connector_router(),
             day_router,
             search_router,
             live,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.connectors.service import ConnectorService
 from server.core.entities import EntityService
 from server.directory.contacts import ContactRoleService, ContactService
 from server.directory.organisations import OrganisationService
@@ -36,5 +37,6 @@ SERVICES: dict[str, type[EntityService]] = {
         DocumentTemplateService,
         DocumentBatchService,
         RecurringActivities,
+        ConnectorService,
     )
 }

@@ -9,6 +9,7 @@ from calendar_bridge.models import (
     CalendarProperties,
 )
 from server.accounts.models import ApiToken, Permission, Team, TeamMember, User, UserSession
+from server.connectors.models import Connector
 from server.core.changelog import ChangeLogEntry
 from server.core.idempotency import IdempotentRequest
 from server.directory.models import Contact, ContactRole, Organisation, Place
@@ -44,6 +45,7 @@ __all__ = [
     "CalendarObject",
     "CalendarProperties",
     "ChangeLogEntry",
+    "Connector",
     "Contact",
     "ContactRole",
     "DocumentBatch",

@@ -1,0 +1,88 @@
+"""Pushing a connector's file: one signed POST, Standard Webhooks style.
+
+Kept to this one function so that pushes can later go through the webhook delivery (outbox,
+retries, delivery log) without touching connectors. The body is a JSON envelope
+``{"type": "connector.output", "timestamp", "data": {connector_id, name, format, filename,
+content_type, encoding, content}}``: the file's text (``utf-8``) or, for XLSX, its bytes in
+``base64``. Signed with the connector's secret (headers ``webhook-id``, ``webhook-timestamp``,
+``webhook-signature``), so a receiver verifies it with any Standard Webhooks library.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import msgspec
+from standardwebhooks import Webhook
+
+from server.connectors.formats import Output
+from server.core.errors import DomainError
+from server.core.i18n import N_, _
+
+TIMEOUT = 15.0
+
+
+class PushFailed(DomainError):
+    """The receiver could not be reached, or did not accept the file."""
+
+    status = 502
+    title = N_("The push was not accepted")
+
+
+def envelope(row: dict[str, Any], output: Output, moment: datetime) -> bytes:
+    binary = row["output"] == "xlsx"
+    return msgspec.json.encode(
+        {
+            "type": "connector.output",
+            "timestamp": moment.isoformat().replace("+00:00", "Z"),
+            "data": {
+                "connector_id": row["id"],
+                "name": row["name"],
+                "format": row["output"],
+                "filename": output.filename,
+                "content_type": output.content_type,
+                "rows": output.rows,
+                "encoding": "base64" if binary else "utf-8",
+                "content": (
+                    base64.b64encode(output.content).decode()
+                    if binary
+                    else output.content.decode("utf-8")
+                ),
+            },
+        }
+    )
+
+
+async def push(row: dict[str, Any], output: Output) -> str:
+    """POST the file to the connector's address; the status to record (``delivered 200``).
+
+    Raises ``PushFailed`` on a refusal (an answer other than 2xx) or a network failure.
+    """
+    url, secret = row.get("push_url"), row.get("push_secret")
+    if not url or not secret:
+        return "produced"
+    moment = datetime.now(UTC).replace(microsecond=0)
+    message_id = f"msg_{uuid.uuid4().hex}"
+    body = envelope(row, output, moment)
+    signature = Webhook(secret).sign(message_id, moment, body.decode())
+    headers = {
+        "content-type": "application/json",
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(moment.timestamp())),
+        "webhook-signature": signature,
+        "user-agent": "Saison connectors",
+    }
+    try:
+        async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as client:
+            answer = await client.post(url, content=body, headers=headers)
+    except httpx.HTTPError as error:
+        raise PushFailed(
+            _("The receiver could not be reached ({reason}).", reason=type(error).__name__)
+        ) from error
+    if not 200 <= answer.status_code < 300:
+        raise PushFailed(_("The receiver answered {status}.", status=answer.status_code))
+    return f"delivered {answer.status_code}"
