@@ -39,6 +39,7 @@ from server.api.guards import (
     undeclared_routes,
 )
 from server.api.idempotency import IdempotencyMiddleware
+from server.api.imports import import_router
 from server.api.methods import allowed_methods, answer_options
 from server.api.openapi import TimeOfDay, describe_answers
 from server.api.problems import EXCEPTION_HANDLERS
@@ -105,6 +106,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
             *recurring_routers(),
             changes_router,
             connector_router(),
+            import_router(),
             day_router,
             search_router,
             live,
