@@ -85,9 +85,12 @@ async def create_connector(
 
 @patch("/{record_id:int}", opt={**MANAGE, **CONDITIONAL}, summary="Change a connector (If-Match)")
 async def update_connector(
-    request: Request[Any, Any, Any], uow: UnitOfWork, record_id: RecordId, data: ConnectorPatch
+    request: Request[Any, Any, Any],
+    uow: UnitOfWork,
+    record_id: RecordId,
+    data: ConnectorPatch,  # type: ignore[valid-type]
 ) -> ConnectorOut:
-    changes = data.model_dump(exclude_unset=True)
+    changes = data.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
     body_version = changes.pop("version", None)
     service = ConnectorService(uow)
     current = await service.get(record_id)

@@ -44,10 +44,10 @@ async def run_due_connectors(db: Database, now: datetime | None = None) -> list[
                 .limit(1)
                 .with_for_update(skip_locked=True)
             )
-            row = (await uow.session.execute(query)).mappings().first()
-            if row is None:
+            found = (await uow.session.execute(query)).mappings().first()
+            if found is None:
                 return ran
-            row = dict(row)
+            row = dict(found)
             done.add(row["id"])
             try:
                 output = await make_output(service, row, [await service.owner(row)])

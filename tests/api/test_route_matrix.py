@@ -19,7 +19,14 @@ from tests.factories import paris
 # The ICS feed is public: the secret in its URL is the credential.
 PUBLIC = {("GET", "/health"), ("POST", "/api/v1/auth/sign-in"), ("GET", "/ics/{name}")}
 # Routes for anyone signed in, whatever their teams: about themselves, or filtered per reader.
-SIGNED_IN_ONLY = ("/api/v1/auth/", "/api/v1/changes", "/api/v1/calendar")
+# Connectors are listed and downloaded by whoever reads their workspace (the service filters).
+SIGNED_IN_ONLY = (
+    "/api/v1/auth/",
+    "/api/v1/changes",
+    "/api/v1/calendar",
+    "/api/v1/connectors",
+    "/api/v1/imports/kinds",
+)
 METHODS = ("get", "post", "put", "patch", "delete")
 
 PDF = b"%PDF-1.7\n%%EOF\n"
@@ -42,6 +49,11 @@ async def world(db, admin, people, season) -> dict[str, Any]:
     # A spare token of their own, for the walk to revoke instead of the one it runs on.
     await token_for(db, people["nobody"].user["id"], {})
     spare = (await people["nobody"].get("/auth/tokens")).json()[-1]
+    connector = await admin.create(
+        "/connectors",
+        {"name": "Billetterie", "entity": "performances", "fields": [{"column": "Début",
+         "source": "starts_at"}]},
+    )  # fmt: skip
     return {
         "organisations": season["organisation"]["id"],
         "contacts": season["contact"]["id"],
@@ -67,6 +79,7 @@ async def world(db, admin, people, season) -> dict[str, Any]:
         "road-sheets": season["engagement"]["id"],
         "welcome-sheets": season["engagement"]["id"],
         "contracts": season["engagement"]["id"],
+        "connectors": connector["id"],
     }
 
 

@@ -21,12 +21,20 @@ def upgrade() -> None:
         "connectors",
         sa.Column("id", sa.BigInteger(), nullable=False),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("entity", sa.Text(), nullable=False),
-        sa.Column("filters", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False),
-        sa.Column("fields", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False),
+        sa.Column(
+            "filters", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False
+        ),
+        sa.Column(
+            "fields", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False
+        ),
         sa.Column("date_format", sa.Text(), nullable=False),
         sa.Column("output", sa.Text(), nullable=False),
         sa.Column("csv_bom", sa.Boolean(), server_default="false", nullable=False),
