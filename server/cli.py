@@ -1,4 +1,5 @@
-"""The ``saison`` command: serve, migrate, demo, createuser. Errors print one clear line."""
+"""The ``saison`` command: serve, migrate, demo, documents, import, createuser. Errors print one
+clear line."""
 
 from __future__ import annotations
 
@@ -197,6 +198,50 @@ def cmd_documents(args: argparse.Namespace) -> None:
     print(f"Wrote {path}: {what}, {len(content) // 1024} KB.")
 
 
+async def _import(db: Any, args: argparse.Namespace, content: bytes) -> Any:
+    from server.core.permissions import SYSTEM
+    from server.core.unit_of_work import unit_of_work
+    from server.imports.service import import_file
+
+    mapping = dict(m.split("=", 1) for m in args.map or [])
+    async with unit_of_work(db, SYSTEM) as uow:
+        return await import_file(
+            uow, args.kind, content, args.file, mapping or None, commit=args.commit
+        )
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    """Check a spreadsheet (every line's problems); with --commit, import it all or nothing."""
+    from pathlib import Path
+
+    from server.core.errors import DomainError
+    from server.core.i18n import use_language
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"no such file: {path}")
+    if any("=" not in m for m in args.map or []):
+        raise CliError("--map is written field=Column of the file, e.g. --map email=Courriel")
+    url, _server = database_url()
+    migrate(url)
+    settings()
+    use_language(args.language)
+    try:
+        report = _run(lambda db: _import(db, args, path.read_bytes()), url)
+    except DomainError as error:
+        raise CliError(error.detail) from error
+    print("Columns: " + ", ".join(f"{f} ← {c}" for f, c in report.mapping.items()))
+    for problem in report.problems:
+        print(f"line {problem.line}, {problem.column}: {problem.reason}")
+    print(
+        f"{report.rows} lines: {report.created} to create, {report.updated} to update, "
+        f"{report.unchanged} unchanged; {len(report.problems)} problem(s)."
+    )
+    if report.problems:
+        raise CliError("nothing was imported: correct the file, then run again")
+    print("Imported." if report.committed else "Nothing written (add --commit to import).")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -296,6 +341,23 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--language", choices=["fr", "en"], help="default: SAISON_LANGUAGE")
     docs.add_argument("-o", "--output", help="file to write (default: the document's name)")
     docs.set_defaults(func=cmd_documents)
+
+    imp = sub.add_parser(
+        "import",
+        help="check a spreadsheet (CSV or XLSX) of records, and import it with --commit",
+        description="Examples: saison import contacts.csv --kind contacts; saison import "
+        "saison.xlsx --kind performances --commit; columns are guessed from the headers, "
+        "--map field=Column chooses one (saison import f.csv --kind contacts --map "
+        "email=Courriel).",
+    )
+    imp.add_argument("file")
+    imp.add_argument(
+        "--kind", required=True, choices=["contacts", "shows", "engagements", "performances"]
+    )
+    imp.add_argument("--commit", action="store_true", help="write it (all lines or none)")
+    imp.add_argument("--map", action="append", metavar="FIELD=COLUMN")
+    imp.add_argument("--language", choices=["fr", "en"], help="of the problems; default: fr")
+    imp.set_defaults(func=cmd_import)
 
     cu = sub.add_parser("createuser", help="create a user (use --admin for an administrator)")
     cu.add_argument("email")
