@@ -12,6 +12,7 @@ import { DIRECTORY } from './directory/pages';
 import { TECHNICAL } from './technical/pages';
 import { PROGRAMMING } from './programming/pages';
 import { PLANNING } from './planning/pages';
+import { FEEDS } from './feeds/pages';
 
 export interface Tab {
   href: string;
@@ -40,7 +41,7 @@ export interface Workspace {
   pages: PageRoute[];
 }
 
-export const WORKSPACES: Workspace[] = [PLANNING, PROGRAMMING, TECHNICAL, DIRECTORY];
+export const WORKSPACES: Workspace[] = [PLANNING, PROGRAMMING, TECHNICAL, DIRECTORY, FEEDS];
 
 export function words(item: { fr: string; en: string }): string {
   return i18n.language === 'fr' ? item.fr : item.en;
