@@ -1315,6 +1315,247 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connectors/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fields a connector may map, per entity */
+        get: operations["ApiV1ConnectorsFieldsConnectorFields"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the connectors of the workspaces I read */
+        get: operations["ApiV1ConnectorsListConnectors"];
+        put?: never;
+        /** Create a connector (its push secret is in this answer only) */
+        post: operations["ApiV1ConnectorsCreateConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a connector */
+        get: operations["ApiV1ConnectorsRecordIdReadConnector"];
+        put?: never;
+        post?: never;
+        /** Delete a connector (If-Match) */
+        delete: operations["ApiV1ConnectorsRecordIdDeleteConnector"];
+        options?: never;
+        head?: never;
+        /** Change a connector (If-Match) */
+        patch: operations["ApiV1ConnectorsRecordIdUpdateConnector"];
+        trace?: never;
+    };
+    "/api/v1/connectors/{record_id}/output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a connector's file now (JSON, CSV or XLSX) */
+        get: operations["ApiV1ConnectorsRecordIdOutputDownloadConnector"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{record_id}/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Push a connector's file to its address now */
+        post: operations["ApiV1ConnectorsRecordIdPushPushConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What can be imported, and the columns of each kind */
+        get: operations["ApiV1ImportsKindsImportKinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a file of contacts (CSV or XLSX): every line's problems */
+        post: operations["check_import_contacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/contacts/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a checked file of contacts: all lines or none */
+        post: operations["commit_import_contacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/shows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a file of shows (CSV or XLSX): every line's problems */
+        post: operations["check_import_shows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/shows/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a checked file of shows: all lines or none */
+        post: operations["commit_import_shows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/engagements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a file of engagements (CSV or XLSX): every line's problems */
+        post: operations["check_import_engagements"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/engagements/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a checked file of engagements: all lines or none */
+        post: operations["commit_import_engagements"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/performances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a file of performances (CSV or XLSX): every line's problems */
+        post: operations["check_import_performances"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/performances/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a checked file of performances: all lines or none */
+        post: operations["commit_import_performances"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/day-sheets/{day}": {
         parameters: {
             query?: never;
@@ -1964,6 +2205,103 @@ export interface components {
             items: components["schemas"]["ChangeOut"][];
             next_since: number;
         };
+        /** ConnectorFilters */
+        ConnectorFilters: {
+            /** @description First day (venue's calendar) */
+            start?: string | null;
+            /** @description Last day (included) */
+            end?: string | null;
+            room_ids?: number[];
+            venue_ids?: number[];
+            /** @default false */
+            confirmed_only: boolean;
+        };
+        /** ConnectorIn */
+        ConnectorIn: {
+            name: string;
+            /** @enum {string} */
+            entity: "performances" | "engagements" | "activities" | "shows" | "contacts";
+            filters?: components["schemas"]["ConnectorFilters"];
+            fields: components["schemas"]["FieldMapping"][];
+            /**
+             * @default iso
+             * @enum {string}
+             */
+            date_format: "iso" | "utc" | "unix" | "local_split" | "french";
+            /**
+             * @default csv
+             * @enum {string}
+             */
+            output: "json" | "csv" | "xlsx";
+            /** @default false */
+            csv_bom: boolean;
+            /**
+             * @default ,
+             * @enum {string}
+             */
+            csv_separator: "," | ";";
+            /**
+             * @default none
+             * @enum {string}
+             */
+            schedule: "none" | "hourly" | "daily" | "weekly";
+            push_url?: string | null;
+        };
+        /** ConnectorOut */
+        ConnectorOut: {
+            id: number;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            name: string;
+            entity: string;
+            filters: {
+                [key: string]: unknown;
+            };
+            fields: {
+                [key: string]: unknown;
+            }[];
+            date_format: string;
+            output: string;
+            csv_bom: boolean;
+            csv_separator: string;
+            schedule: string;
+            next_run_at?: string | null;
+            last_run_at?: string | null;
+            last_status?: string | null;
+            push_url?: string | null;
+            owner_id?: number | null;
+            /** @description The Standard Webhooks secret (whsec_…) the receiver verifies pushes with: given once, when the connector is created */
+            push_secret?: string | null;
+        };
+        /** ConnectorPage */
+        ConnectorPage: {
+            items: components["schemas"]["ConnectorOut"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        /** ConnectorPatch */
+        ConnectorPatch: {
+            name?: string | null;
+            /** @enum {null|string} */
+            entity?: "performances" | "engagements" | "activities" | "shows" | "contacts" | null;
+            filters?: components["schemas"]["ConnectorFilters"] | null;
+            fields?: components["schemas"]["FieldMapping"][] | null;
+            /** @enum {null|string} */
+            date_format?: "iso" | "utc" | "unix" | "local_split" | "french" | null;
+            /** @enum {null|string} */
+            output?: "json" | "csv" | "xlsx" | null;
+            csv_bom?: boolean | null;
+            /** @enum {null|string} */
+            csv_separator?: "," | ";" | null;
+            /** @enum {null|string} */
+            schedule?: "none" | "hourly" | "daily" | "weekly" | null;
+            push_url?: string | null;
+            version?: number | null;
+        };
         /** ContactIn */
         ContactIn: {
             first_name: string;
@@ -2277,6 +2615,12 @@ export interface components {
          * @enum {string}
          */
         EngagementStatus: "option" | "confirmed" | "cancelled";
+        /** EntityOut */
+        EntityOut: {
+            name: string;
+            workspace: string;
+            fields: components["schemas"]["SourceOut"][];
+        };
         /** ExtraDate */
         ExtraDate: {
             /** Format: date */
@@ -2305,6 +2649,15 @@ export interface components {
             last_used_at: string | null;
             revoked_at: string | null;
         };
+        /** FieldMapping */
+        FieldMapping: {
+            /** @description The output column's name */
+            column: string;
+            /** @description A field of the entity */
+            source: string;
+            /** @description With date_format local_split: the column of the local time */
+            time_column?: string | null;
+        };
         /** HolderOut */
         HolderOut: {
             engagement_id: number;
@@ -2316,6 +2669,35 @@ export interface components {
             first_day: string;
             /** Format: date */
             last_day: string;
+        };
+        /** ImportColumnOut */
+        ImportColumnOut: {
+            name: string;
+            label: string;
+            required: boolean;
+        };
+        /** ImportKindOut */
+        ImportKindOut: {
+            name: string;
+            workspace: string;
+            columns: components["schemas"]["ImportColumnOut"][];
+            max_bytes: number;
+            max_rows: number;
+        };
+        /** ImportReportOut */
+        ImportReportOut: {
+            kind: string;
+            token: string;
+            headers: string[];
+            mapping: {
+                [key: string]: string;
+            };
+            rows: number;
+            created: number;
+            updated: number;
+            unchanged: number;
+            problems: components["schemas"]["ProblemOut"][];
+            committed: boolean;
         };
         /** Me */
         Me: {
@@ -2622,10 +3004,21 @@ export interface components {
             limit: number;
             offset: number;
         };
+        /** ProblemOut */
+        ProblemOut: {
+            line: number;
+            column: string;
+            reason: string;
+        };
         /** ProfileIn */
         ProfileIn: {
             /** @description An app password of yours, just created, to put in the profile */
             app_password?: string | null;
+        };
+        /** PushOut */
+        PushOut: {
+            status: string;
+            rows: number;
         };
         /** RecurringActivityIn */
         RecurringActivityIn: {
@@ -2941,6 +3334,13 @@ export interface components {
         SignIn: {
             email: string;
             password: string;
+        };
+        /** SourceOut */
+        SourceOut: {
+            name: string;
+            label: string;
+            kind: string;
+            needs?: string | null;
         };
         /** TeamIn */
         TeamIn: {
@@ -8111,6 +8511,600 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    ApiV1ConnectorsFieldsConnectorFields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityOut"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    ApiV1ConnectorsListConnectors: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    ApiV1ConnectorsCreateConnector: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectorIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    ApiV1ConnectorsRecordIdReadConnector: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 if it is still current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorOut"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    ApiV1ConnectorsRecordIdDeleteConnector: {
+        parameters: {
+            query?: {
+                version?: number | null;
+            };
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    ApiV1ConnectorsRecordIdUpdateConnector: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectorPatch"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    ApiV1ConnectorsRecordIdOutputDownloadConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    ApiV1ConnectorsRecordIdPushPushConnector: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    ApiV1ImportsKindsImportKinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportKindOut"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    check_import_contacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    commit_import_contacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    check_import_shows: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    commit_import_shows: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    check_import_engagements: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    commit_import_engagements: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    check_import_performances: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    commit_import_performances: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidInput"];
             429: components["responses"]["TooManyAttempts"];
         };
