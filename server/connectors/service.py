@@ -214,9 +214,13 @@ class ConnectorService(EntityService):
         self, record_id: int, changes: dict[str, Any], expected_version: int | None
     ) -> dict[str, Any]:
         self.require(Level.WRITE)
+        had_secret = bool((await self.get(record_id)).get("push_secret"))
         row = await self.update_row(record_id, _stored(changes), expected_version)
         await self.uow.commit()
-        return self.visible(row)
+        shown = self.visible(row)
+        if row.get("push_secret") and not had_secret:  # a first push address: its secret, once
+            shown["push_secret"] = row["push_secret"]
+        return shown
 
     # -- output ---------------------------------------------------------------------------
     async def owner(self, row: dict[str, Any]) -> Principal:

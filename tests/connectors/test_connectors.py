@@ -289,3 +289,20 @@ async def test_a_refused_push_is_recorded_and_tried_again(admin, season, db):
 async def test_a_schedule_needs_an_address(admin):
     r = await admin.post("/connectors", connector(schedule="weekly"))
     assert r.status_code == 422 and "push_url" in r.text
+
+
+async def test_a_push_address_added_later_gets_its_secret_once(admin, season, receiver):
+    made = await admin.create("/connectors", connector())
+    assert made["push_secret"] is None
+    r = await admin.patch(
+        f"/connectors/{made['id']}", {"push_url": receiver.url}, version=made["version"]
+    )
+    secret = r.json()["push_secret"]
+    assert secret.startswith("whsec_")
+    r = await admin.patch(f"/connectors/{made['id']}", {"name": "Billetterie 2"}, version=2)
+    assert r.status_code == 200 and r.json().get("push_secret") is None
+    pushed = await admin.post(f"/connectors/{made['id']}/push")
+    assert pushed.json() == {"status": "delivered 200", "rows": 1}
+    ((headers, body),) = receiver.received
+    csv_text = Webhook(secret).verify(body, headers)["data"]["content"]
+    assert read_csv(csv_text.encode())[0]["Spectacle"] == "Phèdre"
