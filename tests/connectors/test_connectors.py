@@ -306,3 +306,26 @@ async def test_a_push_address_added_later_gets_its_secret_once(admin, season, re
     ((headers, body),) = receiver.received
     csv_text = Webhook(secret).verify(body, headers)["data"]["content"]
     assert read_csv(csv_text.encode())[0]["Spectacle"] == "Phèdre"
+
+
+async def test_the_output_never_holds_what_its_owner_may_not_read(people, admin, season, db):
+    """Technique, given Administration write but not Contracts, makes a connector with the fee:
+    even the administrator downloading it, and its scheduled push, get no fee."""
+    technique = people["technique"]
+    await admin.create(
+        "/permissions",
+        {"area": "administration", "level": "write", "user_id": technique.user["id"]},
+    )
+    receiver = Receiver()
+    try:
+        made = await technique.create(
+            "/connectors", connector(schedule="hourly", push_url=receiver.url)
+        )
+        (row,) = read_csv((await admin.get(f"/connectors/{made['id']}/output")).content)
+        assert "Cachet" not in row and row["Spectacle"] == "Phèdre"
+        await run_due_connectors(db, now=datetime.fromisoformat(made["next_run_at"]))
+        ((headers, body),) = receiver.received
+        content = Webhook(made["push_secret"]).verify(body, headers)["data"]["content"]
+        assert "Cachet" not in content and "8500" not in content
+    finally:
+        receiver.close()
