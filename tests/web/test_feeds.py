@@ -74,3 +74,9 @@ async def test_a_connector_is_listed_and_downloaded(open_page: OpenPage, admin: 
     assert download.suggested_filename == "Billetterie.csv"
     content = await asyncio.to_thread(Path(await download.path()).read_text, encoding="utf-8")
     assert list(csv.reader(io.StringIO(content), delimiter=";")) == [["Spectacle"], ["Phèdre"]]
+    # Communication reads, writes nothing: the import page says so rather than offer a form.
+    await page.goto("/echanges/import")
+    await expect(
+        page.get_by_text("Votre compte ne peut importer aucun type de fiches")
+    ).to_be_visible()
+    await expect(page.get_by_role("button", name="Vérifier")).to_have_count(0)

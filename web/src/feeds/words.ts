@@ -67,6 +67,7 @@ const fr = {
   'import.done': 'Import terminé : {created} créées, {updated} modifiées.',
   'import.refused': 'Rien n’a été importé : {detail}',
   'import.required': 'obligatoire',
+  'import.nothingAllowed': 'Votre compte ne peut importer aucun type de fiches (il faut écrire dans l’Annuaire ou la Programmation).',
 };
 
 const en: typeof fr = {
@@ -133,6 +134,7 @@ const en: typeof fr = {
   'import.done': 'Import done: {created} created, {updated} updated.',
   'import.refused': 'Nothing was imported: {detail}',
   'import.required': 'required',
+  'import.nothingAllowed': 'Your account may import no kind of record (it takes writing the Directory or Programming).',
 };
 
 export const ft = vocabulary(fr, en);
