@@ -103,6 +103,10 @@ def as_json(cols: list[Column], rows: list[dict[str, Any]], fmt: str) -> bytes:
     return msgspec.json.encode(items)
 
 
+# Text a spreadsheet would run as a formula when the file is opened (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def as_csv(
     cols: list[Column], rows: list[dict[str, Any]], fmt: str, separator: str, bom: bool
 ) -> bytes:
@@ -118,6 +122,8 @@ def as_csv(
                 cell = str(cell).replace(".", ",")
             elif isinstance(cell, bool):
                 cell = "1" if cell else "0"
+            elif isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+                cell = "'" + cell  # read as text, never run as a formula (OWASP's advice)
             cells.append("" if cell is None else cell)
         writer.writerow(cells)
     text = out.getvalue()
@@ -141,6 +147,9 @@ def as_xlsx(cols: list[Column], rows: list[dict[str, Any]], fmt: str, title: str
     sheet.append([c.name for c in cols])
     for row in rows:
         sheet.append([value(row.get(c.source.name), c, fmt, spreadsheet=True) for c in cols])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl takes any text starting with "=" for a formula
+                cell.data_type = "s"
     for index, c in enumerate(cols, start=1):
         number_format = NUMBER_FORMATS.get((fmt, c.part or c.source.kind))
         if number_format:

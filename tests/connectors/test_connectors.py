@@ -329,3 +329,24 @@ async def test_the_output_never_holds_what_its_owner_may_not_read(people, admin,
         assert "Cachet" not in content and "8500" not in content
     finally:
         receiver.close()
+
+
+async def test_a_name_that_looks_like_a_formula_stays_text_in_the_spreadsheet(admin, season):
+    """A title typed as "=HYPERLINK(…)" (by mistake or malice) must not become a live formula
+    in the ticketing office's Excel: CSV cells get the quote spreadsheets read as "text", and
+    XLSX cells are written as text."""
+    show = season["show"]
+    formula = '=HYPERLINK("http://example.invalid","Cliquez")'
+    renamed = await admin.patch(f"/shows/{show['id']}", {"title": formula}, version=show["version"])
+    assert renamed.status_code == 200, renamed.text
+
+    made = await admin.create("/connectors", connector(name="Billetterie CSV"))
+    rows = read_csv((await admin.get(f"/connectors/{made['id']}/output")).content)
+    assert rows[0]["Spectacle"] == "'" + formula
+
+    made = await admin.create("/connectors", connector(name="Billetterie XLSX", output="xlsx"))
+    content = (await admin.get(f"/connectors/{made['id']}/output")).content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    cell = sheet.cell(row=2, column=1)
+    assert (cell.value, cell.data_type) == (formula, "s")
