@@ -46,6 +46,7 @@ from server.api.problems import EXCEPTION_HANDLERS
 from server.api.records import record_routers
 from server.api.recurring import recurring_routers
 from server.api.search import search_router
+from server.api.webhooks import webhook_router
 from server.api.workflow import workflow_routers
 from server.configure import configure
 from server.core.idempotency import IdempotencyStore
@@ -54,6 +55,7 @@ from server.core.unit_of_work import UnitOfWork, unit_of_work
 from server.db.embedded import start_embedded
 from server.db.engine import Database
 from server.db.migrate import upgrade
+from server.feeds.worker import make_worker
 from server.settings import Settings, get_settings
 from server.web import web_routes
 
@@ -109,6 +111,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
             import_router(),
             day_router,
             search_router,
+            webhook_router(),
             live,
             *account_routers(),
             *calendar_api_routers(),
@@ -147,6 +150,12 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         app.state.hub = Hub(app.state.db, settings.redis_url, app.state.access)
         await app.state.hub.start()
         app.state.db.listeners.append(app.state.hub.on_commit)
+        # Webhooks (and other periodic jobs) run here unless `saison worker` processes do.
+        app.state.worker = None
+        if settings.worker == "server":
+            app.state.worker = make_worker(app.state.db, settings, app.state.get("jobs"))
+            app.state.db.listeners.append(app.state.worker.on_commit)
+            app.state.worker.start()
         for hook in app.state.get("startup_hooks", []):
             await hook(app)
         # Everything loaded so far lives as long as the process: keep the collector off it
@@ -158,6 +167,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         finally:
             for hook in app.state.get("shutdown_hooks", []):
                 await hook(app)
+            if app.state.worker is not None:
+                await app.state.worker.stop()
             await app.state.hub.stop()
             await app.state.idempotency.dispose()
             await app.state.db.dispose()

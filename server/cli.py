@@ -1,5 +1,5 @@
-"""The ``saison`` command: serve, migrate, demo, documents, import, createuser. Errors print one
-clear line."""
+"""The ``saison`` command: serve, worker, migrate, demo, documents, import, createuser. Errors
+print one clear line."""
 
 from __future__ import annotations
 
@@ -279,6 +279,31 @@ def cmd_serve(args: argparse.Namespace) -> None:
     del server  # keeps the embedded server alive until here
 
 
+def cmd_worker(args: argparse.Namespace) -> None:
+    """Deliver webhooks (and run the other periodic jobs) until stopped; servers started with
+    SAISON_WORKER=separate leave this to such processes. Several may run at once."""
+    from server.feeds.worker import make_worker
+
+    url, server = database_url()
+    migrate(url)
+
+    async def run(db: Any) -> None:
+        worker = make_worker(db, db.settings)
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stopping.set)
+        worker.start()
+        print(f"Saison worker running: {', '.join(job.name for job in worker.jobs)}", flush=True)
+        try:
+            await stopping.wait()
+        finally:
+            await worker.stop()
+
+    _run(run, url)
+    del server  # keeps the embedded server alive until here
+
+
 async def _first_admin(db: Any) -> None:
     """Without any administrator (a new installation), create one and say how to sign in.
 
@@ -312,6 +337,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker",
+        help="deliver webhooks and run periodic jobs (for servers with SAISON_WORKER=separate)",
+    )
+    worker.set_defaults(func=cmd_worker)
 
     mig = sub.add_parser("migrate", help="apply database migrations")
     mig.set_defaults(func=cmd_migrate)

@@ -91,6 +91,16 @@ class Settings(BaseSettings):
     debug: bool = False
     # `saison createuser` without --password.
     password: str | None = None
+    # Webhooks (server/feeds/): who delivers them ("server": a task in each server process;
+    # "separate": `saison worker` processes only), how long a receiver may take to answer,
+    # the backoff between attempts (doubling from the first, capped, with jitter), how many
+    # failures in a row disable a subscription, and whether plain http targets are accepted.
+    worker: Literal["server", "separate"] = "server"
+    webhook_timeout_seconds: float = 10.0
+    webhook_retry_seconds: float = 10.0
+    webhook_retry_max_seconds: float = 3600.0
+    webhook_max_failures: int = 10
+    webhook_allow_http: bool = False
 
     @field_validator("timezone")
     @classmethod
@@ -101,7 +111,7 @@ class Settings(BaseSettings):
             raise ValueError(f"SAISON_TIMEZONE: {value!r} is not a time zone") from None
         return value
 
-    @field_validator("language", "confirm_competitors", mode="before")
+    @field_validator("language", "confirm_competitors", "worker", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
@@ -176,6 +186,12 @@ SHOWN: tuple[str, ...] = (
     "host",
     "port",
     "processes",
+    "worker",
+    "webhook_timeout_seconds",
+    "webhook_retry_seconds",
+    "webhook_retry_max_seconds",
+    "webhook_max_failures",
+    "webhook_allow_http",
     "typst_templates",
     "web_dist",
     "debug",

@@ -14,6 +14,7 @@ from server.core.changelog import ChangeLogEntry
 from server.core.idempotency import IdempotentRequest
 from server.directory.models import Contact, ContactRole, Organisation, Place
 from server.documents.models import DocumentBatch, DocumentTemplate
+from server.feeds.models import FeedConsumer, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from server.planning.models import (
     Activity,
     ActivityKindSetting,
@@ -52,6 +53,7 @@ __all__ = [
     "DocumentTemplate",
     "Engagement",
     "EngagementHold",
+    "FeedConsumer",
     "IdempotentRequest",
     "Organisation",
     "Permission",
@@ -67,5 +69,8 @@ __all__ = [
     "User",
     "UserSession",
     "Venue",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "metadata",
 ]

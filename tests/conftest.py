@@ -32,6 +32,10 @@ os.environ["LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC"] = "0"  # as for server pro
 # (a hundred connections in all). The app in this process keeps a deployment's pool: the
 # tests of simultaneous requests need as many at once as a server would have.
 os.environ["SAISON_DB_POOL_SIZE"] = "4"
+# Webhooks are delivered by the workers the tests of tests/feeds/ run themselves (a server
+# process that should deliver them is given SAISON_WORKER=server); receivers are on loopback.
+os.environ["SAISON_WORKER"] = "separate"
+os.environ["SAISON_WEBHOOK_ALLOW_HTTP"] = "1"
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine

@@ -50,6 +50,12 @@ HARMLESS = frozenset(
         "user.created",
         "team.created",
         "team.updated",
+        # Webhooks send data away but open no access to Saison itself.
+        "webhook.created",
+        "webhook.updated",
+        "webhook.deleted",
+        "webhook.disabled",
+        "webhook.replayed",
     }
 )
 

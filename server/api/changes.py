@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Router, get
 from litestar.params import Parameter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from server.api.crud import Instant, bound
 from server.api.guards import SIGNED_IN
@@ -28,6 +28,10 @@ class ChangeOut(BaseModel):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     refs: dict[str, Any] | None
+    deleted: bool = Field(
+        description="A deletion (a tombstone): the record named by entity and entity_id is "
+        "gone; 'before' holds its last state as far as you may read it"
+    )
 
 
 class ChangesPage(BaseModel):
@@ -39,7 +43,12 @@ class ChangesPage(BaseModel):
 @get(
     "/",
     opt=SIGNED_IN,
-    summary="Changes since a sequence number, in commit order (audit trail and feeds)",
+    summary="Changes since a sequence number or an instant, in commit order (audit trail and "
+    "feeds)",
+    description="Follow every change without reading the whole season again: start with "
+    "updated_since (an instant, venue time unless it has an offset) or since=0, then pass "
+    "next_since as since. Sequence order is commit order: paging never skips nor repeats a "
+    "change, even while others write. Deletions come as tombstones (deleted: true).",
     operation_id="list_changes",
 )
 async def list_changes(
@@ -48,12 +57,35 @@ async def list_changes(
         int, Parameter(ge=0, le=MAX_BIGINT, description="Last sequence number already seen")
     ] = 0,
     limit: Annotated[int, Parameter(ge=1, le=MAX_CHANGES)] = 500,
-    entity: Annotated[str | None, Parameter(description="e.g. engagement, activity")] = None,
+    entity: Annotated[
+        list[str] | None,
+        Parameter(
+            description="Only these kinds of record (engagement, activity…): repeat the "
+            "parameter or separate them with commas",
+            max_items=50,
+        ),
+    ] = None,
     entity_id: int | None = None,
     actor_id: Annotated[int | None, Parameter(description="Only changes made by this user")] = None,
-    workspace: str | None = None,
+    workspace: Annotated[
+        list[str] | None,
+        Parameter(
+            description="Only these workspaces (programming, planning…): repeat the parameter "
+            "or separate them with commas",
+            max_items=50,
+        ),
+    ] = None,
     start: Instant = None,
     end: Instant = None,
+    updated_since: Annotated[
+        str | None,
+        Parameter(
+            description="Only changes made at or after this instant (2026-10-06T20:30, offset "
+            "optional: venue time; or a day: its midnight), e.g. the last hour's; continue "
+            "with since=next_since",
+            max_length=40,
+        ),
+    ] = None,
 ) -> ChangesPage:
     items, cursor = await History(uow.session, uow.actor).changes(
         since=since,
@@ -64,6 +96,7 @@ async def list_changes(
         workspace=workspace,
         start=bound(start, "start"),
         end=bound(end, "end"),
+        updated_since=bound(updated_since, "updated_since"),
     )
     return {"items": items, "next_since": cursor}  # type: ignore[return-value]
 

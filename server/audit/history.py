@@ -46,6 +46,22 @@ def visible_change(principal: Principal, change: dict[str, Any]) -> dict[str, An
     return shown
 
 
+def feed_entry(principal: Principal, change: dict[str, Any]) -> dict[str, Any] | None:
+    """A change as feeds give it to ``principal``: visible as ``visible_change`` says, with
+    ``deleted`` telling a deletion (a tombstone: its entity and id, and the last state of the
+    record only as far as the reader may see it)."""
+    shown = visible_change(principal, change)
+    if shown is None:
+        return None
+    shown = dict(shown)
+    shown["deleted"] = is_deletion(change["action"])
+    return shown
+
+
+def is_deletion(action: str) -> bool:
+    return action.endswith(".deleted")
+
+
 def readable_areas(principal: Principal) -> list[str]:
     return [area.value for area in Workspace if principal.can(area, Level.READ)]
 
@@ -60,14 +76,22 @@ class History:
         *,
         since: int = 0,
         limit: int = 500,
-        entity: str | None = None,
+        entity: str | list[str] | None = None,
         entity_id: int | None = None,
         actor_id: int | None = None,
         start: datetime | None = None,
         end: datetime | None = None,
-        workspace: str | None = None,
+        workspace: str | list[str] | None = None,
+        updated_since: datetime | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
-        """Changes after ``since`` in commit order, and the cursor to continue from."""
+        """Changes after ``since`` (and at or after ``updated_since``) in commit order, and the
+        cursor to continue from.
+
+        The cursor is the last sequence number *read*, seen or not: changes the reader may not
+        see are passed over once, never read again. Because sequence order is commit order, a
+        change committed while a reader pages always comes after its cursor: no page skips
+        one, and none repeats one.
+        """
         if limit < 1 or limit > MAX_CHANGES:
             raise Invalid({"limit": _("must be between 1 and {max}", max=MAX_CHANGES)})
         areas = readable_areas(self.principal)
@@ -75,14 +99,18 @@ class History:
             raise PermissionDenied(_("You may not read any workspace."))
         c: Any = ChangeLogEntry.__table__.c  # type: ignore[attr-defined]
         query = select(ChangeLogEntry.__table__).where(c.seq > since, c.workspace.in_(areas))  # type: ignore[attr-defined]
-        if entity is not None:
-            query = query.where(c.entity == entity)
+        entities = _many(entity)
+        if entities:
+            query = query.where(c.entity.in_(entities))
         if entity_id is not None:
             query = query.where(c.entity_id == entity_id)
         if actor_id is not None:
             query = query.where(c.actor_id == actor_id)
-        if workspace is not None:
-            query = query.where(c.workspace == workspace)
+        workspaces = _many(workspace)
+        if workspaces:
+            query = query.where(c.workspace.in_(workspaces))
+        if updated_since is not None:
+            query = query.where(c.at >= updated_since)
         if start is not None:
             query = query.where(c.at >= start)
         if end is not None:
@@ -90,7 +118,7 @@ class History:
         rows = (await self.session.execute(query.order_by(c.seq).limit(limit))).mappings().all()
         out = []
         for row in rows:
-            shown = visible_change(self.principal, read_change(row))
+            shown = feed_entry(self.principal, read_change(row))
             if shown is not None:
                 out.append(shown)
         return out, (int(rows[-1]["seq"]) if rows else since)
@@ -99,3 +127,11 @@ class History:
         c: Any = ChangeLogEntry.__table__.c  # type: ignore[attr-defined]
         value = (await self.session.execute(select(c.seq).order_by(c.seq.desc()).limit(1))).scalar()
         return int(value or 0)
+
+
+def _many(value: str | list[str] | None) -> list[str]:
+    """Values given as a list, repeated parameters or separated by commas."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [part.strip() for item in items for part in item.split(",") if part.strip()]

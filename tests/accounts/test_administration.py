@@ -113,6 +113,12 @@ SAMPLES = {
     "typst_templates": ("/srv/templates", Path("/srv/templates")),
     "web_dist": ("/srv/web", Path("/srv/web")),
     "debug": ("true", True),
+    "worker": ("Separate", "separate"),
+    "webhook_timeout_seconds": ("2.5", 2.5),
+    "webhook_retry_seconds": ("30", 30.0),
+    "webhook_retry_max_seconds": ("600", 600.0),
+    "webhook_max_failures": ("5", 5),
+    "webhook_allow_http": ("1", True),
 }
 
 

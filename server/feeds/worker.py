@@ -1,0 +1,125 @@
+"""The background worker: periodic jobs, run in each server process or in ``saison worker``.
+
+Each job is a coroutine run again and again, ``every`` seconds apart when idle, sooner when
+woken (a commit in this process wakes them: changes go out at once). Jobs must be safe to
+run in several processes at the same time (webhooks lock what they work on); a job that fails
+is logged and run again at its next turn, never stopping the others.
+
+To add a job (connectors on a schedule, exports): build a ``Job`` and pass it in
+``jobs`` to ``Worker`` (``default_jobs`` lists Saison's own), or ``worker.add(job)`` before
+``start``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from server.core.changelog import Change
+from server.db.engine import Database
+from server.feeds.outbox import Webhooks
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 1.0
+
+
+@dataclass
+class Job:
+    """A periodic job: its name (in logs), the pause between idle runs, what it does."""
+
+    name: str
+    every: float
+    run: Callable[[], Awaitable[Any]]
+    wake_on_commit: bool = False
+
+
+class Worker:
+    """Runs its jobs until stopped; one per process."""
+
+    def __init__(self, jobs: list[Job] | None = None) -> None:
+        self.jobs: list[Job] = list(jobs or [])
+        self._wake: dict[str, asyncio.Event] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._closers: list[Callable[[], Awaitable[Any]]] = []
+
+    def add(self, job: Job) -> None:
+        self.jobs.append(job)
+
+    def on_close(self, closer: Callable[[], Awaitable[Any]]) -> None:
+        self._closers.append(closer)
+
+    def wake(self) -> None:
+        """Run the jobs that follow commits now rather than at their next turn."""
+        for job in self.jobs:
+            if job.wake_on_commit and job.name in self._wake:
+                self._wake[job.name].set()
+
+    async def on_commit(self, changes: list[Change]) -> None:
+        """A commit listener (``Database.listeners``)."""
+        self.wake()
+
+    def start(self) -> None:
+        for job in self.jobs:
+            self._wake[job.name] = asyncio.Event()
+            self._tasks.append(asyncio.create_task(self._loop(job), name=f"job {job.name}"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        for closer in self._closers:
+            await closer()
+
+    async def run_forever(self) -> None:
+        self.start()
+        try:
+            await asyncio.gather(*self._tasks)
+        finally:
+            await self.stop()
+
+    async def _loop(self, job: Job) -> None:
+        wake = self._wake[job.name]
+        while True:
+            wake.clear()
+            try:
+                await job.run()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("job %s failed; it runs again at its next turn", job.name)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), job.every)
+
+
+def default_jobs(db: Database, settings: Settings) -> tuple[list[Job], Webhooks]:
+    """Saison's own jobs: queuing committed changes for webhooks, and sending them."""
+    webhooks = Webhooks(db, settings)
+
+    async def queue_and_send() -> None:
+        await webhooks.fan_out()
+        await webhooks.send_due()
+
+    async def send() -> None:  # retries fall due while nothing is committed
+        await webhooks.send_due()
+
+    return [
+        Job("webhooks", POLL_SECONDS, queue_and_send, wake_on_commit=True),
+        Job("webhook retries", POLL_SECONDS, send),
+    ], webhooks
+
+
+def make_worker(db: Database, settings: Settings, extra: list[Job] | None = None) -> Worker:
+    """The worker of a process: Saison's jobs, then ``extra`` ones."""
+    jobs, webhooks = default_jobs(db, settings)
+    worker = Worker([*jobs, *(extra or [])])
+    worker.on_close(webhooks.close)
+    return worker
