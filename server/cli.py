@@ -284,6 +284,8 @@ def cmd_worker(args: argparse.Namespace) -> None:
     SAISON_WORKER=separate leave this to such processes. Several may run at once."""
     from server.feeds.worker import make_worker
 
+    # Stopped before it runs (while migrating): a normal exit, the embedded server stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     url, server = database_url()
     migrate(url)
 

@@ -25,8 +25,7 @@ class Arrival:
 
 class Receiver:
     """Answers 200 unless told otherwise: ``answers`` is consumed one per request (a status
-    code, or "hang": no answer until the sender gives up); ``gate`` (when set) holds every
-    request until it is opened."""
+    code, or "hang": no answer until the sender gives up)."""
 
     def __init__(self) -> None:
         self.secrets: list[str] = []  # of the subscriptions that post here
@@ -35,7 +34,10 @@ class Receiver:
         self.answers: deque[int | str] = deque()
         self.always: int = 200
         self.hang_seconds = 3.0
-        self.gate: threading.Event | None = None
+        # From this request on (counted from 0), hold each until ``released`` is set.
+        self.hold_after: int | None = None
+        self.released = threading.Event()
+        self.seen = 0
         self.lock = threading.Lock()
         receiver = self
 
@@ -57,8 +59,10 @@ class Receiver:
         return f"http://127.0.0.1:{self.server.server_address[1]}/hooks/saison"
 
     def handle(self, request: BaseHTTPRequestHandler, body: bytes) -> None:
-        if self.gate is not None:
-            self.gate.wait(30)
+        with self.lock:
+            number, self.seen = self.seen, self.seen + 1
+        if self.hold_after is not None and number >= self.hold_after:
+            self.released.wait(60)
         with self.lock:
             answer = self.answers.popleft() if self.answers else self.always
         headers = {k: v for k, v in request.headers.items()}
@@ -96,7 +100,6 @@ class Receiver:
             return list(self.applied.values())
 
     def close(self) -> None:
-        if self.gate is not None:
-            self.gate.set()
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
