@@ -60,7 +60,7 @@ def url_problem(url: str, allow_http: bool) -> Message | None:
         return _("is not a valid address")
     del port
     if parts.scheme not in ("http", "https"):
-        return _("must start with https://")
+        return _("must be an https:// (or http://) address")
     if parts.scheme == "http" and not allow_http:
         return _("must use https (SAISON_WEBHOOK_ALLOW_HTTP allows http)")
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:

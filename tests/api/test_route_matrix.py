@@ -54,6 +54,12 @@ async def world(db, admin, people, season) -> dict[str, Any]:
         {"name": "Billetterie", "entity": "performances", "fields": [{"column": "Début",
          "source": "starts_at"}]},
     )  # fmt: skip
+    # A webhook to a closed port, and the delivery its ping leaves in its log.
+    webhook = await admin.create(
+        "/webhooks", {"name": "Billetterie", "url": "http://127.0.0.1:9/hooks", "events": ["*"]}
+    )
+    ping = await admin.post(f"/webhooks/{webhook['id']}/ping")
+    assert ping.status_code == 200, ping.text
     return {
         "organisations": season["organisation"]["id"],
         "contacts": season["contact"]["id"],
@@ -80,6 +86,8 @@ async def world(db, admin, people, season) -> dict[str, Any]:
         "welcome-sheets": season["engagement"]["id"],
         "contracts": season["engagement"]["id"],
         "connectors": connector["id"],
+        "webhooks": webhook["id"],
+        "deliveries": ping.json()["id"],
     }
 
 
