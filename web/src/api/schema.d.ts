@@ -1288,7 +1288,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Changes since a sequence number, in commit order (audit trail and feeds) */
+        /**
+         * Changes since a sequence number or an instant, in commit order (audit trail and feeds)
+         * @description Follow every change without reading the whole season again: start with updated_since (an instant, venue time unless it has an offset) or since=0, then pass next_since as since. Sequence order is commit order: paging never skips nor repeats a change, even while others write. Deletions come as tombstones (deleted: true).
+         */
         get: operations["list_changes"];
         put?: never;
         post?: never;
@@ -1584,6 +1587,128 @@ export interface paths {
         get: operations["search"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhooks */
+        get: operations["list_webhooks"];
+        put?: never;
+        /** Create a webhook */
+        post: operations["create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a webhook */
+        get: operations["read_webhook"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook (send If-Match) */
+        delete: operations["delete_webhook"];
+        options?: never;
+        head?: never;
+        /** Change a webhook (send If-Match) */
+        patch: operations["update_webhook"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{record_id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signing secret of a webhook (for its receiver to check signatures) */
+        get: operations["read_webhook_secret"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{record_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What was sent to a webhook, newest first, with the receiver's answers */
+        get: operations["list_webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{record_id}/deliveries/{delivery_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One delivery: its body and every attempt */
+        get: operations["read_webhook_delivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{record_id}/deliveries/{delivery_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again, after the webhook's queue (same webhook-id) */
+        post: operations["replay_webhook_delivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{record_id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a signed webhook.ping now and tell how the receiver answered */
+        post: operations["ping_webhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2074,6 +2199,14 @@ export interface components {
             limit: number;
             offset: number;
         };
+        /** AttemptOut */
+        AttemptOut: {
+            /** Format: date-time */
+            at: string;
+            status_code: number | null;
+            error: string | null;
+            duration_ms: number;
+        };
         /** AvailabilityQuery */
         AvailabilityQuery: {
             /** Format: date */
@@ -2199,6 +2332,8 @@ export interface components {
             refs: {
                 [key: string]: unknown;
             } | null;
+            /** @description A deletion (a tombstone): the record named by entity and entity_id is gone; 'before' holds its last state as far as you may read it */
+            deleted: boolean;
         };
         /** ChangesPage */
         ChangesPage: {
@@ -2431,6 +2566,59 @@ export interface components {
         DayShow: {
             id: number;
             title: string;
+        };
+        /** DeliveriesPage */
+        DeliveriesPage: {
+            items: components["schemas"]["DeliveryOut"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        /** DeliveryDetail */
+        DeliveryDetail: {
+            id: number;
+            subscription_id: number;
+            /** @description The change's sequence number (none for a ping) */
+            seq: number | null;
+            /** @description Its webhook-id header, the same on every attempt */
+            message_id: string;
+            event: string;
+            /** @description pending (queued or to be retried), delivered, failed */
+            status: string;
+            attempts: number;
+            next_attempt_at: string | null;
+            last_attempt_at: string | null;
+            last_status_code: number | null;
+            last_error: string | null;
+            delivered_at: string | null;
+            replay_of: number | null;
+            /** Format: date-time */
+            created_at: string;
+            payload: {
+                [key: string]: unknown;
+            };
+            attempt_log: components["schemas"]["AttemptOut"][];
+        };
+        /** DeliveryOut */
+        DeliveryOut: {
+            id: number;
+            subscription_id: number;
+            /** @description The change's sequence number (none for a ping) */
+            seq: number | null;
+            /** @description Its webhook-id header, the same on every attempt */
+            message_id: string;
+            event: string;
+            /** @description pending (queued or to be retried), delivered, failed */
+            status: string;
+            attempts: number;
+            next_attempt_at: string | null;
+            last_attempt_at: string | null;
+            last_status_code: number | null;
+            last_error: string | null;
+            delivered_at: string | null;
+            replay_of: number | null;
+            /** Format: date-time */
+            created_at: string;
         };
         /**
          * DocumentKind
@@ -3232,6 +3420,11 @@ export interface components {
             /** @description One group per kind of record with something found, in a fixed order; only kinds of the workspaces the reader may read */
             groups: components["schemas"]["SearchGroup"][];
         };
+        /** SecretOut */
+        SecretOut: {
+            /** @description Give it to the receiver to check webhook-signature */
+            secret: string;
+        };
         /** SeriesIn */
         SeriesIn: {
             /** @description Default: the engagement's first day */
@@ -3559,6 +3752,55 @@ export interface components {
         /** VersionIn */
         VersionIn: {
             version?: number | null;
+        };
+        /** WebhookIn */
+        WebhookIn: {
+            name: string;
+            /** @description Where changes are POSTed (https://…) */
+            url: string;
+            /** @description Changes to send: action names (engagement.confirmed), entity patterns (engagement.*) or * for every change its owner may read */
+            events?: string[];
+            /** @default true */
+            active: boolean;
+        };
+        /** WebhookInPatch */
+        WebhookInPatch: {
+            name?: string | null;
+            /** @description Where changes are POSTed (https://…) */
+            url?: string | null;
+            /** @description Changes to send: action names (engagement.confirmed), entity patterns (engagement.*) or * for every change its owner may read */
+            events?: string[] | null;
+            active?: boolean | null;
+            version?: number | null;
+        };
+        /** WebhookOut */
+        WebhookOut: {
+            id: number;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            name: string;
+            url: string;
+            events: string[];
+            active: boolean;
+            /** @description Whose permissions decide what is sent */
+            owner_id: number | null;
+            /** @description Failed attempts in a row (reset by a delivery) */
+            failures: number;
+            /** @description When failures disabled it, if they did */
+            disabled_at: string | null;
+            disabled_reason: string | null;
+            /** @description The signing secret, in the answer to the creation only (read it again with GET /webhooks/{id}/secret) */
+            secret?: string | null;
+        };
+        /** WebhookOutPage */
+        WebhookOutPage: {
+            items: components["schemas"]["WebhookOut"][];
+            total: number;
+            limit: number;
+            offset: number;
         };
         /**
          * Workspace
@@ -8446,16 +8688,19 @@ export interface operations {
                 /** @description Last sequence number already seen */
                 since?: number;
                 limit?: number;
-                /** @description e.g. engagement, activity */
-                entity?: string | null;
+                /** @description Only these kinds of record (engagement, activity…): repeat the parameter or separate them with commas */
+                entity?: string[] | null;
                 entity_id?: number | null;
                 /** @description Only changes made by this user */
                 actor_id?: number | null;
-                workspace?: string | null;
+                /** @description Only these workspaces (programming, planning…): repeat the parameter or separate them with commas */
+                workspace?: string[] | null;
                 /** @description ISO 8601 date and time (2026-10-06T20:30, offset optional: venue time) or a day (2026-10-06: its midnight) */
                 start?: string | null;
                 /** @description ISO 8601 date and time (2026-10-06T20:30, offset optional: venue time) or a day (2026-10-06: its midnight) */
                 end?: string | null;
+                /** @description Only changes made at or after this instant (2026-10-06T20:30, offset optional: venue time; or a day: its midnight), e.g. the last hour's; continue with since=next_since */
+                updated_since?: string | null;
             };
             header?: never;
             path?: never;
@@ -9164,6 +9409,360 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["NotAuthenticated"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    list_webhooks: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
+                /** @description Text to find in name, url */
+                q?: string | null;
+                /** @description Only records with this active */
+                active?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOutPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    create_webhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    read_webhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 if it is still current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    delete_webhook: {
+        parameters: {
+            query?: {
+                /** @description The version you read, if you send no If-Match */
+                version?: number | null;
+            };
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    update_webhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookInPatch"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    read_webhook_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    list_webhook_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Only pending (queued or retried), delivered or failed ones */
+                status?: "pending" | "delivered" | "failed" | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveriesPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    read_webhook_delivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+                delivery_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    replay_webhook_delivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                record_id: number;
+                delivery_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    ping_webhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["InvalidInput"];
             429: components["responses"]["TooManyAttempts"];
         };
