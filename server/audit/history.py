@@ -88,9 +88,10 @@ class History:
         cursor to continue from.
 
         The cursor is the last sequence number *read*, seen or not: changes the reader may not
-        see are passed over once, never read again. Because sequence order is commit order, a
-        change committed while a reader pages always comes after its cursor: no page skips
-        one, and none repeats one.
+        see, or that the filters leave out, are passed over once, never read again (a page
+        shorter than ``limit`` read up to the end of the log). Because sequence order is commit
+        order, a change committed while a reader pages always comes after its cursor: no page
+        skips one, and none repeats one.
         """
         if limit < 1 or limit > MAX_CHANGES:
             raise Invalid({"limit": _("must be between 1 and {max}", max=MAX_CHANGES)})
@@ -98,7 +99,13 @@ class History:
         if not areas:
             raise PermissionDenied(_("You may not read any workspace."))
         c: Any = ChangeLogEntry.__table__.c  # type: ignore[attr-defined]
-        query = select(ChangeLogEntry.__table__).where(c.seq > since, c.workspace.in_(areas))  # type: ignore[attr-defined]
+        # The end of the log first: every change up to it is committed (sequence order is
+        # commit order), so a page that stops short of ``limit`` has read all there is up to
+        # it, matching or not, and the cursor may move there.
+        last = await self.last_seq()
+        query = select(ChangeLogEntry.__table__).where(  # type: ignore[attr-defined]
+            c.seq > since, c.seq <= last, c.workspace.in_(areas)
+        )
         entities = _many(entity)
         if entities:
             query = query.where(c.entity.in_(entities))
@@ -121,7 +128,8 @@ class History:
             shown = feed_entry(self.principal, read_change(row))
             if shown is not None:
                 out.append(shown)
-        return out, (int(rows[-1]["seq"]) if rows else since)
+        cursor = int(rows[-1]["seq"]) if len(rows) == limit else max(since, last)
+        return out, cursor
 
     async def last_seq(self) -> int:
         c: Any = ChangeLogEntry.__table__.c  # type: ignore[attr-defined]

@@ -78,7 +78,7 @@ async def post_signed(
         return Outcome(response.status_code, error, _ms(started))
     except httpx.TimeoutException:
         return Outcome(None, f"no answer within {seconds:g} s", _ms(started))
-    except httpx.HTTPError as failure:
+    except Exception as failure:  # refused, reset, unreadable address…: the receiver's side
         return Outcome(None, _reason(failure), _ms(started))
 
 

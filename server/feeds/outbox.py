@@ -268,3 +268,23 @@ async def disable(uow: UnitOfWork, subscription_id: int, failures: int, error: s
         )
     )
     log.warning("webhook %s disabled after %s failures in a row", subscription_id, failures)
+
+
+BACKLOG = text(
+    """
+    SELECT
+      coalesce((SELECT max(seq) FROM change_log), 0)
+        - coalesce((SELECT position FROM feed_consumers WHERE name = :name),
+                   (SELECT max(seq) FROM change_log), 0) AS unqueued,
+      (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending') AS pending,
+      (SELECT count(*) FROM webhook_subscriptions WHERE active AND failures > 0) AS failing,
+      (SELECT count(*) FROM webhook_subscriptions WHERE NOT active) AS inactive
+    """
+)
+
+
+async def backlog(session: AsyncSession) -> dict[str, int]:
+    """How far behind webhooks are (for monitoring): changes not yet queued (by sequence
+    number), deliveries waiting, active subscriptions failing, inactive ones."""
+    row = (await session.execute(BACKLOG, {"name": WEBHOOKS.name})).mappings().one()
+    return {key: int(value) for key, value in row.items()}

@@ -32,7 +32,10 @@ async def test_what_changed_in_the_last_hour_in_venue_time_with_a_cursor_to_go_o
     later = await feed(admin, since=page["next_since"])
     assert [c["action"] for c in later["items"]] == ["organisation.updated"]
     in_an_hour = (datetime.now(PARIS) + timedelta(hours=1)).isoformat()
-    assert (await feed(admin, updated_since=in_an_hour))["items"] == []
+    nothing = await feed(admin, updated_since=in_an_hour)
+    # Nothing yet, and a cursor at the end of the log: going on from it is not starting over.
+    assert nothing["items"] == [] and nothing["next_since"] == later["next_since"]
+    assert (await feed(admin, since=nothing["next_since"]))["items"] == []
     bad = await admin.get("/changes", params={"updated_since": "hier"})
     assert bad.status_code == 422 and "updated_since" in bad.text
 
@@ -45,6 +48,11 @@ async def test_several_kinds_and_workspaces_at_once(admin, season):
     assert {c["entity"] for c in repeated["items"]} == {"show", "room"}
     areas = await feed(admin, workspace=["technical", "directory"])
     assert {c["workspace"] for c in areas["items"]} == {"technical", "directory"}
+    # What the filters leave out is passed over once: the cursor goes to the log's end.
+    everything = await feed(admin)
+    assert repeated["next_since"] == everything["next_since"] == everything["items"][-1]["seq"]
+    shows = (await feed(admin, entity="show", limit=1))["items"]
+    assert len(shows) == 1 and shows[0]["entity"] == "show"
 
 
 async def test_a_deletion_is_a_tombstone_showing_only_what_the_reader_may_see(people, season):

@@ -12,7 +12,7 @@ from server.core.changelog import CHANGE_LOG_LOCK
 from server.core.permissions import SYSTEM
 from server.core.unit_of_work import APPEND, unit_of_work
 from server.db.engine import Database
-from server.feeds.outbox import Webhooks
+from server.feeds.outbox import Webhooks, backlog
 from server.feeds.subscriptions import matches, url_problem
 from tests.feeds.conftest import FAST, deliver, subscribe
 
@@ -244,3 +244,48 @@ def test_events_name_actions_entities_or_everything():
     assert not matches(["engagement.confirmed"], "engagement.updated")
     assert not matches(["engagement.*"], "engagement_hold.created")
     assert matches(["*"], "room.deleted")
+
+
+async def test_a_webhook_sends_only_what_its_owner_may_read(people, season, receiver, hooks):
+    admin, communication = people["admin"], people["communication"]
+    # Communication may manage the administration here, but reads no contracts.
+    r = await admin.post(
+        "/permissions",
+        {"area": "administration", "level": "manage", "user_id": communication.user["id"]},
+    )
+    assert r.status_code == 201, r.text
+    await subscribe(communication, receiver, ["engagement.*"])
+    engagement = await admin.create(
+        "/engagements",
+        {
+            "show_id": season["show"]["id"],
+            "room_id": season["studio"]["id"],
+            "first_day": "2027-01-12",
+            "last_day": "2027-01-13",
+            "fee": "4200.00",
+        },
+    )
+    await admin.patch(f"/engagements/{engagement['id']}", {"fee": "4300.00"}, version=1)
+    await admin.delete(f"/engagements/{engagement['id']}", version=2)
+    await deliver(hooks, lambda: len(receiver.effects()) == 2)
+    # The change of the fee alone tells nothing it may read: not sent at all.
+    assert [e["type"] for e in receiver.effects()] == ["engagement.created", "engagement.deleted"]
+    assert "4200" not in str(receiver.effects()) and "4300" not in str(receiver.effects())
+    created, deleted = receiver.effects()
+    assert "fee" not in created["data"]["after"] and created["data"]["after"]["first_day"]
+    assert deleted["data"]["deleted"] is True and "fee" not in deleted["data"]["before"]
+
+
+async def test_the_backlog_says_how_far_behind_webhooks_are(admin, db, receiver, hooks):
+    await subscribe(admin, receiver)
+    receiver.always = 500
+    for name in ("Éclat", "Lumière"):
+        await admin.create("/organisations", {"name": name})
+    async with db.sessions() as session:
+        before = await backlog(session)
+    assert before["unqueued"] >= 2 and before["pending"] == 0
+    await hooks.fan_out()
+    assert await hooks.send_one()  # one attempt, failed: the first change waits for a retry
+    async with db.sessions() as session:
+        after = await backlog(session)
+    assert after["unqueued"] == 0 and after["pending"] == 2 and after["failing"] == 1
