@@ -55,7 +55,7 @@ from server.core.unit_of_work import UnitOfWork, unit_of_work
 from server.db.embedded import start_embedded
 from server.db.engine import Database
 from server.db.migrate import upgrade
-from server.feeds.worker import make_worker
+from server.feeds.worker import Job, make_worker
 from server.settings import Settings, get_settings
 from server.web import web_routes
 
@@ -94,6 +94,13 @@ def client_address_middleware(settings: Settings) -> list[DefineMiddleware]:
             ) from None
     proxies = list(settings.trusted_proxies)
     return [DefineMiddleware(ProxyHeadersMiddleware, trusted_hosts=proxies)]  # type: ignore[arg-type]
+
+
+def extra_jobs(db: Database, settings: Settings) -> list[Job]:
+    """Periodic jobs of packages above ``server.feeds`` (connectors on a schedule…), run by
+    each server's worker and by `saison worker` alike, after Saison's own (webhooks)."""
+    del db, settings
+    return []
 
 
 def api_router(extra: list[Any] | None = None) -> Router:
@@ -153,7 +160,9 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         # Webhooks (and other periodic jobs) run here unless `saison worker` processes do.
         app.state.worker = None
         if settings.worker == "server":
-            app.state.worker = make_worker(app.state.db, settings, app.state.get("jobs"))
+            app.state.worker = make_worker(
+                app.state.db, settings, extra_jobs(app.state.db, settings)
+            )
             app.state.db.listeners.append(app.state.worker.on_commit)
             app.state.worker.start()
         for hook in app.state.get("startup_hooks", []):

@@ -282,6 +282,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def cmd_worker(args: argparse.Namespace) -> None:
     """Deliver webhooks (and run the other periodic jobs) until stopped; servers started with
     SAISON_WORKER=separate leave this to such processes. Several may run at once."""
+    from server.app import extra_jobs
     from server.feeds.worker import make_worker
 
     # Stopped before it runs (while migrating): a normal exit, the embedded server stopped too.
@@ -290,7 +291,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     migrate(url)
 
     async def run(db: Any) -> None:
-        worker = make_worker(db, db.settings)
+        worker = make_worker(db, db.settings, extra_jobs(db, db.settings))
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):

@@ -5,9 +5,9 @@ woken (a commit in this process wakes them: changes go out at once). Jobs must b
 run in several processes at the same time (webhooks lock what they work on); a job that fails
 is logged and run again at its next turn, never stopping the others.
 
-To add a job (connectors on a schedule, exports): build a ``Job`` and pass it in
-``jobs`` to ``Worker`` (``default_jobs`` lists Saison's own), or ``worker.add(job)`` before
-``start``.
+To add a job (connectors on a schedule, exports): return a ``Job`` from
+``server.app.extra_jobs`` (both the server's worker and `saison worker` call it), or
+``worker.add(job)`` before ``start``; ``default_jobs`` lists Saison's own.
 """
 
 from __future__ import annotations

@@ -1,0 +1,42 @@
+"""The worker runs its periodic jobs until stopped; a failing job never stops the others."""
+
+from __future__ import annotations
+
+import asyncio
+
+from server.feeds.worker import Job, Worker
+
+
+async def test_jobs_run_again_and_again_and_a_failure_stops_none(caplog):
+    runs = {"steady": 0, "broken": 0}
+    woken, both = asyncio.Event(), asyncio.Event()
+
+    def count(name: str) -> None:
+        runs[name] += 1
+        if min(runs.values()) >= 3:
+            both.set()
+
+    async def steady() -> None:
+        count("steady")
+
+    async def broken() -> None:
+        count("broken")
+        raise RuntimeError("the agenda is down")
+
+    async def on_commit() -> None:
+        woken.set()
+
+    worker = Worker([Job("steady", 0.01, steady), Job("broken", 0.01, broken)])
+    worker.add(Job("follows commits", 3600, on_commit, wake_on_commit=True))
+    worker.start()
+    try:
+        await asyncio.wait_for(both.wait(), 30)  # each ran three times at least
+        woken.clear()
+        await worker.on_commit([])  # a commit in this process: run it now, not in an hour
+        await asyncio.wait_for(woken.wait(), 30)
+    finally:
+        await worker.stop()
+    assert "the agenda is down" in caplog.text
+    settled = dict(runs)
+    await asyncio.sleep(0.05)
+    assert runs == settled  # stopped: nothing runs any more
