@@ -163,10 +163,11 @@ class Webhooks:
     # -- sending ------------------------------------------------------------------------
     async def send_due(self) -> int:
         """Post every due delivery, ``concurrency`` at a time; the number of attempts made."""
-        counts = await asyncio.gather(*(self._sender() for _ in range(self.concurrency)))
+        counts = await asyncio.gather(*(self.send_until_idle() for _ in range(self.concurrency)))
         return sum(counts)
 
-    async def _sender(self) -> int:
+    async def send_until_idle(self) -> int:
+        """One sender: post due deliveries one after the other until none is due."""
         made = 0
         while await self.send_one():
             made += 1

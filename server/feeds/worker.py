@@ -7,7 +7,7 @@ is logged and run again at its next turn, never stopping the others.
 
 To add a job (connectors on a schedule, exports): return a ``Job`` from
 ``server.app.extra_jobs`` (both the server's worker and `saison worker` call it), or
-``worker.add(job)`` before ``start``; ``default_jobs`` lists Saison's own.
+``worker.add(job)`` before ``start``; ``make_worker`` adds Saison's own first.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from server.settings import Settings
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
+SENDERS = "webhook senders"
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Job:
     every: float
     run: Callable[[], Awaitable[Any]]
     wake_on_commit: bool = False
+    group: str = ""  # jobs woken together by ``Worker.wake(group)``
 
 
 class Worker:
@@ -54,10 +56,12 @@ class Worker:
     def on_close(self, closer: Callable[[], Awaitable[Any]]) -> None:
         self._closers.append(closer)
 
-    def wake(self) -> None:
-        """Run the jobs that follow commits now rather than at their next turn."""
+    def wake(self, group: str | None = None) -> None:
+        """Run jobs now rather than at their next turn: those of ``group``, or without one,
+        those that follow commits."""
         for job in self.jobs:
-            if job.wake_on_commit and job.name in self._wake:
+            wanted = job.group == group if group is not None else job.wake_on_commit
+            if wanted and job.name in self._wake:
                 self._wake[job.name].set()
 
     async def on_commit(self, changes: list[Change]) -> None:
@@ -100,26 +104,26 @@ class Worker:
                 await asyncio.wait_for(wake.wait(), job.every)
 
 
-def default_jobs(db: Database, settings: Settings) -> tuple[list[Job], Webhooks]:
-    """Saison's own jobs: queuing committed changes for webhooks, and sending them."""
-    webhooks = Webhooks(db, settings)
-
-    async def queue_and_send() -> None:
-        await webhooks.fan_out()
-        await webhooks.send_due()
-
-    async def send() -> None:  # retries fall due while nothing is committed
-        await webhooks.send_due()
-
-    return [
-        Job("webhooks", POLL_SECONDS, queue_and_send, wake_on_commit=True),
-        Job("webhook retries", POLL_SECONDS, send),
-    ], webhooks
-
-
 def make_worker(db: Database, settings: Settings, extra: list[Job] | None = None) -> Worker:
-    """The worker of a process: Saison's jobs, then ``extra`` ones."""
-    jobs, webhooks = default_jobs(db, settings)
-    worker = Worker([*jobs, *(extra or [])])
+    """The worker of a process: Saison's jobs, then ``extra`` ones.
+
+    Webhooks take one job queuing committed changes (woken by commits in this process) and
+    ``Webhooks.concurrency`` senders (woken when something was queued): a slow receiver
+    holds one sender, never the queuing nor the other receivers.
+    """
+    webhooks = Webhooks(db, settings)
+    worker = Worker()
+
+    async def queue() -> None:
+        if await webhooks.fan_out():
+            worker.wake(SENDERS)
+
+    worker.add(Job("webhooks: queue", POLL_SECONDS, queue, wake_on_commit=True))
+    for number in range(1, webhooks.concurrency + 1):
+        worker.add(
+            Job(f"webhooks: sender {number}", POLL_SECONDS, webhooks.send_until_idle, group=SENDERS)
+        )
+    for job in extra or []:
+        worker.add(job)
     worker.on_close(webhooks.close)
     return worker
