@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from server.connectors.runs import run_due_connectors
 from server.core.changelog import Change
 from server.db.engine import Database
 from server.feeds.outbox import Webhooks
@@ -27,6 +28,7 @@ from server.settings import Settings
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
+CONNECTORS_SECONDS = 30.0  # scheduled connectors run on the hour at the finest
 SENDERS = "webhook senders"
 
 
@@ -109,7 +111,8 @@ def make_worker(db: Database, settings: Settings, extra: list[Job] | None = None
 
     Webhooks take one job queuing committed changes (woken by commits in this process) and
     ``Webhooks.concurrency`` senders (woken when something was queued): a slow receiver
-    holds one sender, never the queuing nor the other receivers.
+    holds one sender, never the queuing nor the other receivers. Scheduled connectors
+    (``server.connectors.runs``) are looked for every ``CONNECTORS_SECONDS``.
     """
     webhooks = Webhooks(db, settings)
     worker = Worker()
@@ -123,6 +126,11 @@ def make_worker(db: Database, settings: Settings, extra: list[Job] | None = None
         worker.add(
             Job(f"webhooks: sender {number}", POLL_SECONDS, webhooks.send_until_idle, group=SENDERS)
         )
+
+    async def connectors() -> None:
+        await run_due_connectors(db)
+
+    worker.add(Job("connectors: scheduled runs", CONNECTORS_SECONDS, connectors))
     for job in extra or []:
         worker.add(job)
     worker.on_close(webhooks.close)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from server.feeds.worker import Job, Worker
+from server.feeds.worker import Job, Worker, make_worker
 
 
 async def test_jobs_run_again_and_again_and_a_failure_stops_none(caplog):
@@ -40,3 +40,12 @@ async def test_jobs_run_again_and_again_and_a_failure_stops_none(caplog):
     settled = dict(runs)
     await asyncio.sleep(0.05)
     assert runs == settled  # stopped: nothing runs any more
+
+
+async def test_a_process_worker_queues_sends_and_runs_scheduled_connectors(db):
+    worker = make_worker(db, db.settings, [Job("agenda export", 60, asyncio.sleep)])
+    names = [job.name for job in worker.jobs]
+    assert names[0] == "webhooks: queue" and "connectors: scheduled runs" in names
+    assert sum(name.startswith("webhooks: sender") for name in names) >= 2
+    assert names[-1] == "agenda export"  # a job of another package comes after Saison's own
+    await worker.stop()

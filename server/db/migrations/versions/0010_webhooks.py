@@ -2,7 +2,7 @@
 their attempts (server/feeds/).
 
 Revision ID: 0010
-Revises: 0009 (activity kind colours)
+Revises: 0012 (connectors; chained after main's head at rebase, was 0009)
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0010"
-down_revision: str | None = "0009"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
