@@ -1,7 +1,6 @@
 """Pushing a connector's file: one signed POST, Standard Webhooks style.
 
-Kept to this one function so that pushes can later go through the webhook delivery (outbox,
-retries, delivery log) without touching connectors. The body is a JSON envelope
+Sent by ``server.core.signed_post``, as webhooks are (``server.feeds``). The body is a JSON envelope
 ``{"type": "connector.output", "timestamp", "data": {connector_id, name, format, filename,
 content_type, encoding, content}}``: the file's text (``utf-8``) or, for XLSX, its bytes in
 ``base64``. Signed with the connector's secret (headers ``webhook-id``, ``webhook-timestamp``,
@@ -17,11 +16,11 @@ from typing import Any
 
 import httpx
 import msgspec
-from standardwebhooks import Webhook
 
 from server.connectors.formats import Output
 from server.core.errors import DomainError
 from server.core.i18n import N_, _
+from server.core.signed_post import post_signed
 
 TIMEOUT = 15.0
 
@@ -66,23 +65,20 @@ async def push(row: dict[str, Any], output: Output) -> str:
     if not url or not secret:
         return "produced"
     moment = datetime.now(UTC).replace(microsecond=0)
-    message_id = f"msg_{uuid.uuid4().hex}"
-    body = envelope(row, output, moment)
-    signature = Webhook(secret).sign(message_id, moment, body.decode())
-    headers = {
-        "content-type": "application/json",
-        "webhook-id": message_id,
-        "webhook-timestamp": str(int(moment.timestamp())),
-        "webhook-signature": signature,
-        "user-agent": "Saison connectors",
-    }
-    try:
-        async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as client:
-            answer = await client.post(url, content=body, headers=headers)
-    except httpx.HTTPError as error:
-        raise PushFailed(
-            _("The receiver could not be reached ({reason}).", reason=type(error).__name__)
-        ) from error
-    if not 200 <= answer.status_code < 300:
-        raise PushFailed(_("The receiver answered {status}.", status=answer.status_code))
-    return f"delivered {answer.status_code}"
+    body = envelope(row, output, moment).decode()
+    async with httpx.AsyncClient() as client:
+        outcome = await post_signed(
+            client,
+            url,
+            secret,
+            f"msg_{uuid.uuid4().hex}",
+            body,
+            TIMEOUT,
+            at=moment,
+            user_agent="Saison connectors",
+        )
+    if outcome.status_code is None:
+        raise PushFailed(_("The receiver could not be reached ({reason}).", reason=outcome.error))
+    if not outcome.ok:
+        raise PushFailed(_("The receiver answered {status}.", status=outcome.status_code))
+    return f"delivered {outcome.status_code}"

@@ -15,9 +15,9 @@ from server.core.errors import Invalid, NotFound
 from server.core.i18n import _
 from server.core.permissions import Level, Workspace
 from server.core.records import jsonable
+from server.core.signed_post import post_signed
 from server.core.unit_of_work import UnitOfWork
 from server.core.venue import venue
-from server.feeds.delivery import post_signed
 from server.feeds.models import WebhookAttempt, WebhookDelivery
 from server.feeds.outbox import PING
 from server.feeds.subscriptions import WebhookService

@@ -39,9 +39,9 @@ from server.core.changelog import Change
 from server.core.i18n import _, default_language, render
 from server.core.permissions import SYSTEM, Principal, Workspace
 from server.core.records import jsonable
+from server.core.signed_post import Outcome, post_signed
 from server.core.unit_of_work import UnitOfWork
 from server.db.engine import Database
-from server.feeds.delivery import Outcome, post_signed
 from server.feeds.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from server.feeds.subscriptions import WEBHOOKS, matches
 from server.settings import Settings

@@ -1,10 +1,10 @@
-"""One signed POST, as Standard Webhooks describes it: the one way Saison pushes to others.
+"""One signed POST, as Standard Webhooks describes it: the one way Saison pushes to others
+(webhooks in ``server.feeds``, connectors' files in ``server.connectors``).
 
 ``webhook-id`` names the message (the same on every attempt and replay, so a receiver drops
 what it already has), ``webhook-timestamp`` is when this attempt was signed (receivers refuse
 old ones), ``webhook-signature`` is ``v1,<base64 HMAC-SHA256 of id.timestamp.body>`` made with
-the subscription's secret by the ``standardwebhooks`` package. Connectors that push files or
-exports call ``post_signed`` too.
+the subscription's secret by the ``standardwebhooks`` package.
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ async def post_signed(
     message_id: str,
     payload: Any,
     seconds: float,
+    *,
+    at: datetime | None = None,
+    user_agent: str = USER_AGENT,
 ) -> Outcome:
     """POST ``payload`` (JSON) to ``url``, signed; never raises for the receiver's faults.
 
@@ -68,7 +71,7 @@ async def post_signed(
     the whole exchange is bounded by ``seconds``.
     """
     body = payload if isinstance(payload, str) else encode(payload)
-    headers = signed_headers(secret, message_id, body)
+    headers = signed_headers(secret, message_id, body, at) | {"user-agent": user_agent}
     started = time.monotonic()
     try:
         response = await client.post(
