@@ -34,6 +34,7 @@ from sqlalchemy import (
 from server.core.errors import Invalid, PermissionDenied
 from server.core.i18n import N_, Message, _, current_language, format_day, format_moment
 from server.core.permissions import Level, Principal, Workspace
+from server.core.records import folded as fold
 from server.core.unit_of_work import UnitOfWork
 from server.directory.models import Contact, ContactRole, Organisation, Place
 from server.planning.models import Activity, ActivityKindSetting
@@ -87,11 +88,6 @@ STATUSES: dict[str, str] = {"confirmed": N_("confirmed"), "cancelled": N_("cance
 
 def path_of(kind: SearchKind, record_id: int) -> str:
     return PATHS[kind].format(id=record_id)
-
-
-def fold(value: Any) -> ColumnElement[str]:
-    """Text as it is compared: lower case, without accents or ligatures."""
-    return func.saison_fold(value)
 
 
 def _escape(word: str) -> str:
