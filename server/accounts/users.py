@@ -13,7 +13,7 @@ from server.accounts.models import Permission, Team, TeamMember, User
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid, PermissionDenied
 from server.core.fields import Email, Id, Input, LongText, Name, Phone, Short
-from server.core.i18n import N_, _
+from server.core.i18n import N_, _, ngettext
 from server.core.permissions import Level, Workspace, access_needed
 from server.core.records import RecordRead
 from server.core.unit_of_work import UnitOfWork
@@ -109,7 +109,16 @@ class UserService(EntityService):
         )
         missing = [str(i) for i in team_ids if i not in found]
         if missing:
-            raise Invalid({"team_ids": _("unknown team(s): {ids}", ids=", ".join(missing))})
+            raise Invalid(
+                {
+                    "team_ids": ngettext(
+                        "unknown team: {ids}",
+                        "unknown teams: {ids}",
+                        len(missing),
+                        ids=", ".join(missing),
+                    )
+                }
+            )
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         values["email"] = values["email"].strip().lower()
