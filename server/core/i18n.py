@@ -30,6 +30,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from babel.units import format_unit
 
 from server.core.venue import venue
 
@@ -188,6 +189,30 @@ class Span:
         return hash((self.start, self.end))
 
 
+class Size:
+    """A number of bytes as a person reads it: '20 Mo', '512 ko' / '20 MB', '512 kB' (binary
+    multiples, as file managers show them)."""
+
+    __slots__ = ("bytes",)
+
+    UNITS = (("digital-megabyte", 1024 * 1024), ("digital-kilobyte", 1024), ("digital-byte", 1))
+
+    def __init__(self, count: int) -> None:
+        self.bytes = count
+
+    def render(self, language: str) -> str:
+        unit, size = next((u for u in self.UNITS if self.bytes >= u[1]), self.UNITS[-1])
+        return format_unit(
+            self.bytes / size, unit, length="short", format="#,##0.#", locale=Locale.parse(language)
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Size) and self.bytes == other.bytes
+
+    def __hash__(self) -> int:
+        return hash(self.bytes)
+
+
 class _Text(str):
     """A rendered value; ``{record:capital}`` starts it with a capital (labels are written in
     lower case to sit inside sentences: "exploitation 12" / "Exploitation 12 introuvable")."""
@@ -201,7 +226,7 @@ class _Text(str):
 
 
 def _value(value: Any, language: str) -> Any:
-    if isinstance(value, Message | Span):
+    if isinstance(value, Message | Span | Size):
         return _Text(value.render(language))
     if isinstance(value, str):
         return _Text(value)
