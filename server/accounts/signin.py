@@ -16,7 +16,7 @@ from server.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from server.core.i18n import N_, Message, _
+from server.core.i18n import N_, Message, _, ngettext
 from server.core.localtime import venue_times
 from server.core.permissions import (
     LEVEL_NAMES,
@@ -90,7 +90,14 @@ async def change_password(
         raise Invalid({"current_password": _("is not your current password")})
     if len(new) < 10:
         raise Invalid(
-            {"new_password": _("must have at least {min_length} characters", min_length=10)}
+            {
+                "new_password": ngettext(
+                    "must have at least {min_length} character",
+                    "must have at least {min_length} characters",
+                    10,
+                    min_length=10,
+                )
+            }
         )
     await uow.session.execute(
         update(u)

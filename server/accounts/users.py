@@ -13,9 +13,9 @@ from server.accounts.models import Permission, Team, TeamMember, User
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid, PermissionDenied
 from server.core.fields import Email, Id, Input, LongText, Name, Phone, Short
-from server.core.i18n import N_, _
+from server.core.i18n import N_, _, ngettext
 from server.core.permissions import Level, Workspace, access_needed
-from server.core.records import RecordRead
+from server.core.records import RecordRead, folded
 from server.core.unit_of_work import UnitOfWork
 
 MIN_PASSWORD = 10
@@ -109,7 +109,16 @@ class UserService(EntityService):
         )
         missing = [str(i) for i in team_ids if i not in found]
         if missing:
-            raise Invalid({"team_ids": _("unknown team(s): {ids}", ids=", ".join(missing))})
+            raise Invalid(
+                {
+                    "team_ids": ngettext(
+                        "unknown team: {ids}",
+                        "unknown teams: {ids}",
+                        len(missing),
+                        ids=", ".join(missing),
+                    )
+                }
+            )
 
     async def check(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         values["email"] = values["email"].strip().lower()
@@ -226,6 +235,25 @@ class PermissionService(ManagedService):
         if (values.get("team_id") is None) == (values.get("user_id") is None):
             message = _("a permission is for exactly one team or one user")
             raise Invalid({"team_id": message, "user_id": message})
+
+
+class TeamName(BaseModel):
+    """A team as an activity names it: not a secret, unlike who manages what."""
+
+    id: int
+    name: str
+
+
+async def team_names(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Every team's name, for those who read the planning: an activity's team reads as its
+    name for everyone, not only for its members and the administrators."""
+    if not uow.actor.can(Workspace.PLANNING, Level.READ):
+        raise PermissionDenied(access_needed(Level.READ, Workspace.PLANNING))
+    teams: Any = Team.__table__  # type: ignore[attr-defined]
+    rows = await uow.session.execute(
+        select(teams.c.id, teams.c.name).order_by(folded(teams.c.name), teams.c.name, teams.c.id)
+    )
+    return [{"id": team_id, "name": name} for team_id, name in rows]
 
 
 class PersonOut(BaseModel):

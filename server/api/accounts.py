@@ -18,12 +18,14 @@ from server.accounts.users import (
     PermissionService,
     PersonOut,
     TeamIn,
+    TeamName,
     TeamOut,
     TeamService,
     UserIn,
     UserOut,
     UserService,
     assignable_people,
+    team_names,
 )
 from server.api.auth import SESSION_COOKIE
 from server.api.crud import crud_router
@@ -177,6 +179,17 @@ async def people(uow: UnitOfWork) -> list[PersonOut]:
     return await assignable_people(uow)  # type: ignore[return-value]
 
 
+@get(
+    "/team-names",
+    opt=access(Workspace.PLANNING, Level.READ),
+    summary="Every team's name, to name an activity's team (planning readers)",
+    operation_id="list_team_names",
+    tags=["Accounts"],
+)
+async def teams_by_name(uow: UnitOfWork) -> list[TeamName]:
+    return await team_names(uow)  # type: ignore[return-value]
+
+
 class OwnedTokenOut(TokenOut):
     user_id: int
     user_name: str
@@ -226,7 +239,7 @@ def account_routers() -> list[Router]:
             route_handlers=[sign_in, sign_out, me, password, tokens, create_token, revoke_token],
             tags=["Accounts"],
         ),
-        Router(path="/", route_handlers=[people, venue_settings]),
+        Router(path="/", route_handlers=[people, teams_by_name, venue_settings]),
         crud_router("/users", UserService, UserIn, UserOut, tag="Accounts"),
         crud_router("/teams", TeamService, TeamIn, TeamOut, tag="Accounts"),
         crud_router("/permissions", PermissionService, PermissionIn, PermissionOut, tag="Accounts"),

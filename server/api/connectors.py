@@ -14,7 +14,15 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from pydantic import BaseModel, create_model
 
-from server.api.crud import Limit, Offset, RecordId, record_response, resolve_version
+from server.api.crud import (
+    Instant,
+    Limit,
+    Offset,
+    RecordId,
+    bound,
+    record_response,
+    resolve_version,
+)
 from server.api.guards import SIGNED_IN, access
 from server.api.openapi import CONDITIONAL
 from server.api.records import content_disposition
@@ -59,9 +67,12 @@ async def connector_fields() -> list[EntityOut]:
 
 @get("/", opt=SIGNED_IN, summary="List the connectors of the workspaces I read")
 async def list_connectors(
-    uow: UnitOfWork, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
+    uow: UnitOfWork, limit: Limit = DEFAULT_PAGE, offset: Offset = 0, updated_since: Instant = None
 ) -> ConnectorPage:
-    page = await ConnectorService(uow).list(ListQuery(limit=limit, offset=offset))
+    since = bound(updated_since, "updated_since")
+    page = await ConnectorService(uow).list(
+        ListQuery(limit=limit, offset=offset, updated_since=since)
+    )
     return ConnectorPage.model_validate(page.as_dict())
 
 

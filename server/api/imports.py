@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from server.api.guards import SIGNED_IN, access
 from server.api.problems import speak_to
 from server.core.errors import DomainError, Invalid
-from server.core.i18n import N_, _, render
+from server.core.i18n import N_, _, ngettext, render
 from server.core.permissions import Level
 from server.core.unit_of_work import UnitOfWork
 from server.imports.kinds import KINDS
@@ -132,7 +132,11 @@ def _routes(kind: str) -> list[Any]:
         report = await import_file(uow, kind, content, filename, mapping, commit=True, token=token)
         if not report.committed:
             raise ImportRefused(
-                _("{count} problem(s): nothing was imported.", count=len(report.problems)),
+                ngettext(
+                    "{count} problem: nothing was imported.",
+                    "{count} problems: nothing was imported.",
+                    len(report.problems),
+                ),
                 kind="import-refused",
                 report=asdict(report),
             )

@@ -14,16 +14,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from server.core.i18n import N_, Message, render
+from server.core.i18n import N_, Message, N_plural, ngettext, render
 
 # pydantic error type → English msgid (placeholders from the error's ctx).
 TEXTS: dict[str, str] = {
     "missing": N_("required"),
     "extra_forbidden": N_("unknown field"),
     "string_type": N_("must be text"),
-    "string_too_short": N_("must have at least {min_length} characters"),
     "string_not_empty": N_("must not be empty"),
-    "string_too_long": N_("must have at most {max_length} characters"),
     "string_pattern_mismatch": N_("is not in the expected form"),
     "int_type": N_("must be a whole number"),
     "int_parsing": N_("must be a whole number"),
@@ -32,9 +30,6 @@ TEXTS: dict[str, str] = {
     "float_parsing": N_("must be a number"),
     "decimal_type": N_("must be a number"),
     "decimal_parsing": N_("must be a number"),
-    "decimal_max_digits": N_("must have at most {max_digits} digits"),
-    "decimal_max_places": N_("must have at most {decimal_places} decimals"),
-    "decimal_whole_digits": N_("must have at most {whole_digits} digits before the point"),
     "bool_type": N_("must be true or false"),
     "bool_parsing": N_("must be true or false"),
     "greater_than": N_("must be greater than {gt}"),
@@ -54,14 +49,55 @@ TEXTS: dict[str, str] = {
     "enum": N_("must be one of: {expected}"),
     "literal_error": N_("must be one of: {expected}"),
     "list_type": N_("must be a list"),
-    "too_short": N_("must have at least {min_length} items"),
-    "too_long": N_("must have at most {max_length} items"),
     "dict_type": N_("must be an object"),
     "model_type": N_("must be an object"),
     "model_attributes_type": N_("must be an object"),
     "json_invalid": N_("is not valid JSON"),
     "invalid_key": N_("is not a valid key"),
     "unknown_value": N_("is not one of the allowed values"),
+}
+
+# pydantic error type → (the limit in its ctx that counts, English singular and plural).
+COUNTED: dict[str, tuple[str, tuple[str, str]]] = {
+    "string_too_short": (
+        "min_length",
+        N_plural(
+            "must have at least {min_length} character",
+            "must have at least {min_length} characters",
+        ),
+    ),
+    "string_too_long": (
+        "max_length",
+        N_plural(
+            "must have at most {max_length} character", "must have at most {max_length} characters"
+        ),
+    ),
+    "decimal_max_digits": (
+        "max_digits",
+        N_plural("must have at most {max_digits} digit", "must have at most {max_digits} digits"),
+    ),
+    "decimal_max_places": (
+        "decimal_places",
+        N_plural(
+            "must have at most {decimal_places} decimal",
+            "must have at most {decimal_places} decimals",
+        ),
+    ),
+    "decimal_whole_digits": (
+        "whole_digits",
+        N_plural(
+            "must have at most {whole_digits} digit before the point",
+            "must have at most {whole_digits} digits before the point",
+        ),
+    ),
+    "too_short": (
+        "min_length",
+        N_plural("must have at least {min_length} item", "must have at least {min_length} items"),
+    ),
+    "too_long": (
+        "max_length",
+        N_plural("must have at most {max_length} item", "must have at most {max_length} items"),
+    ),
 }
 
 # msgspec's sentences for query and path parameters → (pydantic-style code, ctx).
@@ -107,12 +143,18 @@ def message_for(code: str, ctx: Mapping[str, Any] | None, english: str) -> str:
         return re.sub(r"^(Value|Assertion) error, ", "", english)
     if code == "string_too_short" and ctx.get("min_length") == 1:
         code = "string_not_empty"
+    # msgspec's limits are read from its sentence, as text: a count for the plural forms.
+    ctx = {k: int(v) if isinstance(v, str) and v.isdigit() else v for k, v in ctx.items()}
     if code in ("enum", "literal_error") and isinstance(ctx.get("expected"), str):
         ctx["expected"] = _expected(ctx["expected"])
+    values = {k: v if isinstance(v, int | float) else str(v) for k, v in ctx.items()}
+    if code in COUNTED:
+        limit, (singular, plural) = COUNTED[code]
+        count = values.get(limit)
+        return ngettext(singular, plural, count if isinstance(count, int) else 2, **values).render()
     text = TEXTS.get(code)
     if text is None:
         return english
-    values = {k: v if isinstance(v, int | float) else str(v) for k, v in ctx.items()}
     return Message(text, **values).render()
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Select,
+    String,
     Table,
     delete,
     func,
@@ -34,7 +35,7 @@ from server.core.changelog import Change
 from server.core.errors import Conflict, Invalid, NotFound, PermissionDenied, StaleVersion
 from server.core.i18n import N_, Message, _
 from server.core.permissions import Level, Workspace, access_needed
-from server.core.records import confidential_columns
+from server.core.records import confidential_columns, folded
 from server.core.refusals import constraint_of, is_refusal, postgres_error
 from server.core.unit_of_work import UnitOfWork
 from server.core.venue import venue
@@ -242,12 +243,26 @@ class EntityService:
                 query = query.where(end_col > q.start)
         return query
 
+    def ordering(self, query: Select[Any]) -> list[Any]:
+        """``order_by`` as people read a list: names sorted without regard to accents or case
+        ("Compagnie du Hérisson" before "Compagnie Sémaphore"), then as written, so the order
+        is stable. A column the query shows otherwise (a place's name read from its venue) sorts
+        as shown."""
+        shown = query.selected_columns
+        terms: list[Any] = []
+        for name in self.order_by:
+            column = shown[name] if name in shown else self.table.c[name]
+            if isinstance(self.table.c[name].type, String):
+                terms.append(folded(column))
+            terms.append(column)
+        return terms
+
     async def list(self, q: ListQuery) -> Page:
         self.require(Level.READ)
         query = self.apply_filters(self.base_query(), q)
         count_query = self.apply_filters(select(func.count()).select_from(self.table), q)
         total = (await self.session.execute(count_query)).scalar_one()
-        query = query.order_by(*(self.table.c[name] for name in self.order_by))
+        query = query.order_by(*self.ordering(query))
         query = query.limit(q.limit).offset(q.offset)
         result = await self.session.execute(query)
         keys = list(result.keys())

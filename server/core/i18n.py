@@ -9,13 +9,17 @@ written once and speaks to a French stage manager and an English integrator alik
 Translations live in gettext catalogs (``server/locale/<lang>/LC_MESSAGES/messages.po``), read
 with Babel. To add a message: write it with ``_()`` in English, then add its French ``msgstr``
 to ``server/locale/fr/LC_MESSAGES/messages.po`` (``tests/core/test_i18n.py`` fails while one is
-missing). ``pybabel extract -k _ -k N_ -k translate -o /tmp/saison.pot server realtime
+missing). A message with a count ("1 caractère", "2 caractères") is written with
+``ngettext(singular, plural, count, …)`` (``N_plural`` for a constant) and translated with one
+``msgstr[i]`` per plural form of the catalog's ``Plural-Forms``. ``pybabel extract -k _ -k N_
+-k translate -k ngettext:1,2 -k N_plural:1,2 -o /tmp/saison.pot server realtime
 calendar_bridge`` then ``pybabel update -i /tmp/saison.pot -d server/locale`` keep the books.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gettext
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from datetime import date, datetime, time
 from functools import cache
@@ -24,7 +28,9 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from babel.units import format_unit
 
 from server.core.venue import venue
 
@@ -76,17 +82,40 @@ def negotiate(accept_language: str | None) -> str:
 
 
 @cache
-def _catalog(language: str) -> Mapping[str, str]:
+def _book(language: str) -> Catalog | None:
     path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
     if not path.exists():
-        return {}
+        return None
     with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
+        return read_po(handle, locale=language)
+
+
+@cache
+def _catalog(language: str) -> Mapping[str, str]:
+    """The language's messages without a count: English msgid → translation."""
     return {
-        str(message.id): str(message.string)
-        for message in catalog
-        if message.id and message.string and not message.fuzzy
+        message.id: str(message.string)
+        for message in _book(language) or ()
+        if isinstance(message.id, str) and message.id and message.string and not message.fuzzy
     }
+
+
+@cache
+def _plurals(language: str) -> tuple[Mapping[str, tuple[str, ...]], Callable[[int], int]]:
+    """The language's messages with a count: English singular → the translation of each
+    plural form, and which form a count takes (the catalog's ``Plural-Forms``)."""
+    book = _book(language)
+    if book is None:
+        return {}, lambda n: int(n != 1)
+    forms = {
+        message.id[0]: tuple(str(text) for text in message.string)
+        for message in book
+        if isinstance(message.id, tuple)
+        and isinstance(message.string, tuple | list)
+        and all(message.string)
+        and not message.fuzzy
+    }
+    return forms, gettext.c2py(book.plural_expr)
 
 
 def translate(msgid: str, language: str | None = None) -> str:
@@ -95,6 +124,19 @@ def translate(msgid: str, language: str | None = None) -> str:
     if language == "en":
         return msgid
     return _catalog(language).get(msgid, msgid)
+
+
+def translate_plural(singular: str, plural: str, count: int, language: str | None = None) -> str:
+    """The form of a counted message that ``count`` takes in ``language``."""
+    language = language or current_language()
+    english = singular if count == 1 else plural
+    if language == "en":
+        return english
+    forms, form_of = _plurals(language)
+    translated = forms.get(singular)
+    if not translated:
+        return english
+    return translated[min(form_of(count), len(translated) - 1)]
 
 
 def format_day(day: date, language: str | None = None) -> str:
@@ -147,6 +189,30 @@ class Span:
         return hash((self.start, self.end))
 
 
+class Size:
+    """A number of bytes as a person reads it: '20 Mo', '512 ko' / '20 MB', '512 kB' (binary
+    multiples, as file managers show them)."""
+
+    __slots__ = ("bytes",)
+
+    UNITS = (("digital-megabyte", 1024 * 1024), ("digital-kilobyte", 1024), ("digital-byte", 1))
+
+    def __init__(self, count: int) -> None:
+        self.bytes = count
+
+    def render(self, language: str) -> str:
+        unit, size = next((u for u in self.UNITS if self.bytes >= u[1]), self.UNITS[-1])
+        return format_unit(
+            self.bytes / size, unit, length="short", format="#,##0.#", locale=Locale.parse(language)
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Size) and self.bytes == other.bytes
+
+    def __hash__(self) -> int:
+        return hash(self.bytes)
+
+
 class _Text(str):
     """A rendered value; ``{record:capital}`` starts it with a capital (labels are written in
     lower case to sit inside sentences: "exploitation 12" / "Exploitation 12 introuvable")."""
@@ -160,7 +226,7 @@ class _Text(str):
 
 
 def _value(value: Any, language: str) -> Any:
-    if isinstance(value, Message | Span):
+    if isinstance(value, Message | Span | Size):
         return _Text(value.render(language))
     if isinstance(value, str):
         return _Text(value)
@@ -182,15 +248,18 @@ class Message:
         self.msgid = msgid
         self.params = params
 
+    def template(self, language: str) -> str:
+        return translate(self.msgid, language)
+
     def render(self, language: str | None = None) -> str:
         language = language or current_language()
-        template = translate(self.msgid, language)
+        template = self.template(language)
         values = {name: _value(value, language) for name, value in self.params.items()}
         try:
             return template.format(**values)
         except (KeyError, IndexError, ValueError):
             # A translation naming a value the code does not give: the English text still works.
-            return self.msgid.format(**values)
+            return self.template("en").format(**values)
 
     def __str__(self) -> str:
         return self.render()
@@ -205,6 +274,41 @@ class Message:
 
     def __hash__(self) -> int:
         return hash(self.msgid)
+
+
+class Counted(Message):
+    """A message whose words follow a count: "au moins 1 caractère", "au moins 2 caractères"."""
+
+    __slots__ = ("count", "plural")
+
+    def __init__(self, singular: str, plural: str, number: int, /, **params: Any) -> None:
+        super().__init__(singular, **params)
+        self.plural = plural
+        self.count = number
+
+    def template(self, language: str) -> str:
+        return translate_plural(self.msgid, self.plural, self.count, language)
+
+    def __repr__(self) -> str:
+        return f"Counted({self.msgid!r}, {self.plural!r}, {self.count!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Counted):
+            return (self.msgid, self.count, self.params) == (other.msgid, other.count, other.params)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+
+def ngettext(singular: str, plural: str, count: int, /, **params: Any) -> Message:
+    """Mark a message with a count for translation; ``{count}`` is the count unless named."""
+    return Counted(singular, plural, count, **{"count": count, **params})
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a constant message with a count (a validation text) for the catalog."""
+    return singular, plural
 
 
 def _(msgid: str, **params: Any) -> Message:

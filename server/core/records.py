@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any, cast
 
 from pydantic import BaseModel, create_model
-from sqlalchemy import BigInteger, DateTime, Index, Integer, func, literal_column
+from sqlalchemy import BigInteger, ColumnElement, DateTime, Index, Integer, func, literal_column
 from sqlmodel import Field, SQLModel
 
 from server.core.fields import Input
@@ -40,6 +40,12 @@ class Record(SQLModel):
         sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
         sa_column_kwargs={"server_default": func.now(), "nullable": False},
     )
+
+
+def folded(value: Any) -> ColumnElement[str]:
+    """Text as people compare and sort it: lower case, without accents or ligatures
+    (``saison_fold``, migration 0008; the embedded PostgreSQL has no ICU collations)."""
+    return func.saison_fold(value)
 
 
 def search_index(name: str, column: str) -> Index:

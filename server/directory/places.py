@@ -41,7 +41,7 @@ class PlaceService(EntityService):
     references = {"venue_id": "venue"}
     filters = {"venue_id": Filter("venue_id", int)}
     search_columns = ("name", "city")
-    order_by = ("id",)
+    order_by = ("name", "id")
 
     def base_query(self) -> Select[Any]:
         """A linked place shows its venue's name and address, read live from Technical."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 from babel.dates import format_date, format_interval
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -70,6 +71,18 @@ def days(first: date, last: date, language: str) -> str:
     if first == last:
         return day(first, language)
     return format_interval(first, last, "yMMMEd", locale=locale(language))
+
+
+def period(first: date, last: date, language: str) -> dict[str, Any]:
+    """A report's period as its templates show it: the run of days, and its ends as contracts
+    write them ('du 1er septembre 2026 au …')."""
+    return {
+        "start": first,
+        "end": last,
+        "label": days(first, last, language),
+        "from": legal_day(first, language),
+        "to": legal_day(last, language),
+    }
 
 
 def clock(value: time | datetime, language: str) -> str:

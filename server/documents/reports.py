@@ -201,13 +201,7 @@ async def activity_report(src: Sources, first: date, last: date) -> dict[str, An
     return {
         "brand": await src.brand(),
         "figures": {key: fmt.number(value, language) for key, value in totals.items()},
-        "period": {
-            "start": first,
-            "end": last,
-            "label": fmt.days(first, last, language),
-            "from": fmt.legal_day(first, language),
-            "to": fmt.legal_day(last, language),
-        },
+        "period": fmt.period(first, last, language),
         "totals": totals,
         "rooms": room_rows,
         "months": [

@@ -359,13 +359,7 @@ def report(language: str) -> dict[str, Any]:
     }
     return {
         "brand": _brand(),
-        "period": {
-            "start": first,
-            "end": last,
-            "label": fmt.days(first, last, language),
-            "from": fmt.legal_day(first, language),
-            "to": fmt.legal_day(last, language),
-        },
+        "period": fmt.period(first, last, language),
         "totals": totals,
         "figures": {key: fmt.number(value, language) for key, value in totals.items()},
         "rooms": [

@@ -23,7 +23,7 @@ from sqlalchemy import func, select, text
 
 from server.core.entities import EntityService
 from server.core.errors import Conflict, DomainError, Invalid, PermissionDenied
-from server.core.i18n import Message, _, render
+from server.core.i18n import Message, _, ngettext, render
 from server.core.permissions import Level, access_needed
 from server.core.unit_of_work import UnitOfWork
 from server.core.venue import venue
@@ -515,7 +515,13 @@ def _explain(problem: Any) -> Message:
     if code == "missing":
         return _("required")
     if code == "string_too_long":
-        return _("must have at most {max_length} characters", max_length=ctx.get("max_length"))
+        limit = int(ctx.get("max_length") or 0)
+        return ngettext(
+            "must have at most {max_length} character",
+            "must have at most {max_length} characters",
+            limit,
+            max_length=limit,
+        )
     if code == "string_pattern_mismatch":
         return _("is not in the expected form")
     if code in ("greater_than_equal", "less_than_equal"):

@@ -19,7 +19,7 @@ from server.core.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid, PermissionDenied
 from server.core.fields import Id, Input, LongText, Name, Short
-from server.core.i18n import N_, _
+from server.core.i18n import N_, _, ngettext
 from server.core.localtime import venue_time
 from server.core.permissions import Workspace
 from server.core.records import RecordRead
@@ -136,8 +136,11 @@ class ActivityService(EntityService):
             if missing:
                 raise Invalid(
                     {
-                        "assignee_ids": _(
-                            "unknown user(s): {ids}", ids=", ".join(map(str, sorted(missing)))
+                        "assignee_ids": ngettext(
+                            "unknown user: {ids}",
+                            "unknown users: {ids}",
+                            len(missing),
+                            ids=", ".join(map(str, sorted(missing))),
                         )
                     }
                 )

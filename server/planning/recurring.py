@@ -31,7 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from server.core.entities import EntityService, Filter, plain
 from server.core.errors import Conflict, Invalid, NotFound
 from server.core.fields import Id, Input, LongText, Name
-from server.core.i18n import N_, Message, Span, _
+from server.core.i18n import N_, Message, Span, _, ngettext
 from server.core.localtime import local, venue_time
 from server.core.permissions import Level, Workspace
 from server.core.records import RecordRead
@@ -307,10 +307,12 @@ class RecurringActivities(EntityService):
         first = next((c["with"] for c in conflicts if "activity_id" in c["with"]), None)
         first = first or conflicts[0]["with"]
         return Conflict(
-            _(
-                "{count} occurrence(s) would collide with the room's bookings, the first with "
+            ngettext(
+                "{count} occurrence would collide with the room's bookings: “{title}”, {when}; "
+                "nothing was saved.",
+                "{count} occurrences would collide with the room's bookings, the first with "
                 "“{title}”, {when}; nothing was saved.",
-                count=len({c["proposal"] for c in conflicts}),
+                len({c["proposal"] for c in conflicts}),
                 title=first.get("title") or "",
                 when=Span(
                     datetime.fromisoformat(first["starts_at"]),

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from server.core.entities import EntityService, Filter
-from server.core.errors import Conflict, Invalid
+from server.core.errors import Conflict, Invalid, PermissionDenied
 from server.core.fields import Id, LongText
 from server.core.i18n import N_, Message, _
 from server.core.permissions import Level, Workspace
@@ -372,7 +372,13 @@ class EngagementService(EntityService):
         return await self.present(row)
 
     async def delete(self, record_id: int, expected_version: int | None) -> None:
+        """Only for administrators (a mistake to erase): cancelling is how a run ends, and a
+        cancelled run stays in the season with its history."""
         self.require(Level.WRITE)
+        if not self.actor.is_admin:
+            raise PermissionDenied(
+                _("Only an administrator deletes an engagement; cancel it instead.")
+            )
         current = await self.get(record_id)
         await self.lock_rooms(current["room_id"])
         self.check_version(current, expected_version)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from server.core.errors import Conflict, Invalid
 from server.core.fields import Input
-from server.core.i18n import Message, _
+from server.core.i18n import Message, _, ngettext
 from server.core.localtime import at, day_of
 from server.core.permissions import Level
 from server.planning.bookings import Slot, conflicts_for
@@ -58,8 +58,10 @@ class SeriesPlanner(EngagementService):
         problems: dict[str, Message] = {}
         unknown = [d for d in [*spec.weekdays, *spec.times] if d not in WEEKDAYS]
         if unknown:
-            problems["weekdays"] = _(
-                "unknown day(s) {days}; use {known}",
+            problems["weekdays"] = ngettext(
+                "unknown day {days}; use {known}",
+                "unknown days {days}; use {known}",
+                len(unknown),
                 days=", ".join(unknown),
                 known=", ".join(WEEKDAYS),
             )
@@ -181,10 +183,12 @@ class SeriesPlanner(EngagementService):
             return result
         if conflicts:
             raise Conflict(
-                _(
-                    "{count} performance(s) would clash with what already holds the room; "
+                ngettext(
+                    "{count} performance would clash with what already holds the room; "
                     "nothing was created.",
-                    count=len(conflicts),
+                    "{count} performances would clash with what already holds the room; "
+                    "nothing was created.",
+                    len(conflicts),
                 ),
                 conflicts=conflicts,
                 kind="double-booking",

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from server.core.errors import Conflict, Invalid, NotFound
 from server.core.fields import Id, Input
-from server.core.i18n import N_, Message, _
+from server.core.i18n import N_, Message, _, ngettext
 from server.core.localtime import at, day_of, shift_days
 from server.core.permissions import Level
 from server.planning.activities import ActivityService
@@ -119,8 +119,11 @@ class TechnicalPlanner(ActivityService):
         if missing:
             raise Invalid(
                 {
-                    "template_ids": _(
-                        "unknown template(s): {ids}", ids=", ".join(map(str, sorted(missing)))
+                    "template_ids": ngettext(
+                        "unknown template: {ids}",
+                        "unknown templates: {ids}",
+                        len(missing),
+                        ids=", ".join(map(str, sorted(missing))),
                     )
                 }
             )

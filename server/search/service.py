@@ -32,8 +32,9 @@ from sqlalchemy import (
 )
 
 from server.core.errors import Invalid, PermissionDenied
-from server.core.i18n import N_, Message, _, current_language, format_day, format_moment
+from server.core.i18n import N_, Message, _, current_language, format_day, format_moment, ngettext
 from server.core.permissions import Level, Principal, Workspace
+from server.core.records import folded as fold
 from server.core.unit_of_work import UnitOfWork
 from server.directory.models import Contact, ContactRole, Organisation, Place
 from server.planning.models import Activity, ActivityKindSetting
@@ -87,11 +88,6 @@ STATUSES: dict[str, str] = {"confirmed": N_("confirmed"), "cancelled": N_("cance
 
 def path_of(kind: SearchKind, record_id: int) -> str:
     return PATHS[kind].format(id=record_id)
-
-
-def fold(value: Any) -> ColumnElement[str]:
-    """Text as it is compared: lower case, without accents or ligatures."""
-    return func.saison_fold(value)
 
 
 def _escape(word: str) -> str:
@@ -387,7 +383,14 @@ class Search:
             raise Invalid({"q": _("type at least one letter or digit")})
         if len(typed) > MAX_QUERY:
             raise Invalid(
-                {"q": _("must have at most {max_length} characters", max_length=MAX_QUERY)}
+                {
+                    "q": ngettext(
+                        "must have at most {max_length} character",
+                        "must have at most {max_length} characters",
+                        MAX_QUERY,
+                        max_length=MAX_QUERY,
+                    )
+                }
             )
         folded = (
             await self.session.execute(text("SELECT saison_fold(:typed)"), {"typed": typed})

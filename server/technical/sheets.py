@@ -12,7 +12,7 @@ from server.core.cascade import delete_dependents
 from server.core.entities import EntityService, Filter
 from server.core.errors import Invalid
 from server.core.fields import Id, Input, LongText, Name
-from server.core.i18n import N_, Message, _
+from server.core.i18n import N_, Message, Size, _
 from server.core.permissions import Level, Workspace
 from server.core.records import RecordRead
 from server.technical.models import Attachment, TechnicalSheet
@@ -112,10 +112,9 @@ class AttachmentService(EntityService):
         if not data:
             problems["file"] = _("the file is empty")
         elif len(data) > max_bytes:
+            # Not its size: the upload stops reading one byte past the limit.
             problems["file"] = _(
-                "the file is {size} bytes; the limit is {limit} bytes",
-                size=len(data),
-                limit=max_bytes,
+                "the file is larger than the {limit} accepted", limit=Size(max_bytes)
             )
         if content_type not in ALLOWED_TYPES:
             problems["content_type"] = _(

@@ -30,3 +30,14 @@ async def test_planning_readers_see_active_names_and_teams_only(people: dict[str
 async def test_no_list_of_people_for_those_without_the_planning(people: dict[str, Api]):
     assert (await people["nobody"].get("/people")).status_code == 403
     assert (await people["anonymous"].get("/people")).status_code == 401
+
+
+async def test_planning_readers_read_every_teams_name(people: dict[str, Api], admin: Api):
+    """A team on an activity is named, not "#3", for those who are not in it."""
+    r = await people["communication"].get("/team-names")
+    assert r.status_code == 200, r.text
+    teams = (await admin.get("/teams")).json()["items"]
+    assert r.json() == [{"id": t["id"], "name": t["name"]} for t in teams]
+    assert "Technique" in [t["name"] for t in r.json()]
+    assert (await people["nobody"].get("/team-names")).status_code == 403
+    assert (await people["anonymous"].get("/team-names")).status_code == 401

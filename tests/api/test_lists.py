@@ -278,7 +278,7 @@ async def test_every_record_list_takes_updated_since(admin, in_process):
         ("/activities", {"updated_sinse": "2026-10-01"}),
         ("/engagements", {"show": "1"}),
         ("/shows", {"limit": "5", "sort": "title"}),
-        ("/changes", {"updated_since": "2026-10-01"}),
+        ("/changes", {"changed_since": "2026-10-01"}),
         ("/timeline", {"start": "2026-10-06", "end": "2026-10-07", "room": "1"}),
         ("/auth/me", {"x": "1"}),
     ],
@@ -289,3 +289,32 @@ async def test_an_unknown_query_parameter_is_named_not_ignored(admin, path, para
     assert r.headers["content-type"].startswith("application/problem+json")
     known = {"limit", "start", "end"}
     assert [e["field"] for e in r.json()["errors"]] == [k for k in params if k not in known]
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "made", "expected"),
+    [
+        (
+            "/organisations",
+            "name",
+            ["Compagnie Sémaphore", "compagnie Abricot", "Compagnie du Hérisson"],
+            ["compagnie Abricot", "Compagnie du Hérisson", "Compagnie Sémaphore"],
+        ),
+        ("/venues", "name", ["Zénith", "Éclat", "arche"], ["arche", "Éclat", "Zénith"]),
+        ("/shows", "title", ["Zoé", "Étoiles", "amours"], ["amours", "Étoiles", "Zoé"]),
+        ("/places", "name", ["Zola", "Église", "atelier"], ["atelier", "Église", "Zola"]),
+    ],
+)
+async def test_names_are_sorted_as_french_readers_expect(admin, path, field, made, expected):
+    """Accents and case do not decide the order ("du Hérisson" before "Sémaphore")."""
+    for name in made:
+        await admin.create(path, {field: name})
+    listed = [item[field] for item in (await admin.get(path)).json()["items"]]
+    assert [name for name in listed if name in made] == expected
+
+
+async def test_contacts_are_sorted_by_last_name_as_french_readers_expect(admin):
+    for first, last in [("Zoé", "Durand"), ("Léa", "Émery"), ("Marc", "dupont"), ("Ana", "Martin")]:
+        await admin.create("/contacts", {"first_name": first, "last_name": last})
+    listed = [c["last_name"] for c in (await admin.get("/contacts")).json()["items"]]
+    assert listed == ["dupont", "Durand", "Émery", "Martin"]

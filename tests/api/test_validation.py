@@ -334,6 +334,19 @@ async def test_query_errors_are_said_in_french_too(admin):
     assert messages(r) == {"start": "obligatoire"}
 
 
+async def test_counts_of_one_are_said_in_the_singular(admin, season):
+    """ "au moins 1 élément", never "au moins 1 éléments"; more than one stays plural."""
+    path = f"/engagements/{season['engagement']['id']}/technical-activities"
+    r = await admin.post(path, {"template_ids": [], "dry_run": True})
+    assert messages(r) == {"template_ids": "doit compter au moins 1 élément"}
+    r = await admin.post(path, {"template_ids": list(range(1, 22)), "dry_run": True})
+    assert messages(r) == {"template_ids": "doit compter au plus 20 éléments"}
+    r = await admin.post(path, {"template_ids": []}, headers={"Accept-Language": "en"})
+    assert messages(r) == {"template_ids": "must have at least 1 item"}
+    r = await admin.get("/search", params={"q": ""})
+    assert messages(r)["q"] == "doit compter au moins 1 caractère"
+
+
 async def test_english_readers_get_english(admin):
     r = await admin.post(
         "/shows", {"title": "x" * 201}, headers={"Accept-Language": "en-GB,en;q=0.8"}

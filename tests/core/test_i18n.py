@@ -7,26 +7,52 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
-from server.core.i18n import LANGUAGES, Span, _, _catalog, negotiate
+from server.core.i18n import LANGUAGES, Span, _, _catalog, _plurals, negotiate, ngettext
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "N_": None, "translate": None}
+KEYWORDS = {"_": None, "N_": None, "translate": None, "ngettext": (1, 2), "N_plural": (1, 2)}
 
 
-def _msgids() -> set[str]:
-    found: set[str] = set()
+def _extracted() -> list[str | tuple[str, ...]]:
+    found: list[str | tuple[str, ...]] = []
     for package in ("server", "realtime", "calendar_bridge"):
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):
-            if isinstance(message, str) and message:
-                found.add(message)
+            if message:
+                found.append(message)
     return found
+
+
+def _msgids() -> set[str]:
+    return {message for message in _extracted() if isinstance(message, str)}
 
 
 def test_every_message_has_its_french_translation() -> None:
     missing = sorted(_msgids() - set(_catalog("fr")))
     assert not missing, f"add these to server/locale/fr/LC_MESSAGES/messages.po: {missing}"
+
+
+def test_every_counted_message_has_its_french_plural_forms() -> None:
+    forms, _form_of = _plurals("fr")
+    counted = {message[0] for message in _extracted() if isinstance(message, tuple)}
+    missing = sorted(m for m in counted if len(forms.get(m, ())) != 2)
+    assert counted and not missing, f"add msgid_plural and msgstr[0], [1] for: {missing}"
+
+
+def test_counts_choose_their_form_as_each_language_does() -> None:
+    one = "must have at least {min_length} character"
+    many = "must have at least {min_length} characters"
+    assert [ngettext(one, many, n, min_length=n).render("fr") for n in (0, 1, 2)] == [
+        "doit compter au moins 0 caractère",
+        "doit compter au moins 1 caractère",
+        "doit compter au moins 2 caractères",
+    ]
+    assert [ngettext(one, many, n, min_length=n).render("en") for n in (0, 1, 2)] == [
+        "must have at least 0 characters",
+        "must have at least 1 character",
+        "must have at least 2 characters",
+    ]
 
 
 def test_french_translations_keep_the_placeholders() -> None:
@@ -37,6 +63,8 @@ def test_french_translations_keep_the_placeholders() -> None:
 
     wrong = {k: v for k, v in _catalog("fr").items() if names(k) != names(v)}
     assert not wrong
+    forms = _plurals("fr")[0]
+    assert not {k: v for k, v in forms.items() if any(names(k) != names(f) for f in v)}
 
 
 def test_accept_language_chooses_among_saisons_languages() -> None:

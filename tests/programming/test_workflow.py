@@ -405,3 +405,18 @@ async def test_confirming_into_a_booked_room_is_refused_whole(people, season):
     assert r.status_code == 409 and "Gala" in r.json()["detail"]
     assert (await prog.get(f"/engagements/{opt['id']}")).json()["status"] == "option"
     assert (await prog.get(f"/engagements/{sibling['id']}")).json()["status"] == "option"
+
+
+async def test_only_administrators_delete_an_engagement_others_cancel_it(people, season):
+    """Deleting erases a run from the season; programmers cancel it (it stays, with its history)."""
+    prog, admin = people["programmation"], people["admin"]
+    engagement = await prog.create(
+        "/engagements", option(season["phedre"], season["grande"], "2027-03-09", "2027-03-13")
+    )
+    r = await prog.delete(f"/engagements/{engagement['id']}", engagement["version"])
+    assert r.status_code == 403, r.text
+    assert "administrat" in r.json()["detail"]
+    assert (await prog.get(f"/engagements/{engagement['id']}")).status_code == 200
+    r = await admin.delete(f"/engagements/{engagement['id']}", engagement["version"])
+    assert r.status_code == 204, r.text
+    assert (await prog.get(f"/engagements/{engagement['id']}")).status_code == 404

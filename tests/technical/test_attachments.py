@@ -127,6 +127,20 @@ async def test_a_file_over_the_size_limit_is_refused(admin, sheet):
     assert await attachments(admin, sheet["id"]) == []
 
 
+async def test_the_size_refusal_is_said_in_megabytes_not_bytes(admin, sheet):
+    too_big = b"%PDF-1.7\n" + bytes(LIMIT)
+    r = await upload(admin, sheet["id"], "enorme.pdf", too_big, "application/pdf")
+    said = {e["field"]: e["message"] for e in r.json()["errors"]}
+    assert said["file"] == "le fichier dépasse la taille acceptée de 20\u202fMo"
+    r = await admin.http.post(
+        f"/technical-sheets/{sheet['id']}/attachments",
+        files={"file": ("enorme.pdf", too_big, "application/pdf")},
+        headers={"Accept-Language": "en"},
+    )
+    said = {e["field"]: e["message"] for e in r.json()["errors"]}
+    assert said["file"] == "the file is larger than the 20 MB accepted"
+
+
 async def test_a_file_just_under_the_limit_is_accepted(admin, sheet):
     content = b"%PDF-1.7\n" + bytes(LIMIT - 9)
     r = await upload(admin, sheet["id"], "gros.pdf", content, "application/pdf")
@@ -205,7 +219,7 @@ async def test_the_sheet_lists_its_files_and_the_limit_the_upload_enforces(peopl
         "application/pdf",
     )
     assert over.status_code == 422, over.text
-    assert str(limit) in over.json()["errors"][0]["message"]
+    assert over.json()["errors"][0]["message"].endswith("taille acceptée de 20\u202fMo")
 
     assert (await people["nobody"].get(path)).status_code == 403
     assert (

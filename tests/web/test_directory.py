@@ -192,3 +192,15 @@ async def test_a_reader_sees_the_directory_without_any_write_control(
         await expect(
             main.locator("form, input:not([type=search]), select, textarea")
         ).to_have_count(0)
+
+
+async def test_organisations_are_listed_in_the_order_a_french_reader_expects(
+    open_page: OpenPage, admin: Api
+):
+    for name in ("Compagnie Sémaphore", "compagnie Abricot", "Compagnie du Hérisson"):
+        await admin.create("/organisations", {"name": name})
+    page = await open_page(READER, "/annuaire/structures")
+    first_cells = page.locator("tbody tr").locator("td:first-child")
+    await expect(first_cells).to_have_text(
+        ["compagnie Abricot", "Compagnie du Hérisson", "Compagnie Sémaphore"]
+    )

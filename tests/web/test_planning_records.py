@@ -301,3 +301,20 @@ async def test_the_day_view_opens_an_activity_and_its_engagement(open_page: Open
     await rehearsal.get_by_role("link", name="Ouvrir la fiche").click()
     await expect(page).to_have_url(re.compile(rf"/planning/activites/{stage['mover']['id']}$"))
     await expect(page.get_by_role("heading", name="Raccord lumière", level=1)).to_be_visible()
+
+
+async def test_an_activitys_team_is_named_for_those_outside_it(
+    open_page: OpenPage, stage, admin: Api
+):
+    """A programmer (not in the technical team, not an administrator) reads its name, not "#3"."""
+    mover = stage["mover"]
+    teams = (await admin.get("/teams")).json()["items"]
+    technique = next(team for team in teams if team["name"] == "Technique")
+    changed = await admin.patch(
+        f"/activities/{mover['id']}", {"team_id": technique["id"]}, mover["version"]
+    )
+    assert changed.status_code == 200, changed.text
+
+    page = await open_page("programmation@test.saison", activity_page(mover))
+    team = page.locator("dl > div").filter(has=page.locator("dt", has_text="Équipe"))
+    await expect(team.locator("dd")).to_have_text("Technique")

@@ -488,3 +488,17 @@ async def test_a_performance_moved_onto_a_booked_slot_is_refused_in_words(
     )
     saved = (await admin.get(f"/performances/{performance['id']}")).json()
     assert saved["starts_at"].startswith("2027-01-12T20:30")
+
+
+async def test_programmers_cancel_an_engagement_only_administrators_may_delete_it(
+    open_page: OpenPage, admin: Api, hall: dict[str, Any]
+):
+    lac = await admin.create("/shows", {"title": "Lac Gelé"})
+    run = await option(admin, lac, hall["grande"], "2027-03-09", "2027-03-13")
+    page = await open_page(PROGRAMMER, f"/programmation/exploitations/{run['id']}")
+    await expect(page.get_by_role("button", name="Annuler l’exploitation…")).to_be_visible()
+    await expect(page.get_by_role("button", name="Supprimer")).to_have_count(0)
+
+    page = await open_page("admin@test.saison", f"/programmation/exploitations/{run['id']}")
+    await expect(page.get_by_role("button", name="Annuler l’exploitation…")).to_be_visible()
+    await expect(page.get_by_role("button", name="Supprimer")).to_be_visible()

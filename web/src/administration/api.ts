@@ -2,7 +2,7 @@
  * The calls behind the administration page: people, teams, permissions, tokens, kinds and the
  * server's settings. Each answers a `Result`, so a refusal is shown in words, never thrown.
  */
-import { api, ifMatch, offlineProblem, problemOf, type Problem, type Schemas } from '../api/client';
+import { api, call, ifMatch, type Schemas } from '../api/client';
 import type { Area, LevelName } from '../lib/session.svelte';
 
 export type Person = Schemas['UserOut'];
@@ -14,22 +14,11 @@ export type OwnedToken = Schemas['OwnedTokenOut'];
 export type Kind = Schemas['ActivityKindOut'];
 export type KindChanges = Schemas['ActivityKindPatch'];
 export type Setting = Schemas['SettingOut'];
-export type Result<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 
 /** The workspaces a level is given on, in the order the matrix shows them. */
 export const AREAS: readonly Area[] = ['directory', 'technical', 'programming', 'planning', 'contracts', 'administration'];
 export const LEVELS: readonly LevelName[] = ['none', 'read', 'write', 'manage'];
 const ALL = 10_000; // a venue's people and teams fit in one page
-
-async function call<T>(request: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<Result<T>> {
-  try {
-    const { data, error, response } = await request();
-    if (response.ok) return { ok: true, value: data as T };
-    return { ok: false, problem: problemOf(response, error) };
-  } catch {
-    return { ok: false, problem: offlineProblem() };
-  }
-}
 
 const fresh = { cache: 'no-store' as const };
 

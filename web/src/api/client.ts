@@ -94,6 +94,20 @@ export function offlineProblem(): Problem {
   return { status: 0, title: 'offline', detail: 'offline' };
 }
 
+/** What a call of the typed client came to: its value, or the problem to show in words (never thrown). */
+export type Result<T> = { ok: true; value: T } | { ok: false; problem: Problem };
+
+/** Runs a call of the typed client (`() => api.GET(…)`) and answers its `Result`. */
+export async function call<T>(request: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<Result<T>> {
+  try {
+    const { data, error, response } = await request();
+    if (response.ok) return { ok: true, value: data as T };
+    return { ok: false, problem: problemOf(response, error) };
+  } catch {
+    return { ok: false, problem: offlineProblem() };
+  }
+}
+
 export function ifMatch(version: number): Record<string, string> {
   return { 'If-Match': `"v${version}"` };
 }

@@ -1835,6 +1835,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/team-names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every team's name, to name an activity's team (planning readers) */
+        get: operations["list_team_names"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings": {
         parameters: {
             query?: never;
@@ -3545,6 +3562,11 @@ export interface components {
             name?: string | null;
             description?: string | null;
             version?: number | null;
+        };
+        /** TeamName */
+        TeamName: {
+            id: number;
+            name: string;
         };
         /** TeamOut */
         TeamOut: {
@@ -8792,6 +8814,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                /** @description ISO 8601 date and time (2026-10-06T20:30, offset optional: venue time) or a day (2026-10-06: its midnight) */
+                updated_since?: string | null;
             };
             header?: never;
             path?: never;
@@ -9989,6 +10013,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PersonOut"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    list_team_names: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamName"][];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -8,22 +8,11 @@
  * configuration profile, downloaded on the phone itself.
  */
 import QRCode from 'qrcode';
-import { api, offlineProblem, problemOf, type Problem, type Schemas } from '../api/client';
+import { api, call, type Result, type Schemas } from '../api/client';
 
 export type Calendars = Schemas['CalendarsOut'];
 export type Token = Schemas['TokenOut'];
 export type Feed = Schemas['FeedOut'];
-export type Result<T> = { ok: true; value: T } | { ok: false; problem: Problem };
-
-async function call<T>(request: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<Result<T>> {
-  try {
-    const { data, error, response } = await request();
-    if (response.ok) return { ok: true, value: data as T };
-    return { ok: false, problem: problemOf(response, error) };
-  } catch {
-    return { ok: false, problem: offlineProblem() };
-  }
-}
 
 export const loadCalendars = () => call(() => api.GET('/api/v1/calendars', { cache: 'no-store' }));
 export const loadTokens = () => call(() => api.GET('/api/v1/auth/tokens', { cache: 'no-store' }));

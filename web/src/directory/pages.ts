@@ -1,5 +1,5 @@
 /** The directory workspace: organisations, contacts and their roles, places. */
-import type { Workspace } from '../workspaces';
+import { recordWorkspace } from '../lib/workspace';
 import OrganisationsPage from './OrganisationsPage.svelte';
 import OrganisationPage from './OrganisationPage.svelte';
 import ContactsPage from './ContactsPage.svelte';
@@ -7,24 +7,8 @@ import ContactPage from './ContactPage.svelte';
 import PlacesPage from './PlacesPage.svelte';
 import PlacePage from './PlacePage.svelte';
 
-export const DIRECTORY: Workspace = {
-  key: 'directory',
-  area: 'directory',
-  fr: 'Annuaire',
-  en: 'Directory',
-  home: '/annuaire/structures',
-  prefix: '/annuaire',
-  tabs: [
-    { href: '/annuaire/structures', fr: 'Structures', en: 'Organisations' },
-    { href: '/annuaire/contacts', fr: 'Contacts', en: 'Contacts' },
-    { href: '/annuaire/lieux', fr: 'Lieux', en: 'Places' },
-  ],
-  pages: [
-    { pattern: '/annuaire/structures', component: OrganisationsPage },
-    { pattern: '/annuaire/structures/:id', component: OrganisationPage },
-    { pattern: '/annuaire/contacts', component: ContactsPage },
-    { pattern: '/annuaire/contacts/:id', component: ContactPage },
-    { pattern: '/annuaire/lieux', component: PlacesPage },
-    { pattern: '/annuaire/lieux/:id', component: PlacePage },
-  ],
-};
+export const DIRECTORY = recordWorkspace({ key: 'directory', area: 'directory', fr: 'Annuaire', en: 'Directory', prefix: '/annuaire' }, [
+  { path: 'structures', fr: 'Structures', en: 'Organisations', list: OrganisationsPage, record: OrganisationPage },
+  { path: 'contacts', fr: 'Contacts', en: 'Contacts', list: ContactsPage, record: ContactPage },
+  { path: 'lieux', fr: 'Lieux', en: 'Places', list: PlacesPage, record: PlacePage },
+]);

@@ -315,3 +315,19 @@ export function ordinal(rank: number): string {
   const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[rank % 10] ?? 'th';
   return `${rank}${suffix}`;
 }
+
+/** "20 Mo", "1,5 Mo", "312 ko" (French) / "20 MB", "312 kB": sizes in binary multiples,
+ * as the server says them (a file refused for its size) and file managers show them. */
+export function formatSize(bytes: number): string {
+  const units = [
+    ['megabyte', 1024 * 1024],
+    ['kilobyte', 1024],
+  ] as const;
+  const language = i18n.language === 'fr' ? 'fr-FR' : 'en-GB';
+  for (const [unit, size] of units) {
+    if (bytes >= size) {
+      return new Intl.NumberFormat(language, { style: 'unit', unit, maximumFractionDigits: 1 }).format(bytes / size);
+    }
+  }
+  return i18n.language === 'fr' ? `${bytes} octets` : `${bytes} bytes`;
+}

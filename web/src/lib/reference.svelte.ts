@@ -83,9 +83,10 @@ async function load(): Promise<void> {
           if (data) reference.shows = new Map(data.items.map((s) => [s.id, s.title]));
         })
       : null,
-    can('administration', 'read')
-      ? api.GET('/api/v1/teams', { params: { query: { limit: 1000 } } }).then(({ data }) => {
-          if (data) reference.teams = data.items.map((team) => ({ id: team.id, name: team.name }));
+    // An activity's team by its name for everyone who reads the planning, members or not.
+    can('planning', 'read')
+      ? api.GET('/api/v1/team-names').then(({ data }) => {
+          if (data) reference.teams = data;
         })
       : myTeams(),
     // Whom activities can be assigned to: names and teams, for everyone who reads the planning.
@@ -100,7 +101,7 @@ async function load(): Promise<void> {
   }
 }
 
-/** Without the right to list teams, one's own teams, named as one's calendars name them. */
+/** Without the planning, one's own teams, named as one's calendars name them. */
 async function myTeams(): Promise<void> {
   const ids = session.me?.team_ids ?? [];
   if (!ids.length) return;

@@ -72,17 +72,3 @@ export async function download(url: string, fallbackName: string): Promise<Probl
   setTimeout(() => URL.revokeObjectURL(href), 60_000);
   return null;
 }
-
-/** "12 Ko" / "1,4 Mo". */
-export function formatSize(bytes: number): string {
-  const fr = i18n.language === 'fr';
-  const units = fr ? ['o', 'Ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const number = new Intl.NumberFormat(fr ? 'fr-FR' : 'en-GB', { maximumFractionDigits: unit ? 1 : 0 }).format(value);
-  return `${number} ${units[unit]}`;
-}

@@ -1,5 +1,5 @@
 /** The programming workspace: shows, engagements (options and confirmed runs), performances. */
-import type { Workspace } from '../workspaces';
+import { recordWorkspace } from '../lib/workspace';
 import EngagementPage from './EngagementPage.svelte';
 import EngagementsPage from './EngagementsPage.svelte';
 import PerformancePage from './PerformancePage.svelte';
@@ -7,24 +7,11 @@ import PerformancesPage from './PerformancesPage.svelte';
 import ShowPage from './ShowPage.svelte';
 import ShowsPage from './ShowsPage.svelte';
 
-export const PROGRAMMING: Workspace = {
-  key: 'programming',
-  area: 'programming',
-  fr: 'Programmation',
-  en: 'Programming',
-  home: '/programmation/exploitations',
-  prefix: '/programmation',
-  tabs: [
-    { href: '/programmation/spectacles', fr: 'Spectacles', en: 'Shows' },
-    { href: '/programmation/exploitations', fr: 'Exploitations', en: 'Engagements' },
-    { href: '/programmation/representations', fr: 'Représentations', en: 'Performances' },
+export const PROGRAMMING = recordWorkspace(
+  { key: 'programming', area: 'programming', fr: 'Programmation', en: 'Programming', prefix: '/programmation', home: '/programmation/exploitations' },
+  [
+    { path: 'spectacles', fr: 'Spectacles', en: 'Shows', list: ShowsPage, record: ShowPage },
+    { path: 'exploitations', fr: 'Exploitations', en: 'Engagements', list: EngagementsPage, record: EngagementPage },
+    { path: 'representations', fr: 'Représentations', en: 'Performances', list: PerformancesPage, record: PerformancePage },
   ],
-  pages: [
-    { pattern: '/programmation/spectacles', component: ShowsPage },
-    { pattern: '/programmation/spectacles/:id', component: ShowPage },
-    { pattern: '/programmation/exploitations', component: EngagementsPage },
-    { pattern: '/programmation/exploitations/:id', component: EngagementPage },
-    { pattern: '/programmation/representations', component: PerformancesPage },
-    { pattern: '/programmation/representations/:id', component: PerformancePage },
-  ],
-};
+);

@@ -1,5 +1,5 @@
 /** The technical workspace: venues, rooms (configurations, links), technical sheets and files. */
-import type { Workspace } from '../workspaces';
+import { recordWorkspace } from '../lib/workspace';
 import VenuesPage from './VenuesPage.svelte';
 import VenuePage from './VenuePage.svelte';
 import RoomsPage from './RoomsPage.svelte';
@@ -8,25 +8,12 @@ import ConfigurationPage from './ConfigurationPage.svelte';
 import SheetsPage from './SheetsPage.svelte';
 import SheetPage from './SheetPage.svelte';
 
-export const TECHNICAL: Workspace = {
-  key: 'technical',
-  area: 'technical',
-  fr: 'Technique',
-  en: 'Technical',
-  home: '/technique/salles',
-  prefix: '/technique',
-  tabs: [
-    { href: '/technique/salles', fr: 'Salles', en: 'Rooms' },
-    { href: '/technique/lieux', fr: 'Lieux', en: 'Venues' },
-    { href: '/technique/fiches', fr: 'Fiches techniques', en: 'Technical sheets' },
+export const TECHNICAL = recordWorkspace(
+  { key: 'technical', area: 'technical', fr: 'Technique', en: 'Technical', prefix: '/technique' },
+  [
+    { path: 'salles', fr: 'Salles', en: 'Rooms', list: RoomsPage, record: RoomPage },
+    { path: 'lieux', fr: 'Lieux', en: 'Venues', list: VenuesPage, record: VenuePage },
+    { path: 'fiches', fr: 'Fiches techniques', en: 'Technical sheets', list: SheetsPage, record: SheetPage },
   ],
-  pages: [
-    { pattern: '/technique/lieux', component: VenuesPage },
-    { pattern: '/technique/lieux/:id', component: VenuePage },
-    { pattern: '/technique/salles', component: RoomsPage },
-    { pattern: '/technique/salles/:id', component: RoomPage },
-    { pattern: '/technique/configurations/:id', component: ConfigurationPage },
-    { pattern: '/technique/fiches', component: SheetsPage },
-    { pattern: '/technique/fiches/:id', component: SheetPage },
-  ],
-};
+  [{ pattern: '/technique/configurations/:id', component: ConfigurationPage }],
+);

@@ -75,18 +75,3 @@ export async function roomChoices(): Promise<Choice[]> {
     }))
     .sort((a, b) => a.label.localeCompare(b.label, 'fr', { sensitivity: 'base' }));
 }
-
-/** "20 Mo", "1,5 Mo", "312 ko" (French) / "20 MB", "312 kB": sizes in binary multiples. */
-export function formatSize(bytes: number): string {
-  const units = [
-    ['megabyte', 1024 * 1024],
-    ['kilobyte', 1024],
-  ] as const;
-  const language = i18n.language === 'fr' ? 'fr-FR' : 'en-GB';
-  for (const [unit, size] of units) {
-    if (bytes >= size) {
-      return new Intl.NumberFormat(language, { style: 'unit', unit, maximumFractionDigits: 1 }).format(bytes / size);
-    }
-  }
-  return i18n.language === 'fr' ? `${bytes} octets` : `${bytes} bytes`;
-}
