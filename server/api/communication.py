@@ -13,7 +13,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from pydantic import BaseModel
 
-from server.api.crud import RecordId, bound, crud_router, record_response
+from server.api.crud import RecordId, bound, crud_router, record_response, resolve_version
 from server.api.guards import ANY_QUERY, PUBLIC, access
 from server.api.openapi import CONDITIONAL
 from server.communication import exports
@@ -73,8 +73,13 @@ async def upload_image(
     if not isinstance(upload, UploadFile):
         raise Invalid({"file": _("send the file as multipart/form-data in a field named 'file'")})
     content = await upload.read(settings.max_attachment_bytes + 1)
+    # If-Match is optional (the image is added, nothing typed is overwritten), but checked.
+    expected = None
+    if request.headers.get("if-match"):
+        current = await ShowPublicationService(uow).get(record_id)
+        expected = resolve_version(request, None, current["version"])
     row = await ShowPublicationService(uow).attach_image(
-        record_id, upload.filename or "", content, settings.max_attachment_bytes
+        record_id, upload.filename or "", content, settings.max_attachment_bytes, expected
     )
     return record_response(row)  # type: ignore[return-value]
 

@@ -147,11 +147,17 @@ class ShowPublicationService(EntityService):
             raise Invalid(problems)
 
     async def attach_image(
-        self, record_id: int, filename: str, data: bytes, max_bytes: int
+        self,
+        record_id: int,
+        filename: str,
+        data: bytes,
+        max_bytes: int,
+        expected_version: int | None = None,
     ) -> dict[str, Any]:
         """Store an uploaded image and make it this show's public image, in one transaction."""
         self.require_to_change({"image_id": 0})
         current = await self.get(record_id, for_update=True)
+        self.check_version(current, expected_version)
         image = await PublicImageService(self.uow).add_image(
             current["show_id"], filename, data, max_bytes
         )
