@@ -150,9 +150,14 @@ Since = Annotated[
 ]
 
 
+# The feeds are encoded once (their ETag is a hash of those bytes); the document describes them
+# as the JSON objects they are.
+JsonDocument = dict[str, Any]
+
+
 async def _export(
     request: Request[Any, Any, Any], kind: str, language: str, since: str | None, media: str
-) -> Response[bytes]:
+) -> Response[Any]:
     start = bound(since, "since")
     async with request.app.state.db.sessions() as session:
         changed = await exports.last_modified(session)
@@ -184,7 +189,7 @@ FEED_OPT = {**PUBLIC, **CONDITIONAL}
 )
 async def events_jsonld(
     request: Request[Any, Any, Any], language: Language = "fr", since: Since = None
-) -> Response[bytes]:
+) -> Response[JsonDocument]:
     return await _export(request, "jsonld", language, since, "application/ld+json")
 
 
@@ -197,7 +202,7 @@ async def events_jsonld(
 )
 async def events_openagenda(
     request: Request[Any, Any, Any], since: Since = None
-) -> Response[bytes]:
+) -> Response[JsonDocument]:
     return await _export(request, "openagenda", "fr", since, "application/json")
 
 
