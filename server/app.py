@@ -28,6 +28,7 @@ from server.api.accounts import account_routers
 from server.api.auth import AuthMiddleware
 from server.api.bodies import SaisonRequest
 from server.api.changes import changes_router
+from server.api.communication import communication_routers, public_router
 from server.api.connectors import connector_router
 from server.api.day import day_router
 from server.api.documents import document_routers
@@ -110,6 +111,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
         middleware=[DefineMiddleware(IdempotencyMiddleware)],
         route_handlers=[
             *record_routers(),
+            *communication_routers(),
             *workflow_routers(),
             *document_routers(),
             *recurring_routers(),
@@ -183,7 +185,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             await app.state.db.dispose()
 
     app = Litestar(
-        route_handlers=[health, api_router(), *calendar_routes(), *web_routes()],
+        route_handlers=[health, api_router(), public_router, *calendar_routes(), *web_routes()],
         lifespan=[lifespan],
         state=State({"settings": settings}),
         dependencies={"uow": Provide(provide_uow)},

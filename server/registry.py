@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from server.communication.content import PerformancePublicationService, ShowPublicationService
+from server.communication.images import PublicImageService
 from server.connectors.service import ConnectorService
 from server.core.entities import EntityService
 from server.directory.contacts import ContactRoleService, ContactService
@@ -38,5 +40,8 @@ SERVICES: dict[str, type[EntityService]] = {
         DocumentBatchService,
         RecurringActivities,
         ConnectorService,
+        ShowPublicationService,
+        PerformancePublicationService,
+        PublicImageService,
     )
 }

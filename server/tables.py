@@ -9,6 +9,7 @@ from calendar_bridge.models import (
     CalendarProperties,
 )
 from server.accounts.models import ApiToken, Permission, Team, TeamMember, User, UserSession
+from server.communication.models import PerformancePublication, PublicImage, ShowPublication
 from server.connectors.models import Connector
 from server.core.changelog import ChangeLogEntry
 from server.core.idempotency import IdempotentRequest
@@ -56,13 +57,16 @@ __all__ = [
     "FeedConsumer",
     "IdempotentRequest",
     "Organisation",
+    "PerformancePublication",
     "Permission",
     "Place",
+    "PublicImage",
     "Room",
     "RoomBooking",
     "RoomConfiguration",
     "RoomLink",
     "Show",
+    "ShowPublication",
     "Team",
     "TeamMember",
     "TechnicalSheet",

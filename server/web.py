@@ -29,7 +29,17 @@ from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Prefixes the server answers itself: an unknown path under them is a 404, never the page.
-SERVER_PATHS = ("/api", "/dav", "/.well-known", "/schema", "/swagger", "/ics", "/health", "/assets")
+SERVER_PATHS = (
+    "/api",
+    "/dav",
+    "/.well-known",
+    "/schema",
+    "/swagger",
+    "/ics",
+    "/health",
+    "/assets",
+    "/public",
+)
 YEAR = 365 * 24 * 3600
 HTML = "text/html"  # Litestar adds the charset
 # The app loads only its own files; styles may be inline (the timeline positions its blocks so).

@@ -294,6 +294,27 @@ async def test_what_each_account_sees_over_http_and_caldav(
     await load_demo(db, progress=False)  # (one load for both: each load costs about 2 s)
     await every_account_has_a_working_week(db, in_process)
     await linked_rooms_options_and_riders(in_process)
+    await the_public_feeds_show_the_season(in_process)
+
+
+async def the_public_feeds_show_the_season(server: Served) -> None:
+    """A first start has a season to publish: the website's feed is not empty, has posters,
+    prices and ticket links, and names no one's phone."""
+    async with server.client() as http:
+        document = (await http.get("/public/events.jsonld")).json()
+        events = document["@graph"]
+        assert len(events) > 100, len(events)
+        assert {e["eventStatus"] for e in events} == {"https://schema.org/EventScheduled"}
+        assert sum("image" in e for e in events) > 10
+        assert all(e["offers"] and e["offers"][0]["priceCurrency"] == "EUR" for e in events)
+        assert any("SoldOut" in e["offers"][0]["availability"] for e in events)
+        image = await http.get(httpx.URL(next(e["image"][0] for e in events if "image" in e)).path)
+        assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+        agenda = (await http.get("/public/openagenda.json")).json()
+        assert agenda["total"] > 20
+        text = (await http.get("/public/events.ics")).text
+        assert text.count("BEGIN:VEVENT") == len(events)
+        assert "@demo.saison" not in text and "+33" not in text and "06 " not in text
 
 
 async def every_account_has_a_working_week(db: Database, server: Served) -> None:

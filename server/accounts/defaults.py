@@ -26,6 +26,7 @@ DEFAULT_TEAMS: dict[str, tuple[str, dict[str, str]]] = {
             "technical": "read",
             "programming": "manage",
             "planning": "write",
+            "communication": "read",
             "contracts": "write",
         },
     ),
@@ -36,6 +37,7 @@ DEFAULT_TEAMS: dict[str, tuple[str, dict[str, str]]] = {
             "technical": "read",
             "programming": "read",
             "planning": "read",
+            "communication": "read",
             "contracts": "write",
         },
     ),
@@ -45,11 +47,23 @@ DEFAULT_TEAMS: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "Relations publiques": (
         "Publics, médiation, accessibilité.",
-        {"directory": "write", "technical": "read", "programming": "read", "planning": "write"},
+        {
+            "directory": "write",
+            "technical": "read",
+            "programming": "read",
+            "planning": "write",
+            "communication": "read",
+        },
     ),
     "Communication": (
         "Site, brochure, agendas en ligne.",
-        {"directory": "read", "technical": "read", "programming": "read", "planning": "read"},
+        {
+            "directory": "read",
+            "technical": "read",
+            "programming": "read",
+            "planning": "read",
+            "communication": "manage",
+        },
     ),
 }
 

@@ -23,7 +23,9 @@ from sqlmodel import Field, SQLModel
 from server.core.records import Record
 
 LEVELS_SQL = "'none','read','write','manage'"
-AREAS_SQL = "'directory','technical','programming','planning','contracts','administration'"
+AREAS_SQL = (
+    "'directory','technical','programming','planning','communication','contracts','administration'"
+)
 
 
 class Team(Record, table=True):

@@ -18,6 +18,8 @@ class Workspace(StrEnum):
     TECHNICAL = "technical"
     PROGRAMMING = "programming"
     PLANNING = "planning"
+    # What the public is told: public texts, images, prices, and the public feeds.
+    COMMUNICATION = "communication"
     # Not a workspace of its own: the confidential part of Programming (fees, contract terms).
     CONTRACTS = "contracts"
     # Accounts, teams and permissions themselves.
@@ -47,6 +49,7 @@ AREA_NAMES: dict[Workspace, str] = {
     Workspace.TECHNICAL: N_("Technical"),
     Workspace.PROGRAMMING: N_("Programming"),
     Workspace.PLANNING: N_("General planning"),
+    Workspace.COMMUNICATION: N_("Communication"),
     Workspace.CONTRACTS: N_("Contracts (fees and terms)"),
     Workspace.ADMINISTRATION: N_("Administration"),
 }

@@ -92,7 +92,7 @@ async def load_demo(
         today = datetime.now(venue().tz).date()  # the venue's today, in its own zone
         season = Season(uow, random.Random(seed), teams, people, today)
         with Progress(disable=not progress) as bar:
-            task = bar.add_task("Saison de démonstration", total=len(season.slots) + 6)
+            task = bar.add_task("Saison de démonstration", total=len(season.slots) + 7)
             await season.load(bar, task)
             bar.update(task, description="Enregistrement")
             await uow.commit()

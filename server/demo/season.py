@@ -23,7 +23,7 @@ from server.core.entities import EntityService
 from server.core.i18n import format_clock
 from server.core.localtime import at
 from server.core.unit_of_work import UnitOfWork
-from server.demo import documents
+from server.demo import documents, publicity
 from server.demo.calendar import (
     DURATIONS,
     FESTIVAL,
@@ -971,4 +971,9 @@ class Season:
         bar.update(task, description="Vie de la maison")
         await self.meetings()
         await self.house()
+        bar.advance(task)
+        bar.update(task, description="Communication")
+        # Last: the season's other choices stay as they were.
+        surtitled = {spec.id for spec in self.specs if spec.surtitles}
+        await publicity.publish(self.uow, self.rng, surtitled)
         bar.advance(task)

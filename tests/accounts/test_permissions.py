@@ -26,6 +26,10 @@ WORKSPACES: dict[str, tuple[str, Any]] = {
             "ends_at": paris("2026-10-20", "11:00"),
         },
     ),
+    "communication": (
+        "/show-publications",
+        lambda s, n: {"show_id": s["show"]["id"], "title_fr": f"Titre public {n}"},
+    ),
     "administration": ("/teams", lambda s, n: {"name": f"Équipe {n}"}),
 }
 
@@ -33,11 +37,11 @@ WORKSPACES: dict[str, tuple[str, Any]] = {
 MAY = {
     "admin": (set(WORKSPACES), set(WORKSPACES)),
     "programmation": (
-        {"directory", "technical", "programming", "planning"},
+        {"directory", "technical", "programming", "planning", "communication"},
         {"directory", "programming", "planning"},
     ),
     "administration": (
-        {"directory", "technical", "programming", "planning"},
+        {"directory", "technical", "programming", "planning", "communication"},
         {"directory"},
     ),
     "technique": (
@@ -45,10 +49,13 @@ MAY = {
         {"technical", "planning"},
     ),
     "rp": (
-        {"directory", "technical", "programming", "planning"},
+        {"directory", "technical", "programming", "planning", "communication"},
         {"directory", "planning"},
     ),
-    "communication": ({"directory", "technical", "programming", "planning"}, set()),
+    "communication": (
+        {"directory", "technical", "programming", "planning", "communication"},
+        {"communication"},
+    ),
     "nobody": (set(), set()),
 }
 

@@ -12,12 +12,24 @@ from typing import Any
 
 import pytest
 
+from tests.communication.conftest import poster
 from tests.conftest import token_for
 from tests.factories import paris
 
 # Routes anyone may call.
 # The ICS feed is public: the secret in its URL is the credential.
-PUBLIC = {("GET", "/health"), ("POST", "/api/v1/auth/sign-in"), ("GET", "/ics/{name}")}
+# The public feeds are for websites and agendas that cannot sign in; they carry published
+# confirmed performances and public fields only (tests/communication/test_exports.py), and an
+# image answers only once its show is published (or to those who read communication).
+PUBLIC = {
+    ("GET", "/health"),
+    ("POST", "/api/v1/auth/sign-in"),
+    ("GET", "/ics/{name}"),
+    ("GET", "/public/events.jsonld"),
+    ("GET", "/public/openagenda.json"),
+    ("GET", "/public/events.ics"),
+    ("GET", "/public/images/{image_id}/{name}"),
+}
 # Routes for anyone signed in, whatever their teams: about themselves, or filtered per reader.
 # Connectors are listed and downloaded by whoever reads their workspace (the service filters).
 SIGNED_IN_ONLY = (
@@ -60,6 +72,17 @@ async def world(db, admin, people, season) -> dict[str, Any]:
     )
     ping = await admin.post(f"/webhooks/{webhook['id']}/ping")
     assert ping.status_code == 200, ping.text
+    publication = await admin.create(
+        "/show-publications", {"show_id": season["show"]["id"], "published": True}
+    )
+    performance_publication = await admin.create(
+        "/performance-publications", {"performance_id": season["performance"]["id"]}
+    )
+    image = await admin.http.post(
+        f"/show-publications/{publication['id']}/image",
+        files={"file": ("affiche.png", poster(40, 60), "image/png")},
+    )
+    assert image.status_code == 200, image.text
     return {
         "organisations": season["organisation"]["id"],
         "contacts": season["contact"]["id"],
@@ -88,6 +111,10 @@ async def world(db, admin, people, season) -> dict[str, Any]:
         "connectors": connector["id"],
         "webhooks": webhook["id"],
         "deliveries": ping.json()["id"],
+        "show-publications": publication["id"],
+        "performance-publications": performance_publication["id"],
+        "public-images": image.json()["image_id"],
+        "images": image.json()["image_id"],
     }
 
 

@@ -31,10 +31,11 @@ CHECKS: dict[str, Any] = {
     "enabled": True,
     # "Valid data is accepted": a request the document allows may still be refused by a rule
     # no schema can state (a room already booked: 409; ends before it starts: 422; an old or
-    # missing version: 412, 428). What is checked is that it is never refused as unreadable,
+    # missing version: 412, 428). A conditional read may answer 304 (If-None-Match: * on a
+    # public feed that exists). What is checked is that it is never refused as unreadable,
     # too large, of the wrong type or method (400, 405, 413, 415) nor fails.
     "positive_data_acceptance": {
-        "expected-statuses": ["2XX", 401, 403, 404, 409, 412, 422, 428, 429]
+        "expected-statuses": ["2XX", 304, 401, 403, 404, 409, 412, 422, 428, 429]
     },
 }
 MAX_EXAMPLES = 5  # random examples per operation, after the boundary ("coverage") cases

@@ -16,7 +16,7 @@ export type KindChanges = Schemas['ActivityKindPatch'];
 export type Setting = Schemas['SettingOut'];
 
 /** The workspaces a level is given on, in the order the matrix shows them. */
-export const AREAS: readonly Area[] = ['directory', 'technical', 'programming', 'planning', 'contracts', 'administration'];
+export const AREAS: readonly Area[] = ['directory', 'technical', 'programming', 'planning', 'communication', 'contracts', 'administration'];
 export const LEVELS: readonly LevelName[] = ['none', 'read', 'write', 'manage'];
 const ALL = 10_000; // a venue's people and teams fit in one page
 

@@ -535,6 +535,132 @@ export interface paths {
         patch: operations["update_activity"];
         trace?: never;
     };
+    "/api/v1/show-publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List public contents */
+        get: operations["list_show_publications"];
+        put?: never;
+        /** Create a public content */
+        post: operations["create_show_publication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/show-publications/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a public content */
+        get: operations["read_show_publication"];
+        put?: never;
+        post?: never;
+        /** Delete a public content (send If-Match) */
+        delete: operations["delete_show_publication"];
+        options?: never;
+        head?: never;
+        /** Change a public content (send If-Match) */
+        patch: operations["update_show_publication"];
+        trace?: never;
+    };
+    "/api/v1/show-publications/{record_id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload the show's public image (multipart field 'file'); sizes for the web are made at once */
+        post: operations["upload_show_publication_image"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/performance-publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List public status of a performances */
+        get: operations["list_performance_publications"];
+        put?: never;
+        /** Create a public status of a performance */
+        post: operations["create_performance_publication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/performance-publications/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a public status of a performance */
+        get: operations["read_performance_publication"];
+        put?: never;
+        post?: never;
+        /** Delete a public status of a performance (send If-Match) */
+        delete: operations["delete_performance_publication"];
+        options?: never;
+        head?: never;
+        /** Change a public status of a performance (send If-Match) */
+        patch: operations["update_performance_publication"];
+        trace?: never;
+    };
+    "/api/v1/public-images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List images */
+        get: operations["list_public_images"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public-images/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a image */
+        get: operations["read_public_image"];
+        put?: never;
+        post?: never;
+        /** Delete a image (send If-Match) */
+        delete: operations["delete_public_image"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/engagements/competing": {
         parameters: {
             query?: never;
@@ -2067,6 +2193,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/events.jsonld": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published performances as schema.org events (JSON-LD), for the website */
+        get: operations["public_events_jsonld"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/openagenda.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published shows as OpenAgenda events (one per show and room, timings with offset) */
+        get: operations["public_openagenda"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/events.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published performances as an iCalendar subscription (public fields only) */
+        get: operations["public_events_ics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/images/{image_id}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A published show's image: original, 1200.jpg, 1200.webp, 600.jpg or 600.webp */
+        get: operations["public_image"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ics/{name}": {
         parameters: {
             query?: never;
@@ -2224,6 +2418,12 @@ export interface components {
             error: string | null;
             duration_ms: number;
         };
+        /**
+         * Audience
+         * @default all
+         * @enum {string}
+         */
+        Audience: "all" | "young" | "schools";
         /** AvailabilityQuery */
         AvailabilityQuery: {
             /** Format: date */
@@ -3123,6 +3323,52 @@ export interface components {
             limit: number;
             offset: number;
         };
+        /** PerformancePublicationIn */
+        PerformancePublicationIn: {
+            performance_id: number;
+            /** @description This performance's own ticket link (else the show's) */
+            ticket_url?: string | null;
+            /** @default false */
+            sold_out: boolean;
+            /**
+             * @description Announced as cancelled in the public feeds
+             * @default false
+             */
+            cancelled: boolean;
+        };
+        /** PerformancePublicationOut */
+        PerformancePublicationOut: {
+            id: number;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            performance_id: number;
+            /** @description This performance's own ticket link (else the show's) */
+            ticket_url?: string | null;
+            /** @default false */
+            sold_out: boolean;
+            /**
+             * @description Announced as cancelled in the public feeds
+             * @default false
+             */
+            cancelled: boolean;
+        };
+        /** PerformancePublicationOutPage */
+        PerformancePublicationOutPage: {
+            items: components["schemas"]["PerformancePublicationOut"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        /** PerformancePublicationPatch */
+        PerformancePublicationPatch: {
+            ticket_url?: string | null;
+            sold_out?: boolean | null;
+            cancelled?: boolean | null;
+            version?: number | null;
+        };
         /** PermissionIn */
         PermissionIn: {
             area: components["schemas"]["Workspace"];
@@ -3209,6 +3455,11 @@ export interface components {
             limit: number;
             offset: number;
         };
+        /** Price */
+        Price: {
+            label: string;
+            amount: number;
+        };
         /** ProblemOut */
         ProblemOut: {
             line: number;
@@ -3219,6 +3470,30 @@ export interface components {
         ProfileIn: {
             /** @description An app password of yours, just created, to put in the profile */
             app_password?: string | null;
+        };
+        /** PublicImageOut */
+        PublicImageOut: {
+            id: number;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            show_id: number;
+            filename: string;
+            content_type: string;
+            width: number;
+            height: number;
+            size: number;
+            sha256: string;
+            alt_fr?: string | null;
+        };
+        /** PublicImageOutPage */
+        PublicImageOutPage: {
+            items: components["schemas"]["PublicImageOut"][];
+            total: number;
+            limit: number;
+            offset: number;
         };
         /** PushOut */
         PushOut: {
@@ -3540,6 +3815,111 @@ export interface components {
             limit: number;
             offset: number;
         };
+        /** ShowPublicationIn */
+        ShowPublicationIn: {
+            show_id: number;
+            /** @default false */
+            published: boolean;
+            title_fr?: string | null;
+            title_en?: string | null;
+            summary_fr?: string | null;
+            summary_en?: string | null;
+            text_fr?: string | null;
+            text_en?: string | null;
+            keywords?: string[];
+            /**
+             * @description The language it is played in (ISO 639), empty for none
+             * @default fr
+             */
+            language: string | null;
+            ticket_url?: string | null;
+            prices?: components["schemas"]["Price"][];
+            audience?: components["schemas"]["Audience"];
+            age_from?: number | null;
+            age_to?: number | null;
+            /** @default false */
+            audio_description: boolean;
+            /** @default false */
+            sign_language: boolean;
+            /** @default false */
+            surtitles: boolean;
+            /** @default false */
+            relaxed: boolean;
+            /** @default false */
+            wheelchair: boolean;
+            image_id?: number | null;
+        };
+        /** ShowPublicationOut */
+        ShowPublicationOut: {
+            id: number;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            show_id: number;
+            /** @default false */
+            published: boolean;
+            title_fr?: string | null;
+            title_en?: string | null;
+            summary_fr?: string | null;
+            summary_en?: string | null;
+            text_fr?: string | null;
+            text_en?: string | null;
+            keywords?: string[];
+            /**
+             * @description The language it is played in (ISO 639), empty for none
+             * @default fr
+             */
+            language: string | null;
+            ticket_url?: string | null;
+            prices?: components["schemas"]["Price"][];
+            audience?: components["schemas"]["Audience"];
+            age_from?: number | null;
+            age_to?: number | null;
+            /** @default false */
+            audio_description: boolean;
+            /** @default false */
+            sign_language: boolean;
+            /** @default false */
+            surtitles: boolean;
+            /** @default false */
+            relaxed: boolean;
+            /** @default false */
+            wheelchair: boolean;
+            image_id?: number | null;
+        };
+        /** ShowPublicationOutPage */
+        ShowPublicationOutPage: {
+            items: components["schemas"]["ShowPublicationOut"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        /** ShowPublicationPatch */
+        ShowPublicationPatch: {
+            published?: boolean | null;
+            title_fr?: string | null;
+            title_en?: string | null;
+            summary_fr?: string | null;
+            summary_en?: string | null;
+            text_fr?: string | null;
+            text_en?: string | null;
+            keywords?: string[] | null;
+            language?: string | null;
+            ticket_url?: string | null;
+            prices?: components["schemas"]["Price"][] | null;
+            audience?: components["schemas"]["Audience"] | null;
+            age_from?: number | null;
+            age_to?: number | null;
+            audio_description?: boolean | null;
+            sign_language?: boolean | null;
+            surtitles?: boolean | null;
+            relaxed?: boolean | null;
+            wheelchair?: boolean | null;
+            image_id?: number | null;
+            version?: number | null;
+        };
         /** SignIn */
         SignIn: {
             email: string;
@@ -3828,7 +4208,7 @@ export interface components {
          * Workspace
          * @enum {string}
          */
-        Workspace: "directory" | "technical" | "programming" | "planning" | "contracts" | "administration";
+        Workspace: "directory" | "technical" | "programming" | "planning" | "communication" | "contracts" | "administration";
         /** TemplateIn */
         api_documents_TemplateIn: {
             /** @description The Typst source of the template */
@@ -6626,6 +7006,546 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    list_show_publications: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
+                /** @description Text to find in title_fr, title_en, summary_fr */
+                q?: string | null;
+                /** @description Only records with this show_id */
+                show_id?: number | null;
+                /** @description Only records with this published */
+                published?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShowPublicationOutPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    create_show_publication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShowPublicationIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShowPublicationOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    read_show_publication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 if it is still current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShowPublicationOut"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    delete_show_publication: {
+        parameters: {
+            query?: {
+                /** @description The version you read, if you send no If-Match */
+                version?: number | null;
+            };
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    update_show_publication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShowPublicationPatch"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShowPublicationOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    upload_show_publication_image: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShowPublicationOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    list_performance_publications: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
+                /** @description Only records with this performance_id */
+                performance_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformancePublicationOutPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    create_performance_publication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A new UUID per request; send the same one when you retry it */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PerformancePublicationIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformancePublicationOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    read_performance_publication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 if it is still current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformancePublicationOut"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    delete_performance_publication: {
+        parameters: {
+            query?: {
+                /** @description The version you read, if you send no If-Match */
+                version?: number | null;
+            };
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    update_performance_publication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PerformancePublicationPatch"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformancePublicationOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    list_public_images: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Only records created or changed at or after this instant (or day). Deletions are not listed: follow /api/v1/changes for those, and for an exact cursor (sequence numbers). */
+                updated_since?: string | null;
+                /** @description Only records with this show_id */
+                show_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicImageOutPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    read_public_image: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 if it is still current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicImageOut"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    delete_public_image: {
+        parameters: {
+            query?: {
+                /** @description The version you read, if you send no If-Match */
+                version?: number | null;
+            };
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["InvalidInput"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyAttempts"];
@@ -10852,6 +11772,161 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    public_events_jsonld: {
+        parameters: {
+            query?: {
+                /** @description Texts in this language (fr or en; French where no English is written) */
+                language?: string;
+                /** @description Only performances ending at or after this day or instant (2026-10-01, or 2026-10-01T00:00+02:00) */
+                since?: string | null;
+            };
+            header?: {
+                /** @description The ETag you hold: 304 if it is still current */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    public_openagenda: {
+        parameters: {
+            query?: {
+                /** @description Only performances ending at or after this day or instant (2026-10-01, or 2026-10-01T00:00+02:00) */
+                since?: string | null;
+            };
+            header?: {
+                /** @description The ETag you hold: 304 if it is still current */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    public_events_ics: {
+        parameters: {
+            query?: {
+                /** @description Texts in this language (fr or en; French where no English is written) */
+                language?: string;
+            };
+            header?: {
+                /** @description The ETag you hold: 304 if it is still current */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    public_image: {
+        parameters: {
+            query?: {
+                /** @description Cache-buster (the image's fingerprint) */
+                v?: string | null;
+            };
+            header?: {
+                /** @description The ETag you hold: 304 if it is still current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                image_id: number;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["InvalidInput"];
             429: components["responses"]["TooManyAttempts"];
         };

@@ -4,7 +4,7 @@
  */
 import { api, offlineProblem, problemOf, setCsrfToken, type Me, type Problem } from '../api/client';
 
-export type Area = 'directory' | 'technical' | 'programming' | 'planning' | 'contracts' | 'administration';
+export type Area = 'directory' | 'technical' | 'programming' | 'planning' | 'communication' | 'contracts' | 'administration';
 export type LevelName = 'none' | 'read' | 'write' | 'manage';
 const RANK: Record<LevelName, number> = { none: 0, read: 1, write: 2, manage: 3 };
 

@@ -22,7 +22,9 @@ export type FieldKind =
   | 'choice'
   | 'reference'
   | 'references'
-  | 'lines';
+  | 'lines'
+  /** Named amounts in euros, one a line ("Plein tarif : 22,00"): tariffs. */
+  | 'prices';
 
 export interface Choice {
   value: string | number;
@@ -65,6 +67,26 @@ export function sections(fields: FieldSpec[]): { group: string; fields: FieldSpe
 }
 
 export type Values = Record<string, unknown>;
+
+/** A named amount as the API gives it ({label: "Plein tarif", amount: "22.00"}). */
+export interface Price {
+  label: string;
+  amount: string;
+}
+
+/** "Plein tarif : 22,00" per line ↔ [{label, amount}]; a line without an amount is kept whole,
+ * for the server to name what is wrong with it. */
+function pricesFromText(text: string): Price[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const found = /^(.*?)\s*[:=]\s*([\d\s\u00a0\u202f]+(?:[.,]\d{1,2})?)\s*€?$/.exec(line);
+      if (!found) return { label: line, amount: '' };
+      return { label: (found[1] ?? '').trim(), amount: (found[2] ?? '').replace(/[\s\u00a0\u202f]/g, '').replace(',', '.') };
+    });
+}
 
 function locale(): string {
   return i18n.language === 'fr' ? 'fr-FR' : 'en-GB';
@@ -116,6 +138,8 @@ export function display(spec: FieldSpec, value: unknown): string {
       return (value as unknown[]).map((v) => choiceLabel(spec, v)).join(', ');
     case 'lines':
       return (value as unknown[]).join('\n');
+    case 'prices':
+      return (value as Price[]).map((p) => `${p.label} ${formatMoney(p.amount)}`).join(' · ');
     default:
       return String(value);
   }
@@ -131,6 +155,9 @@ export function toInput(spec: FieldSpec, value: unknown): unknown {
   if (spec.kind === 'instant') return wallClock(String(value)).slice(0, 16);
   if (spec.kind === 'references') return (value as unknown[]).map(String);
   if (spec.kind === 'lines') return (value as unknown[]).join('\n');
+  if (spec.kind === 'prices') {
+    return (value as Price[]).map((p) => `${p.label} : ${String(p.amount).replace('.', i18n.language === 'fr' ? ',' : '.')}`).join('\n');
+  }
   if (spec.kind === 'reference' || spec.kind === 'choice' || spec.kind === 'integer') return String(value);
   return value;
 }
@@ -140,6 +167,7 @@ export function toInput(spec: FieldSpec, value: unknown): unknown {
 export function fromInput(spec: FieldSpec, raw: unknown): unknown {
   if (spec.kind === 'bool') return Boolean(raw);
   if (spec.kind === 'references') return (raw as string[]).map(Number);
+  if (spec.kind === 'prices') return pricesFromText(String(raw ?? ''));
   if (spec.kind === 'lines') {
     return String(raw ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
   }
@@ -173,6 +201,10 @@ export function same(spec: FieldSpec, a: unknown, b: unknown): boolean {
   if (spec.kind === 'money' || spec.kind === 'percent') return Number(a) === Number(b);
   if (spec.kind === 'instant') return wallClock(String(a)).slice(0, 16) === wallClock(String(b)).slice(0, 16);
   if (spec.kind === 'lines') return JSON.stringify(a) === JSON.stringify(b);
+  if (spec.kind === 'prices') {
+    const plain = (v: unknown): string => JSON.stringify((v as Price[]).map((p) => [p.label, Number(p.amount)]));
+    return plain(a) === plain(b);
+  }
   if (spec.kind === 'references') {
     return JSON.stringify([...(a as unknown[])].map(String).sort()) === JSON.stringify([...(b as unknown[])].map(String).sort());
   }
