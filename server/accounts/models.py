@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from server.core.records import Record
+from server.core.records import PERSONAL, Record
 
 LEVELS_SQL = "'none','read','write','manage'"
 AREAS_SQL = (
@@ -39,8 +39,8 @@ class User(Record, table=True):
     __tablename__ = "users"
     __table_args__ = (Index("ux_users_email", func.lower(Column("email", Text)), unique=True),)
 
-    email: str = Field(sa_type=Text)
-    name: str = Field(sa_type=Text)
+    email: str = Field(sa_type=Text, sa_column_kwargs={"info": PERSONAL})
+    name: str = Field(sa_type=Text, sa_column_kwargs={"info": PERSONAL})
     password_hash: str | None = Field(default=None, sa_type=Text)
     is_admin: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
@@ -48,7 +48,7 @@ class User(Record, table=True):
     is_active: bool = Field(
         default=True, sa_column=Column(Boolean, nullable=False, server_default="true")
     )
-    phone: str | None = Field(default=None, sa_type=Text)
+    phone: str | None = Field(default=None, sa_type=Text, sa_column_kwargs={"info": PERSONAL})
     language: str | None = Field(default=None, sa_type=Text)
 
 

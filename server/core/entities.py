@@ -294,8 +294,7 @@ class EntityService:
         Writes take no savepoint (each costs two round trips); a refusal ends the whole
         operation, and the explanation is then read in a fresh transaction.
         """
-        self.uow.pending.clear()
-        await self.session.rollback()
+        await self.uow.rollback()
 
     def refs_of(self, row: Mapping[str, Any]) -> dict[str, Any] | None:
         refs = {key: row.get(key) for key in self.log_refs if row.get(key) is not None}

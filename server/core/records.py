@@ -25,6 +25,18 @@ def confidential_columns(model: type[SQLModel]) -> frozenset[str]:
     return frozenset(c.name for c in table.columns if c.info.get("confidential"))
 
 
+# The column ``info`` of a field that is a person's own data (names, emails, phones, notes about
+# them): what a person's data export gathers, and what erasing them removes from the record and
+# redacts from its history (``server/db/sql/0013/``). Declared with the column: no second list.
+PERSONAL: dict[str, Any] = {"personal": True}
+
+
+def personal_columns(model: type[SQLModel]) -> tuple[str, ...]:
+    """The columns of ``model``'s table marked ``PERSONAL``, in their order."""
+    table: Any = model.__table__  # type: ignore[attr-defined]
+    return tuple(c.name for c in table.columns if c.info.get("personal"))
+
+
 class Record(SQLModel):
     """Columns of every table; ``version`` grows by one on each change and is the ETag."""
 

@@ -59,6 +59,9 @@ class UnitOfWork:
         self.actor = actor
         self.settings = settings  # the deployment's choices (policies, names), from the app
         self.pending: list[Change] = []
+        # Changes the database appended itself in this transaction (an audited function, see
+        # ``appended``): listeners hear of them at commit with the others.
+        self.written: list[Change] = []
         self._listeners = listeners
 
     def record(self, change: Change) -> None:
@@ -69,35 +72,51 @@ class UnitOfWork:
         change.refs = jsonable(change.refs) if change.refs else None
         self.pending.append(change)
 
+    def appended(self, change: Change) -> None:
+        """A change already in the log, appended by a database function of this transaction
+        (with its ``seq`` and ``at``): told to listeners after commit, like the others."""
+        change.actor_id, change.actor = self.actor.user_id, self.actor.label
+        self.written.append(change)
+
+    async def append(self) -> None:
+        """Append the pending changes now, before the transaction's end: what a database
+        function of the same transaction appends after them then follows them in the log.
+        This takes the log's lock, held until commit: only for short transactions."""
+        changes, self.pending = self.pending, []
+        if not changes:
+            return
+        rows = [
+            {
+                "ord": ord_,
+                "actor_id": self.actor.user_id,
+                "actor": self.actor.label,
+                "workspace": c.workspace,
+                "entity": c.entity,
+                "entity_id": c.entity_id,
+                "action": c.action,
+                "before": c.before,
+                "after": c.after,
+                "refs": c.refs,
+            }
+            for ord_, c in enumerate(changes)
+        ]
+        # One statement takes the lock and appends: the lock is then held only for this
+        # statement and the commit, so writers queue for as little as possible.
+        result = await self.session.execute(
+            APPEND, {"key": CHANGE_LOG_LOCK, "rows": _json_text(rows)}
+        )
+        for change, (seq, at) in zip(changes, sorted(result.all()), strict=True):
+            change.seq, change.at = seq, at
+            change.actor_id, change.actor = self.actor.user_id, self.actor.label
+        self.written.extend(changes)
+
     async def commit(self) -> list[Change]:
         """Append the pending changes and commit; listeners hear of them only afterwards."""
-        changes, self.pending = self.pending, []
-        if changes:
-            rows = [
-                {
-                    "ord": ord_,
-                    "actor_id": self.actor.user_id,
-                    "actor": self.actor.label,
-                    "workspace": c.workspace,
-                    "entity": c.entity,
-                    "entity_id": c.entity_id,
-                    "action": c.action,
-                    "before": c.before,
-                    "after": c.after,
-                    "refs": c.refs,
-                }
-                for ord_, c in enumerate(changes)
-            ]
-            # One statement takes the lock and appends: the lock is then held only for this
-            # statement and the commit, so writers queue for as little as possible.
-            result = await self.session.execute(
-                APPEND, {"key": CHANGE_LOG_LOCK, "rows": _json_text(rows)}
-            )
-            for change, (seq, at) in zip(changes, sorted(result.all()), strict=True):
-                change.seq, change.at = seq, at
-                change.actor_id, change.actor = self.actor.user_id, self.actor.label
+        await self.append()
+        changes, self.written = self.written, []
         await self.session.commit()
         if changes:
+            changes.sort(key=lambda c: c.seq or 0)
             for listener in self._listeners:
                 try:
                     await listener(changes)
@@ -106,7 +125,7 @@ class UnitOfWork:
         return changes
 
     async def rollback(self) -> None:
-        self.pending = []
+        self.pending, self.written = [], []
         await self.session.rollback()
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import ARRAY, BigInteger, CheckConstraint, Column, ForeignKey, Index, Text
 from sqlmodel import Field
 
-from server.core.records import Record, search_index
+from server.core.records import PERSONAL, Record, search_index
 
 
 class OrganisationKind(StrEnum):
@@ -54,15 +54,18 @@ class Contact(Record, table=True):
         search_index("ix_contacts_last_name_search", "last_name"),
     )
 
-    first_name: str = Field(sa_type=Text)
-    last_name: str = Field(sa_type=Text)
+    # A person's own data (PERSONAL): exported on request, erased on request, history included.
+    first_name: str = Field(sa_type=Text, sa_column_kwargs={"info": PERSONAL})
+    last_name: str = Field(sa_type=Text, sa_column_kwargs={"info": PERSONAL})
     emails: list[str] = Field(
-        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+        default_factory=list,
+        sa_column=Column(ARRAY(Text), nullable=False, server_default="{}", info=PERSONAL),
     )
     phones: list[str] = Field(
-        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+        default_factory=list,
+        sa_column=Column(ARRAY(Text), nullable=False, server_default="{}", info=PERSONAL),
     )
-    notes: str | None = Field(default=None, sa_type=Text)
+    notes: str | None = Field(default=None, sa_type=Text, sa_column_kwargs={"info": PERSONAL})
 
 
 class ContactRole(Record, table=True):
