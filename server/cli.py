@@ -1,5 +1,5 @@
-"""The ``saison`` command: serve, worker, migrate, demo, documents, import, createuser. Errors
-print one clear line."""
+"""The ``saison`` command: serve, worker, migrate, demo, documents, import, createuser, backup,
+restore, export, import-archive. Errors print one clear line."""
 
 from __future__ import annotations
 
@@ -242,6 +242,45 @@ def cmd_import(args: argparse.Namespace) -> None:
     print("Imported." if report.committed else "Nothing written (add --commit to import).")
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from datetime import datetime
+    from pathlib import Path
+
+    from server.db.backup import BackupError, backup
+
+    url, _server = database_url()
+    output = Path(args.output or f"saison-{datetime.now().strftime('%Y-%m-%d-%H%M%S')}.tar")
+    try:
+        made = backup(url, output, get_settings())
+    except BackupError as error:
+        raise CliError(str(error)) from error
+    size = made.path.stat().st_size
+    print(
+        f"Wrote {made.path}: the database at migration {made.manifest['revision']} "
+        f"and {len(made.manifest['contents']) - 1} file(s), {max(1, size // 1024)} KB."
+    )
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from server.db.backup import BackupError, restore
+
+    archive = Path(args.archive)
+    if not archive.is_file():
+        raise CliError(f"{archive}: no such file")
+    url, _server = database_url()
+    try:
+        done = restore(url, archive, get_settings(), force=args.force)
+    except BackupError as error:
+        raise CliError(str(error)) from error
+    moved = f", migrated to {done['now_at']}" if done["now_at"] != done["revision"] else ""
+    print(
+        f"Restored the backup of {done['created_at']} (Saison {done['saison_version']}, "
+        f"migration {done['revision']}){moved}."
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -392,6 +431,23 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--map", action="append", metavar="FIELD=COLUMN")
     imp.add_argument("--language", choices=["fr", "en"], help="of the problems; default: fr")
     imp.set_defaults(func=cmd_import)
+
+    bk = sub.add_parser(
+        "backup",
+        help="write a backup: the database (attachments and templates included) and the "
+        "venue's files, in one tar with a manifest",
+    )
+    bk.add_argument("-o", "--output", help="file to write (default: saison-<date-time>.tar)")
+    bk.set_defaults(func=cmd_backup)
+
+    rs = sub.add_parser(
+        "restore", help="restore a backup into an empty database, then migrate it if older"
+    )
+    rs.add_argument("archive", help="a file written by saison backup")
+    rs.add_argument(
+        "--force", action="store_true", help="replace everything in a database that is not empty"
+    )
+    rs.set_defaults(func=cmd_restore)
 
     cu = sub.add_parser("createuser", help="create a user (use --admin for an administrator)")
     cu.add_argument("email")

@@ -1,0 +1,171 @@
+"""`saison backup` and `saison restore`, run as a person runs them: a round trip gives back
+every record (each table's rows, the change log, attachments' bytes, the sequences)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tarfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from server.db.migrate import upgrade
+from tests.conftest import ADMIN_URL, ROOT, _admin
+from tests.records import every_record
+
+PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
+
+
+def saison(*args: str, database_url: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The command, as ``saison …`` (this checkout's code)."""
+    environment = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    environment.update(DATABASE_URL=database_url, **env)
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def new_database() -> Iterator[str]:
+    """An empty database on the same server, dropped afterwards."""
+    name = f"saison_restore_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(f"CREATE DATABASE {name}"))
+    yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+async def test_a_backup_restored_into_an_empty_database_gives_back_every_record(
+    admin, season, database_url, new_database, tmp_path: Path
+):
+    sheet = season["technical_sheet"]
+    upload = await admin.http.post(
+        f"/technical-sheets/{sheet['id']}/attachments",
+        files={"file": ("plan.pdf", PDF, "application/pdf")},
+    )
+    assert upload.status_code == 201, upload.text
+    erased = await admin.post(f"/contacts/{season['contact']['id']}/erase")
+    assert erased.status_code == 200  # a redacted history goes through as it is
+
+    archive = tmp_path / "saison.tar"
+    made = await asyncio.to_thread(saison, "backup", "-o", str(archive), database_url=database_url)
+    assert made.returncode == 0, made.stderr
+    with tarfile.open(archive) as tar:
+        assert tar.getnames()[0] == "manifest.json"
+        manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
+    assert manifest["revision"] == "0013" and manifest["saison_version"]
+    assert set(manifest["contents"]) == {"database.dump"}
+    assert len(manifest["contents"]["database.dump"]["sha256"]) == 64
+
+    done = await asyncio.to_thread(saison, "restore", str(archive), database_url=new_database)
+    assert done.returncode == 0, done.stderr
+    assert "Restored the backup" in done.stdout
+
+    source, restored = await every_record(database_url), await every_record(new_database)
+    assert source.keys() == restored.keys()
+    for table in source:
+        assert restored[table] == source[table], table
+    assert len(source["change_log"]) > 20 and source["attachments"]
+    assert PDF.hex() in source["attachments"][0]
+
+    # A second restore into the same (now full) database is refused, unless forced.
+    again = await asyncio.to_thread(saison, "restore", str(archive), database_url=new_database)
+    assert again.returncode == 2 and "not empty" in again.stderr
+    forced = await asyncio.to_thread(
+        saison, "restore", str(archive), "--force", database_url=new_database
+    )
+    assert forced.returncode == 0, forced.stderr
+    assert await every_record(new_database) == source
+
+
+def test_an_older_backup_is_migrated_once_restored(new_database, tmp_path: Path):
+    old = new_database.rsplit("/", 1)[0] + f"/saison_old_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(f"CREATE DATABASE {old.rsplit('/', 1)[1]}"))
+    try:
+        upgrade(old, "0009")
+        archive = tmp_path / "old.tar"
+        assert saison("backup", "-o", str(archive), database_url=old).returncode == 0
+    finally:
+        asyncio.run(_admin(f"DROP DATABASE IF EXISTS {old.rsplit('/', 1)[1]} WITH (FORCE)"))
+    done = saison("restore", str(archive), database_url=new_database)
+    assert done.returncode == 0, done.stderr
+    assert "migration 0009), migrated to 0013" in done.stdout
+
+
+def test_a_damaged_backup_is_refused_and_nothing_is_restored(
+    database_url, new_database, tmp_path: Path
+):
+    archive = tmp_path / "saison.tar"
+    assert saison("backup", "-o", str(archive), database_url=database_url).returncode == 0
+    damaged = tmp_path / "damaged.tar"
+    with tarfile.open(archive) as tar, tarfile.open(damaged, "w") as out:
+        for member in tar.getmembers():
+            data = tar.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name == "database.dump":
+                data = data[:-10] + b"0123456789"
+            out.addfile(member, __import__("io").BytesIO(data))
+    done = saison("restore", str(damaged), database_url=new_database)
+    assert done.returncode == 2 and "damaged" in done.stderr
+    assert asyncio.run(every_record(new_database)) == {"(sequences)": {}}
+
+
+def embedded(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command on the embedded PostgreSQL under ``data_dir`` (no DATABASE_URL)."""
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    environment["SAISON_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def data_dirs(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    dirs = (tmp_path / "here", tmp_path / "there")
+    yield dirs
+    for data_dir in dirs:  # leave no PostgreSQL of ours running
+        pid_file = data_dir / "postgres" / "postmaster.pid"
+        if pid_file.exists():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid_file.read_text().split()[0]), signal.SIGTERM)
+
+
+def test_the_embedded_database_is_backed_up_and_restored_elsewhere(
+    data_dirs: tuple[Path, Path], tmp_path: Path
+):
+    here, there = data_dirs
+    assert embedded(here, "migrate").returncode == 0
+    made = embedded(here, "createuser", "regie@theatre.example", "--password", "x" * 12)
+    assert made.returncode == 0, made.stderr
+    archive = tmp_path / "saison.tar"
+    backup = embedded(here, "backup", "-o", str(archive))
+    assert backup.returncode == 0, backup.stderr
+    restored = embedded(there, "restore", str(archive))
+    assert restored.returncode == 0, restored.stderr
+
+    from server.db.embedded import start_embedded
+
+    source, source_url = start_embedded(here)
+    copy, copy_url = start_embedded(there)
+    try:
+        records = asyncio.run(every_record(source_url))
+        assert len(records["users"]) == 2  # the first administrator and the one made above
+        assert asyncio.run(every_record(copy_url)) == records
+    finally:
+        del source, copy
