@@ -43,6 +43,7 @@ from server.api.idempotency import IdempotencyMiddleware
 from server.api.imports import import_router
 from server.api.methods import allowed_methods, answer_options
 from server.api.openapi import TimeOfDay, describe_answers
+from server.api.ownership import ownership_routers
 from server.api.personal_data import personal_data_routers
 from server.api.problems import EXCEPTION_HANDLERS
 from server.api.records import record_routers
@@ -117,6 +118,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
             *document_routers(),
             *recurring_routers(),
             *personal_data_routers(),
+            *ownership_routers(),
             changes_router,
             connector_router(),
             import_router(),

@@ -281,6 +281,65 @@ def cmd_restore(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_export(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from server.db.backup import saison_version
+    from server.db.ownership import export, export_name
+
+    url, _server = database_url()
+    path = Path(args.output or export_name())
+    partial = path.with_name(path.name + ".partial")
+
+    async def write(db: Any) -> dict[str, Any]:
+        async with db.sessions() as session:
+            with partial.open("wb") as out:
+                return await export(session, out, saison_version=saison_version())
+
+    manifest = _run(write, url)
+    partial.replace(path)
+    rows = sum(manifest["tables"].values())
+    print(
+        f"Wrote {path}: {len(manifest['tables'])} tables, {rows} rows (migration "
+        f"{manifest['revision']})."
+    )
+
+
+def cmd_import_archive(args: argparse.Namespace) -> None:
+    import zipfile
+    from pathlib import Path
+
+    from server.db.migrate import upgrade
+    from server.db.ownership import ArchiveError, load, read_manifest
+
+    path = Path(args.archive)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            revision = read_manifest(archive).get("revision")
+    except (OSError, zipfile.BadZipFile) as error:
+        raise CliError(f"{path}: not a readable ZIP ({error})") from error
+    except ArchiveError as error:
+        raise CliError(f"{path}: {error}") from error
+    url, _server = database_url()
+    try:
+        upgrade(url, revision or "head")  # the export's schema, to load it as it was
+    except Exception as error:
+        raise CliError(f"the database cannot take migration {revision}: {error}") from error
+
+    async def load_it(db: Any) -> dict[str, int]:
+        async with db.sessions() as session:
+            loaded = await load(session, path)
+            await session.commit()
+            return loaded
+
+    try:
+        loaded = _run(load_it, url)
+    except ArchiveError as error:
+        raise CliError(str(error)) from error
+    migrate(url)
+    print(f"Loaded {path}: {len(loaded)} tables, {sum(loaded.values())} rows.")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -448,6 +507,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="replace everything in a database that is not empty"
     )
     rs.set_defaults(func=cmd_restore)
+
+    ex = sub.add_parser(
+        "export",
+        help="write all the organisation's data in an open format (a ZIP of JSON Lines per "
+        "table, files, JSON Schemas, a README)",
+    )
+    ex.add_argument("-o", "--output", help="file to write (default: saison-export-<date>.zip)")
+    ex.set_defaults(func=cmd_export)
+
+    im = sub.add_parser(
+        "import-archive",
+        help="load a file written by saison export into an empty database, losslessly",
+    )
+    im.add_argument("archive", help="a ZIP written by saison export (or the API's download)")
+    im.set_defaults(func=cmd_import_archive)
 
     cu = sub.add_parser("createuser", help="create a user (use --admin for an administrator)")
     cu.add_argument("email")
