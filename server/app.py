@@ -15,7 +15,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from sqlalchemy import text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -60,7 +60,7 @@ from server.db.engine import Database
 from server.db.migrate import upgrade
 from server.feeds.worker import Job, make_worker
 from server.settings import Settings, get_settings
-from server.web import web_routes
+from server.web import API_DOCS_PATH, web_routes
 
 log = logging.getLogger("saison")
 
@@ -209,7 +209,17 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
                 "general planning. Errors are RFC 9457 problem details; writes need If-Match."
             ),
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            # Swagger UI from Saison's own files, at /schema (and /schema/swagger): no
+            # request leaves the server (Litestar's pages load theirs from a CDN by default).
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    path=["/swagger"],
+                    js_url=f"{API_DOCS_PATH}/swagger-ui-bundle.js",
+                    css_url=f"{API_DOCS_PATH}/swagger-ui.css",
+                    standalone_preset_js_url=f"{API_DOCS_PATH}/swagger-ui-standalone-preset.js",
+                    favicon="",
+                )
+            ],
         ),
         plugins=[TimeOfDay()],
         request_max_body_size=settings.max_attachment_bytes + 1024 * 1024,

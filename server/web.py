@@ -22,7 +22,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.enums import HttpMethod
 from litestar.response import File
 
-from server.api.guards import PUBLIC
+from server.api.guards import PUBLIC, SIGNED_IN
 from server.core.errors import NotFound
 from server.core.i18n import LANGUAGES, _, negotiate
 from server.settings import Settings
@@ -199,5 +199,31 @@ def asset(request: Request[Any, Any, Any], name: str) -> File:
     return File(target, media_type=media_type, headers={"X-Content-Type-Options": "nosniff"})
 
 
+# The API's interactive description (/schema) runs Swagger UI from these files, shipped with
+# Saison (swagger-ui-dist, Apache-2.0: LICENSE and NOTICE beside them): the page loads nothing
+# from another host.
+API_DOCS = ROOT / "server" / "static" / "swagger-ui"
+API_DOCS_FILES = {
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui-standalone-preset.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+}
+API_DOCS_PATH = "/schema/assets"
+
+
+@get(
+    f"{API_DOCS_PATH}/{{name:str}}",
+    opt=SIGNED_IN,
+    include_in_schema=False,
+    sync_to_thread=False,
+    cache_control=CacheControlHeader(public=False, max_age=24 * 3600),
+)
+def api_docs_asset(name: str) -> File:
+    """A file of the API description's page."""
+    if name not in API_DOCS_FILES:
+        raise NotFound(_("There is no file {name} in the app.", name=name))
+    return File(API_DOCS / name, media_type=API_DOCS_FILES[name])
+
+
 def web_routes() -> list[Any]:
-    return [home, client_route, asset]
+    return [home, client_route, asset, api_docs_asset]

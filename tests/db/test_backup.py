@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from server.db.migrate import upgrade
-from tests.conftest import ADMIN_URL, ROOT, _admin
+from tests.conftest import ROOT, _admin
 from tests.records import every_record
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
@@ -36,15 +36,6 @@ def saison(*args: str, database_url: str, **env: str) -> subprocess.CompletedPro
         text=True,
         timeout=300,
     )
-
-
-@pytest.fixture
-def new_database() -> Iterator[str]:
-    """An empty database on the same server, dropped afterwards."""
-    name = f"saison_restore_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(f"CREATE DATABASE {name}"))
-    yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 async def test_a_backup_restored_into_an_empty_database_gives_back_every_record(

@@ -9,7 +9,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from tests.db.test_backup import PDF, new_database, saison  # noqa: F401
+from tests.db.test_backup import PDF, saison
 from tests.records import every_record
 
 
