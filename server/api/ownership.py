@@ -20,6 +20,7 @@ from server.db.ownership import export, export_name
     opt=access(Workspace.ADMINISTRATION, Level.MANAGE),
     summary="All the organisation's data in an open format (a ZIP: JSON Lines, files, schemas)",
     operation_id="export_organisation_data",
+    media_type="application/zip",
 )
 async def export_data(request: Request[Any, Any, Any]) -> Response[bytes]:
     db: Database = request.app.state.db
