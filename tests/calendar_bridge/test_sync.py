@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import httpx
+
 from tests.calendar_bridge.conftest import DavUser
 from tests.factories import paris
 
@@ -172,3 +174,25 @@ async def test_an_event_an_app_named_is_reported_gone_under_that_name(dav_for, s
     assert (await admin.delete(f"/activities/{made['id']}", made["version"])).status_code == 204
     changed, removed, _ = await sync(app, room, token)
     assert changed == {} and removed == {f"{app.home}{room}/B71C.ics"}
+
+
+def unfolded(response: httpx.Response) -> str:
+    return response.text.replace("\r\n ", "")
+
+
+async def test_erasing_a_contact_reaches_phones_through_the_tokens_they_hold(dav_for, stage, admin):
+    """The erasure redacts the history in place: every sync token stays valid, and the next
+    sync brings the events that showed the person's phone, now without it."""
+    app = await dav_for("technique")
+    room = f"room-{stage['room']['id']}"
+    _, _, token = await sync(app, room)
+    get_in = f"{app.home}{room}/activity-{stage['activity']['id']}.ics"
+    assert "+33 6 12 34 56 78" in unfolded(await app.dav("GET", get_in))
+
+    erased = await admin.post(f"/contacts/{stage['contact']['id']}/erase")
+    assert erased.status_code == 200, erased.text
+    changed, removed, later = await sync(app, room, token)  # the old token still answers
+    assert get_in in changed and not removed and later != token
+    shown = unfolded(await app.dav("GET", get_in))
+    assert "+33 6 12 34 56 78" not in shown and "lea@eclat.fr" not in shown
+    assert (await sync(app, room, later))[0] == {}
