@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import os
 import signal
@@ -106,7 +107,7 @@ def test_a_damaged_backup_is_refused_and_nothing_is_restored(
             data = tar.extractfile(member).read()  # type: ignore[union-attr]
             if member.name == "database.dump":
                 data = data[:-10] + b"0123456789"
-            out.addfile(member, __import__("io").BytesIO(data))
+            out.addfile(member, io.BytesIO(data))
     done = saison("restore", str(damaged), database_url=new_database)
     assert done.returncode == 2 and "damaged" in done.stderr
     assert asyncio.run(every_record(new_database)) == {"(sequences)": {}}
@@ -160,3 +161,19 @@ def test_the_embedded_database_is_backed_up_and_restored_elsewhere(
         assert asyncio.run(every_record(copy_url)) == records
     finally:
         del source, copy
+
+
+def test_a_backup_from_a_newer_saison_is_refused(database_url, new_database, tmp_path: Path):
+    archive = tmp_path / "saison.tar"
+    assert saison("backup", "-o", str(archive), database_url=database_url).returncode == 0
+    newer = tmp_path / "newer.tar"
+    with tarfile.open(archive) as tar, tarfile.open(newer, "w") as out:
+        for member in tar.getmembers():
+            data = tar.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name == "manifest.json":
+                data = json.dumps({**json.loads(data), "revision": "9999"}).encode()
+                member.size = len(data)
+            out.addfile(member, io.BytesIO(data))
+    done = saison("restore", str(newer), database_url=new_database)
+    assert done.returncode == 2 and "unknown to this Saison" in done.stderr
+    assert asyncio.run(every_record(new_database)) == {"(sequences)": {}}
