@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy import bindparam, func, or_, select, text, types, update
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.types import BigInteger, Text
 
@@ -47,6 +47,13 @@ ERASE = text(
     bindparam("after", type_=JSONB),
     bindparam("lock", type_=BigInteger),
 )
+
+
+def _emptied(column: Any) -> Any:
+    """What a personal column holds once erased: nothing, or the least a NOT NULL one takes."""
+    if isinstance(column.type, types.ARRAY):
+        return []
+    return None if column.nullable else "—"
 
 
 def contact_personal_fields() -> tuple[str, ...]:
@@ -193,13 +200,10 @@ class PersonalData:
             )
             for role_id in role_ids:
                 await roles.delete_row(role_id, None)
-            erased: dict[str, Any] = {
-                "first_name": "—",
-                "last_name": render(_("Erased contact"), venue().language),
-                "emails": [],
-                "phones": [],
-                "notes": None,
-            }
+            # Every personal field emptied (the marks say which); the record then reads
+            # « — Contact effacé » where engagements still name it.
+            erased = {name: _emptied(table.c[name]) for name in keys}
+            erased["last_name"] = render(_("Erased contact"), venue().language)
             row = (
                 (
                     await self.session.execute(
