@@ -8,7 +8,7 @@
   that record.
 
 Revision ID: 0013
-Revises: 0010 (webhooks; written on 0009, chained after main's migrations at the rebase)
+Revises: 0011 (public content; written on 0009, chained after main's migrations at the rebase)
 """
 
 from collections.abc import Sequence
@@ -18,7 +18,7 @@ from alembic import op
 from server.db.migrate import rules
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
