@@ -26,6 +26,7 @@ from server.core.errors import NotFound
 from server.core.fields import Input, Name
 from server.core.i18n import _
 from server.core.unit_of_work import UnitOfWork
+from server.observability.requests import SECRET_IN_PATH
 
 SCOPE_PATTERN = r"^(mine|performances|room:\d{1,18}|team:\d{1,18})$"
 
@@ -99,7 +100,8 @@ def _feed_operation(_handler: Any, method: str, _path: Any) -> str:
     "/ics/{name:str}",
     http_method=[HttpMethod.GET, HttpMethod.HEAD],
     operation_id=_feed_operation,
-    opt={**PUBLIC, **ANY_QUERY, **CONDITIONAL},  # 304 for If-None-Match
+    # 304 for If-None-Match; the secret is kept out of the logs.
+    opt={**PUBLIC, **ANY_QUERY, **CONDITIONAL, **SECRET_IN_PATH},
     summary="An ICS subscription (the secret in the URL is the credential)",
     tags=["Calendars"],
     media_type="text/calendar",  # Litestar adds "; charset=utf-8" to text types, once

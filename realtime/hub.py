@@ -40,6 +40,7 @@ from server.core.changelog import Change, read_change
 from server.core.i18n import Message, _, render
 from server.core.permissions import Level, Principal, Workspace, area_name
 from server.db.engine import Database
+from server.observability.metrics import WEBSOCKETS
 
 log = logging.getLogger(__name__)
 
@@ -430,10 +431,13 @@ class Hub:
             principal=principal, cursor=self.last_seq, replaying=False, hub=self, **credential
         )
         self.connections.add(conn)
+        WEBSOCKETS.inc()
         return conn
 
     async def detach(self, conn: Connection) -> None:
         """Forget a connection and free everything it held."""
+        if conn in self.connections:
+            WEBSOCKETS.dec()
         self.connections.discard(conn)
         conn.close(*(conn.closing or (1000, "")))
         conn.hub = None

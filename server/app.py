@@ -9,14 +9,13 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Request, Router, get
+from litestar import Litestar, Request, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from sqlalchemy import text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from calendar_bridge.profile_routes import profile_router
@@ -33,7 +32,6 @@ from server.api.connectors import connector_router
 from server.api.day import day_router
 from server.api.documents import document_routers
 from server.api.guards import (
-    PUBLIC,
     known_query_parameters,
     permission_guard,
     storable_parameters,
@@ -49,6 +47,7 @@ from server.api.problems import EXCEPTION_HANDLERS
 from server.api.records import record_routers
 from server.api.recurring import recurring_routers
 from server.api.search import search_router
+from server.api.service import ROUTES as SERVICE_ROUTES
 from server.api.webhooks import webhook_router
 from server.api.workflow import workflow_routers
 from server.configure import configure
@@ -59,6 +58,8 @@ from server.db.embedded import start_embedded
 from server.db.engine import Database
 from server.db.migrate import upgrade
 from server.feeds.worker import Job, make_worker
+from server.observability.metrics import process_exited
+from server.observability.requests import Observed
 from server.settings import Settings, get_settings
 from server.web import API_DOCS_PATH, web_routes
 
@@ -71,14 +72,6 @@ async def provide_uow(request: Request[Any, Any, Any]) -> AsyncGenerator[UnitOfW
     actor = request.scope.get("user") or ANONYMOUS
     async with unit_of_work(request.app.state.db, actor) as uow:
         yield uow
-
-
-@get("/health", opt=PUBLIC, summary="Liveness and database check", tags=["Service"])
-async def health(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    db: Database = request.app.state.db
-    async with db.sessions() as session:
-        await session.execute(text("SELECT 1"))
-    return {"status": "ok"}
 
 
 def client_address_middleware(settings: Settings) -> list[DefineMiddleware]:
@@ -187,9 +180,16 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             await app.state.hub.stop()
             await app.state.idempotency.dispose()
             await app.state.db.dispose()
+            process_exited(settings.metrics_dir)
 
     app = Litestar(
-        route_handlers=[health, api_router(), public_router, *calendar_routes(), *web_routes()],
+        route_handlers=[
+            *SERVICE_ROUTES,
+            api_router(),
+            public_router,
+            *calendar_routes(),
+            *web_routes(),
+        ],
         lifespan=[lifespan],
         state=State({"settings": settings}),
         dependencies={"uow": Provide(provide_uow)},
@@ -228,6 +228,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     describe_answers(app)
     app.state.allowed_methods = allowed_methods(app)
     app.asgi_handler = dav_at_root(app.asgi_handler)  # PROPFIND / finds the CalDAV root
+    # Outermost: every request gets its id, its access line and its count, errors included.
+    app.asgi_handler = Observed(app.asgi_handler)
     missing = undeclared_routes(all_handlers(app))
     if missing:
         raise RuntimeError(f"routes without a declared permission: {missing}")

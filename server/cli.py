@@ -343,6 +343,8 @@ def cmd_import_archive(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from server.observability.logs import logging_config
+
     config = get_settings()
     host = args.host or config.host
     port = args.port or config.port
@@ -356,6 +358,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
     _run(_first_admin, url)
     # The app (in this process, or in each worker process) reads the server from the settings.
     os.environ["DATABASE_URL"] = url
+    if processes > 1:
+        _share_metrics(config)
+        if not config.redis_url:
+            print(SINGLE_MACHINE_WARNING.format(processes=processes), file=sys.stderr)
     get_settings.cache_clear()
     print(f"Saison is serving on http://{host}:{port} (API description at /schema)")
     # uvicorn re-raises SIGTERM after its graceful shutdown; with a handler of ours that is a
@@ -367,7 +373,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
         host=host,
         port=port,
         workers=processes if processes > 1 else None,
+        # Applied in every process uvicorn starts: JSON or text, Saison's access line only.
+        log_config=logging_config(get_settings(), args.log_level),
         log_level=args.log_level,
+        access_log=False,
         # The client's address is read by Saison itself, from SAISON_TRUSTED_PROXIES only.
         proxy_headers=False,
         # Live events are small and go to many screens: compressing each copy per screen cost
@@ -405,6 +414,23 @@ def cmd_worker(args: argparse.Namespace) -> None:
     del server  # keeps the embedded server alive until here
 
 
+SINGLE_MACHINE_WARNING = (
+    "saison: warning: {processes} processes without REDIS_URL: each process learns of the "
+    "others' changes only by reading the database once a second (live updates up to a second "
+    "late) and presence (who is looking at what) is not shared between them. Set REDIS_URL "
+    "(required as soon as processes run on more than one machine)."
+)
+
+
+def _share_metrics(config: Settings) -> None:
+    """Processes of one machine add up their metrics in one directory (prometheus-client's
+    multiprocess mode): PROMETHEUS_MULTIPROC_DIR, else ``metrics`` under the data dir. Set
+    before any of them imports prometheus-client, which reads it once."""
+    from server.observability.metrics import prepare_multiprocess_dir
+
+    prepare_multiprocess_dir((config.metrics_dir or config.data_dir / "metrics").resolve())
+
+
 async def _first_admin(db: Any) -> None:
     """Without any administrator (a new installation), create one and say how to sign in.
 
@@ -436,7 +462,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--demo", action="store_true", help="load the demo season first if the database is empty"
     )
-    serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning", "error"],
+        help="default: SAISON_LOG_LEVEL, else info (SAISON_LOG_FORMAT: json, text or auto)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser(

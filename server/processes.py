@@ -18,6 +18,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -67,14 +68,22 @@ class ServerProcess:
 
 
 def spawn_server(
-    database_url: str, env: dict[str, str] | None = None, port: int = 0
+    database_url: str,
+    env: dict[str, str] | None = None,
+    port: int = 0,
+    stderr: IO[bytes] | int | None = None,
 ) -> ServerProcess:
     """A uvicorn process on 127.0.0.1:``port`` (0: any free port), not waited for; ``env``
     adds to (and may set REDIS_URL in) the environment, from which REDIS_URL is otherwise
-    removed."""
+    removed. It logs warnings and errors only, unless ``env`` sets SAISON_LOG_LEVEL, to
+    ``stderr`` (default: this process's)."""
     environment = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     environment.update(
-        {"DATABASE_URL": database_url, "LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC": "0"}
+        {
+            "DATABASE_URL": database_url,
+            "LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC": "0",
+            "SAISON_LOG_LEVEL": "warning",
+        }
     )
     environment.update(env or {})
     with socket.create_server(("127.0.0.1", port), backlog=1024) as listening:
@@ -83,6 +92,7 @@ def spawn_server(
             cwd=ROOT,
             env=environment,
             pass_fds=[listening.fileno()],
+            stderr=stderr,
         )
         # The child has its own copy; ours closes here, so the socket dies with the child.
         return ServerProcess(process, int(listening.getsockname()[1]))
@@ -99,11 +109,16 @@ def serve(fd: int) -> None:
     """The child: serve the app on the listening socket inherited as ``fd``."""
     import uvicorn
 
+    from server.observability.logs import logging_config
+    from server.settings import get_settings
+
     listening = socket.socket(fileno=fd)  # its family (IPv4) read from the socket itself
     config = uvicorn.Config(
         "server.app:create_app",
         factory=True,
-        log_level="warning",
+        log_config=logging_config(get_settings()),
+        log_level=get_settings().log_level,
+        access_log=False,
         proxy_headers=False,
         ws_per_message_deflate=False,
     )

@@ -89,6 +89,19 @@ class Settings(BaseSettings):
     port: int = 8000
     processes: int = 1
     debug: bool = False
+    # Logs (server/observability/logs.py): one JSON object a line, or plain text; "auto" is
+    # text at a terminal and JSON otherwise (a container, systemd). Their threshold (debug,
+    # info, warning, error); requests are logged at info.
+    log_format: Literal["auto", "json", "text"] = "auto"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # GET /metrics: Prometheus may send this as a bearer token (administrators may read the
+    # metrics with their own credentials whether or not it is set).
+    metrics_token: str | None = None
+    # Where the processes of one machine add up their metrics (prometheus-client's
+    # multiprocess mode); `saison serve --processes N` sets it under the data dir by itself.
+    metrics_dir: Path | None = Field(
+        default=None, validation_alias=_env("PROMETHEUS_MULTIPROC_DIR")
+    )
     # `saison createuser` without --password.
     password: str | None = None
     # Webhooks (server/feeds/): who delivers them ("server": a task in each server process;
@@ -111,7 +124,9 @@ class Settings(BaseSettings):
             raise ValueError(f"SAISON_TIMEZONE: {value!r} is not a time zone") from None
         return value
 
-    @field_validator("language", "confirm_competitors", "worker", mode="before")
+    @field_validator(
+        "language", "confirm_competitors", "worker", "log_format", "log_level", mode="before"
+    )
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
@@ -195,8 +210,11 @@ SHOWN: tuple[str, ...] = (
     "typst_templates",
     "web_dist",
     "debug",
+    "log_format",
+    "log_level",
+    "metrics_dir",
 )
-HIDDEN = frozenset({"admin_password", "password", "fast_password_hashing"})
+HIDDEN = frozenset({"admin_password", "password", "fast_password_hashing", "metrics_token"})
 _URLS = frozenset({"database_url", "redis_url"})
 
 SettingValue = str | int | bool | list[str] | None

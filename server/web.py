@@ -39,6 +39,7 @@ SERVER_PATHS = (
     "/health",
     "/assets",
     "/public",
+    "/metrics",
 )
 YEAR = 365 * 24 * 3600
 HTML = "text/html"  # Litestar adds the charset

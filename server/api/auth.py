@@ -18,13 +18,14 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 
 from server.accounts import credentials
 from server.accounts.revocation import CREDENTIALS, AccessWatch
-from server.api.guards import SAFE_METHODS
+from server.api.guards import METRICS_SCRAPER, SAFE_METHODS
 from server.core.errors import NotAuthenticated, PermissionDenied
 from server.core.i18n import _
 from server.core.permissions import Principal
 from server.db.engine import Database
 
 SESSION_COOKIE = "saison_session"
+METRICS_PATH = "/metrics"
 CSRF_HEADER = "x-csrf-token"
 
 
@@ -88,6 +89,16 @@ async def _lookup(
     return identity
 
 
+def is_metrics_token(connection: ASGIConnection[Any, Any, Any, Any], secret: str) -> bool:
+    """Prometheus's token (``SAISON_METRICS_TOKEN``), sent to the metrics route only."""
+    expected = connection.app.state.settings.metrics_token
+    return bool(
+        expected
+        and connection.scope["path"] == METRICS_PATH
+        and hmac.compare_digest(secret.encode(), expected.encode())
+    )
+
+
 class AuthMiddleware(AbstractAuthenticationMiddleware):
     """Attach the principal; routes decide (through the guard) whether one is needed."""
 
@@ -104,6 +115,8 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
                 return AuthenticationResult(user=None, auth=None)
             if scheme.lower() != "bearer" or not secret.strip():
                 raise NotAuthenticated(_("Send the API token as 'Authorization: Bearer <token>'."))
+            if is_metrics_token(connection, secret.strip()):
+                return AuthenticationResult(user=None, auth=METRICS_SCRAPER)
             identity = await identify(db, watch, "token", secret.strip())
             if identity is None:
                 raise NotAuthenticated(_("This API token is unknown or was revoked."))

@@ -30,6 +30,10 @@ def access(area: Workspace | None, level: Level | None = None) -> dict[str, Any]
 
 
 PUBLIC: dict[str, Any] = {"public": True}
+# A route Prometheus may also read with ``SAISON_METRICS_TOKEN`` (``server.api.auth`` marks
+# such a request's ``auth`` as ``METRICS_SCRAPER``); anyone else needs the route's area.
+SCRAPER_TOO: dict[str, Any] = {"metrics_token": True}
+METRICS_SCRAPER = "metrics-scraper"
 SIGNED_IN: dict[str, Any] = {"area": None, "level": None, "signed_in": True}
 
 
@@ -38,6 +42,8 @@ async def permission_guard(
 ) -> None:
     opt = handler.opt
     if opt.get("public") or connection.scope.get("method") == "OPTIONS":
+        return
+    if opt.get("metrics_token") and connection.scope.get("auth") == METRICS_SCRAPER:
         return
     principal = connection.scope.get("user")
     if not isinstance(principal, Principal):

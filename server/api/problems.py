@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from server.api.validation import field_of, msgspec_message, pydantic_message
 from server.core.errors import DomainError, Invalid
 from server.core.i18n import N_, Message, negotiate, render, translate, use_language
+from server.observability.requests import current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +38,20 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> Response[dict[str, Any]]:
-    """A problem document; ``title`` is the English title, sent in the reader's language."""
+    """A problem document; ``title`` is the English title, sent in the reader's language.
+    ``request_id`` names the request in the server's logs (``X-Request-ID``)."""
     body: dict[str, Any] = {
         "type": TYPE_BASE + (kind or title.lower().replace(" ", "-")),
         "title": translate(title),
         "status": status,
         "detail": detail,
+        "request_id": current_request_id(),
     }
     if errors:
         body["errors"] = errors
     body.update({k: v for k, v in extra.items() if v is not None})
+    if body["request_id"] is None:
+        del body["request_id"]
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

@@ -23,6 +23,8 @@ from tests.factories import paris
 # image answers only once its show is published (or to those who read communication).
 PUBLIC = {
     ("GET", "/health"),
+    ("GET", "/health/live"),
+    ("GET", "/health/ready"),
     ("POST", "/api/v1/auth/sign-in"),
     ("GET", "/ics/{name}"),
     ("GET", "/public/events.jsonld"),
