@@ -224,6 +224,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         plugins=[TimeOfDay()],
         request_max_body_size=settings.max_attachment_bytes + 1024 * 1024,
         debug=False,
+        # Logging is the entry point's (server/observability/logs.py), not the framework's.
+        logging_config=None,
     )
     describe_answers(app)
     app.state.allowed_methods = allowed_methods(app)

@@ -18,8 +18,8 @@ from server.observability.requests import CURRENT
 from server.settings import Settings
 
 # Attributes of a record that are the logging module's own, not fields a caller added.
-_OWN = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
-_REQUEST_FIELDS = ("request_id", "method", "path", "user_id")
+# (uvicorn adds its message again, with terminal colours.)
+_OWN = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
 
 
 def _request_fields() -> dict[str, Any]:
@@ -98,5 +98,7 @@ def logging_config(settings: Settings, level: str | None = None) -> dict[str, An
             "uvicorn": {"handlers": [], "level": threshold, "propagate": True},
             "uvicorn.error": {"handlers": [], "level": threshold, "propagate": True},
             "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": True},
+            # Alembic says at info which of its plugins it loads, on every start.
+            "alembic": {"handlers": [], "level": "WARNING", "propagate": True},
         },
     }
