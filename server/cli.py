@@ -358,10 +358,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
     _run(_first_admin, url)
     # The app (in this process, or in each worker process) reads the server from the settings.
     os.environ["DATABASE_URL"] = url
-    if processes > 1:
+    if processes > 1 or config.metrics_dir:
         _share_metrics(config)
-        if not config.redis_url:
-            print(SINGLE_MACHINE_WARNING.format(processes=processes), file=sys.stderr)
+    if processes > 1 and not config.redis_url:
+        print(SINGLE_MACHINE_WARNING.format(processes=processes), file=sys.stderr)
     get_settings.cache_clear()
     print(f"Saison is serving on http://{host}:{port} (API description at /schema)")
     # uvicorn re-raises SIGTERM after its graceful shutdown; with a handler of ours that is a
@@ -424,8 +424,9 @@ SINGLE_MACHINE_WARNING = (
 
 def _share_metrics(config: Settings) -> None:
     """Processes of one machine add up their metrics in one directory (prometheus-client's
-    multiprocess mode): PROMETHEUS_MULTIPROC_DIR, else ``metrics`` under the data dir. Set
-    before any of them imports prometheus-client, which reads it once."""
+    multiprocess mode): PROMETHEUS_MULTIPROC_DIR, else ``metrics`` under the data dir; made
+    empty, and named in the environment before any process imports prometheus-client (which
+    reads it once)."""
     from server.observability.metrics import prepare_multiprocess_dir
 
     prepare_multiprocess_dir((config.metrics_dir or config.data_dir / "metrics").resolve())
