@@ -67,6 +67,10 @@ PROBLEM_SCHEMA = Schema(
         "title": _STRING,
         "status": Schema(type=OpenAPIType.INTEGER),
         "detail": _STRING,
+        "request_id": Schema(
+            type=OpenAPIType.STRING,
+            description="The request's id (X-Request-ID), which finds it in the server's logs",
+        ),
         "errors": Schema(
             type=OpenAPIType.ARRAY,
             description="What is wrong with each field (422)",

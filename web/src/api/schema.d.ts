@@ -4372,6 +4372,8 @@ export interface components {
             title: string;
             status: number;
             detail: string;
+            /** @description The request's id (X-Request-ID), which finds it in the server's logs */
+            request_id?: string;
             /** @description What is wrong with each field (422) */
             errors?: {
                 field: string;
