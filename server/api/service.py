@@ -20,34 +20,42 @@ from server.api.problems import problem, speak_to
 from server.core.i18n import N_, _, render
 from server.core.permissions import Level, Workspace
 from server.db.engine import Database
-from server.observability import health, metrics
+from server.observability import metrics
+from server.observability.health import readiness
 from server.settings import Settings
 
 TAGS = ["Service"]
 
 
 @get("/health", opt=PUBLIC, summary="Liveness and database check", tags=TAGS)
-async def health_check(request: Request[Any, Any, Any]) -> dict[str, Any]:
+async def health(request: Request[Any, Any, Any]) -> dict[str, Any]:
     db: Database = request.app.state.db
     async with db.sessions() as session:
         await session.execute(text("SELECT 1"))
     return {"status": "ok"}
 
 
-@get("/health/live", opt=PUBLIC, summary="Liveness: the process answers", tags=TAGS)
+@get(
+    "/health/live",
+    operation_id="HealthLive",
+    opt=PUBLIC,
+    summary="Liveness: the process answers",
+    tags=TAGS,
+)
 async def live() -> dict[str, Any]:
     return {"status": "ok"}
 
 
 @get(
     "/health/ready",
+    operation_id="HealthReady",
     opt=PUBLIC,
     summary="Readiness: database, Redis and migrations (503 problem when not)",
     tags=TAGS,
 )
 async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     settings: Settings = request.app.state.settings
-    result = await health.readiness(request.app.state.db, settings.redis_url)
+    result = await readiness(request.app.state.db, settings.redis_url)
     if result.ready:
         return Response({"status": "ready", "checks": result.checks})
     speak_to(request)
@@ -63,6 +71,7 @@ async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
 
 @get(
     METRICS_PATH,
+    operation_id="Metrics",
     opt={**access(Workspace.ADMINISTRATION, Level.READ), **SCRAPER_TOO},
     summary="Prometheus metrics of every process (administrators, or SAISON_METRICS_TOKEN)",
     tags=TAGS,
@@ -74,4 +83,4 @@ async def metrics_page(request: Request[Any, Any, Any]) -> Response[bytes]:
     return Response(body, media_type=metrics.CONTENT_TYPE)
 
 
-ROUTES = [health_check, live, ready, metrics_page]
+ROUTES = [health, live, ready, metrics_page]

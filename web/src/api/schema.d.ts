@@ -12,7 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness and database check */
-        get: operations["HealthHealthCheck"];
+        get: operations["HealthHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -29,7 +29,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness: the process answers */
-        get: operations["HealthLiveLive"];
+        get: operations["HealthLive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -46,7 +46,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: database, Redis and migrations (503 problem when not) */
-        get: operations["HealthReadyReady"];
+        get: operations["HealthReady"];
         put?: never;
         post?: never;
         delete?: never;
@@ -63,7 +63,7 @@ export interface paths {
             cookie?: never;
         };
         /** Prometheus metrics of every process (administrators, or SAISON_METRICS_TOKEN) */
-        get: operations["MetricsMetricsPage"];
+        get: operations["Metrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4509,7 +4509,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    HealthHealthCheck: {
+    HealthHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -4535,7 +4535,7 @@ export interface operations {
             429: components["responses"]["TooManyAttempts"];
         };
     };
-    HealthLiveLive: {
+    HealthLive: {
         parameters: {
             query?: never;
             header?: never;
@@ -4561,7 +4561,7 @@ export interface operations {
             429: components["responses"]["TooManyAttempts"];
         };
     };
-    HealthReadyReady: {
+    HealthReady: {
         parameters: {
             query?: never;
             header?: never;
@@ -4587,7 +4587,7 @@ export interface operations {
             429: components["responses"]["TooManyAttempts"];
         };
     };
-    MetricsMetricsPage: {
+    Metrics: {
         parameters: {
             query?: never;
             header?: never;
