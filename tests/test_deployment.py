@@ -69,7 +69,7 @@ def metrics(deployment: Deployment) -> dict[tuple[str, tuple[tuple[str, str], ..
     }
 
 
-def readiness_answers(deployment: Deployment, sample: dict[Any, float]) -> float:
+def readiness_answers(sample: dict[Any, float]) -> float:
     key = ("saison_http_requests_total", (("method", "GET"), ("route", "/health/ready"),
                                           ("status", "200")))  # fmt: skip
     return sample.get(key, 0.0)
@@ -140,11 +140,7 @@ async def test_metrics_add_up_every_process(deployment, people, db):
             assert (await http.get("/health/ready")).status_code == 200
     # Whichever process answers /metrics counts the six (it answered three of them itself).
     for _ in range(2):
-        assert (
-            readiness_answers(deployment, metrics(deployment))
-            - readiness_answers(deployment, before)
-            == 6
-        )
+        assert readiness_answers(metrics(deployment)) - readiness_answers(before) == 6
 
     screen = await Live.open(deployment.url, await token_for(db, people["admin"].user["id"]))
     for _ in range(2):  # one socket, whichever process holds it and whichever answers
@@ -194,3 +190,59 @@ def test_compose_keeps_secrets_out_and_runs_what_exists():
         if command[:1] == ["saison"]:
             assert command[1] in commands | PENDING_COMMANDS, f"{name}: saison {command[1]}"
     assert services["worker"]["command"] == ["saison", "worker"]
+
+
+def test_saison_serve_runs_processes_that_add_up_their_metrics(database_url, tmp_path):
+    """`saison serve --processes 2` as an operator starts it (DATABASE_URL, no Redis): it says
+    what is lost without Redis, and its processes answer for one another's metrics."""
+    import os
+    import re
+    import subprocess
+    import sys
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(
+        DATABASE_URL=database_url,
+        SAISON_PORT="0",  # the system picks the port; the log line names it
+        SAISON_DATA_DIR=str(tmp_path),
+        SAISON_LOG_FORMAT="json",
+        SAISON_METRICS_TOKEN=METRICS_TOKEN,
+        SAISON_DB_POOL_SIZE="2",
+    )
+    log = tmp_path / "stderr.log"
+    with log.open("wb") as stderr:
+        command = [sys.executable, "-m", "server.cli", "serve", "--processes", "2"]
+        process = subprocess.Popen(command, env=env, stderr=stderr, stdout=subprocess.DEVNULL)
+    try:
+        url = None
+        for _ in range(600):  # the line saying where it listens (up to a minute)
+            found = re.search(r"Uvicorn running on (http://[\d.]+:\d+)", log.read_text())
+            if found:
+                url = found.group(1)
+                break
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.1)
+        assert url, log.read_text()
+        assert "2 processes without REDIS_URL" in log.read_text()
+        answered = 0
+        for _ in range(600):  # the workers start after the line: wait for six answers
+            try:
+                if httpx.get(url + "/health/ready", timeout=10).status_code == 200:
+                    answered += 1
+            except httpx.TransportError:
+                time.sleep(0.1)
+            if answered == 6:
+                break
+        assert answered == 6
+        r = httpx.get(url + "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        samples = {
+            (s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(r.text)
+            for s in family.samples
+        }
+        assert readiness_answers(samples) == 6  # whichever process answered
+        assert list((tmp_path / "metrics").glob("*.db"))  # the processes' shared files
+    finally:
+        process.terminate()
+        process.wait(30)
