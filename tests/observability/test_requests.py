@@ -3,14 +3,20 @@ its problem details and on every log line of it, which are JSON objects a collec
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import re
+import sys
 import tempfile
 from typing import Any
 
 import httpx
 
+from server.observability.logs import TextFormatter, chosen_format
+from server.observability.requests import CURRENT, RequestContext
 from server.processes import spawn_server
+from server.settings import Settings
 from tests.conftest import token_for
 
 
@@ -25,7 +31,8 @@ async def test_the_request_id_goes_back_and_into_the_logs(database_url, db, peop
     token = await token_for(db, people["admin"].user["id"])
     admin_id = people["admin"].user["id"]
     with tempfile.NamedTemporaryFile(suffix=".log") as log:
-        env = {"SAISON_LOG_LEVEL": "info", "SAISON_LOG_FORMAT": "json"}
+        # SAISON_LOG_FORMAT left to "auto": standard error is a file, not a terminal: JSON.
+        env = {"SAISON_LOG_LEVEL": "info", "SAISON_LOG_FORMAT": ""}
         server = spawn_server(database_url, env, stderr=log).ready()
         try:
             async with httpx.AsyncClient(base_url=server.url) as http:
@@ -64,3 +71,20 @@ async def test_the_request_id_goes_back_and_into_the_logs(database_url, db, peop
     # A feed's secret is its credential: the logs keep the route, not the address.
     assert all("s3cret" not in json.dumps(line) for line in lines)
     assert any(line.get("path", "").startswith("/ics/{") for line in lines)
+
+
+def test_text_logs_name_the_request_for_a_person_at_a_terminal(monkeypatch):
+    context = RequestContext("lb-7", "GET", {"path": "/api/v1/shows"})
+    token = CURRENT.set(context)
+    try:
+        record = logging.makeLogRecord(
+            {"name": "saison.access", "levelno": logging.INFO, "levelname": "INFO",
+             "msg": "GET /api/v1/shows 200", "duration_ms": 3.5}
+        )  # fmt: skip
+        line = TextFormatter().format(record)
+    finally:
+        CURRENT.reset(token)
+    assert line.endswith("INFO saison.access [lb-7] GET /api/v1/shows 200 (3.5 ms)")
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # a file, a pipe: not a terminal
+    assert chosen_format(Settings(log_format="auto")) == "json"
+    assert chosen_format(Settings(log_format="text")) == "text"
