@@ -100,6 +100,7 @@ ANSWERS: dict[int, str] = {
     422: "Invalid input; `errors` names each field",
     428: "Send If-Match with the ETag you read (or the version)",
     429: "Too many attempts; wait before trying again",
+    503: "Not ready: `failed` names the checks that failed (database, redis, migrations)",
 }
 
 
@@ -117,6 +118,7 @@ RESPONSE_NAMES: dict[int, str] = {
     422: "InvalidInput",
     428: "PreconditionRequired",
     429: "TooManyAttempts",
+    503: "NotReady",
 }
 
 
@@ -206,6 +208,8 @@ def _answers_of(path: str, method: str, operation: Operation, opt: dict[str, Any
         statuses += [413, 415]
     if opt.get("conditional"):
         statuses += [412, 428] if method in UNSAFE else [304]
+    if opt.get("readiness"):
+        statuses.append(503)
     return sorted(statuses)
 
 

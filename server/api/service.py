@@ -49,7 +49,7 @@ async def live() -> dict[str, Any]:
 @get(
     "/health/ready",
     operation_id="HealthReady",
-    opt=PUBLIC,
+    opt={**PUBLIC, "readiness": True},  # 503 is described (server/api/openapi.py)
     summary="Readiness: database, Redis and migrations (503 problem when not)",
     tags=TAGS,
 )

@@ -4501,6 +4501,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Not ready: `failed` names the checks that failed (database, redis, migrations) */
+        NotReady: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -4585,6 +4594,7 @@ export interface operations {
             401: components["responses"]["NotAuthenticated"];
             422: components["responses"]["InvalidInput"];
             429: components["responses"]["TooManyAttempts"];
+            503: components["responses"]["NotReady"];
         };
     };
     Metrics: {
