@@ -57,8 +57,9 @@ from server.core.unit_of_work import UnitOfWork, unit_of_work
 from server.db.embedded import start_embedded
 from server.db.engine import Database
 from server.db.migrate import upgrade
+from server.feeds.outbox import backlog_size
 from server.feeds.worker import Job, make_worker
-from server.observability.metrics import process_exited
+from server.observability.metrics import process_exited, register_outbox_backlog
 from server.observability.requests import Observed
 from server.settings import Settings, get_settings
 from server.web import API_DOCS_PATH, web_routes
@@ -138,6 +139,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     """The application, configured by ``settings`` (without them: the environment's, as for
     ``uvicorn server.app:create_app --factory``), which it passes down to every part."""
     settings = configure(settings or get_settings())
+    # /metrics reads the webhook outbox's backlog from the database, whichever process answers.
+    register_outbox_backlog(backlog_size)
     url = database_url or settings.database_url
     embedded: Any = None
 

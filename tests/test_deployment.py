@@ -165,8 +165,8 @@ async def test_webhooks_are_delivered_by_the_worker(deployment):
     raise NotImplementedError
 
 
-# Commands compose.yaml runs that come with another branch (the lead empties this at merge).
-PENDING_COMMANDS = {"worker"}
+# Commands compose.yaml runs that come with another branch (none left).
+PENDING_COMMANDS: set[str] = set()
 
 
 def test_compose_keeps_secrets_out_and_runs_what_exists():
@@ -190,6 +190,8 @@ def test_compose_keeps_secrets_out_and_runs_what_exists():
         if command[:1] == ["saison"]:
             assert command[1] in commands | PENDING_COMMANDS, f"{name}: saison {command[1]}"
     assert services["worker"]["command"] == ["saison", "worker"]
+    # Webhooks and scheduled connectors are the worker's, not the web processes'.
+    assert services["app"]["environment"]["SAISON_WORKER"] == "separate"
 
 
 def test_saison_serve_runs_processes_that_add_up_their_metrics(database_url, tmp_path):

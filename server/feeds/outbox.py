@@ -44,6 +44,7 @@ from server.core.unit_of_work import UnitOfWork
 from server.db.engine import Database
 from server.feeds.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from server.feeds.subscriptions import WEBHOOKS, matches
+from server.observability.metrics import WEBHOOK_FAILURES
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,8 @@ class Webhooks:
                     update(s).where(s.c.id == head["subscription_id"]).values(failures=0)
                 )
             return
+        # Counted in the process that tried (`saison worker`'s own, or a server's).
+        WEBHOOK_FAILURES.labels("status" if outcome.status_code is not None else "no_answer").inc()
         values["next_attempt_at"] = now + timedelta(seconds=backoff(attempts, self.settings))
         await session.execute(update(d).where(d.c.id == head["id"]).values(**values))
         failures = (
@@ -289,3 +292,10 @@ async def backlog(session: AsyncSession) -> dict[str, int]:
     number), deliveries waiting, active subscriptions failing, inactive ones."""
     row = (await session.execute(BACKLOG, {"name": WEBHOOKS.name})).mappings().one()
     return {key: int(value) for key, value in row.items()}
+
+
+async def backlog_size(db: Database) -> float:
+    """``saison_outbox_backlog``: changes not yet queued for webhooks plus deliveries waiting."""
+    async with db.sessions() as session:
+        figures = await backlog(session)
+    return float(figures["unqueued"] + figures["pending"])

@@ -70,7 +70,7 @@ async def change_log_head(db: Database) -> float:
 
 
 async def no_backlog(db: Database) -> float:
-    """Until the webhook outbox registers its own source."""
+    """Until the webhook outbox registers its own source (``server.app`` does)."""
     return 0.0
 
 
