@@ -5,6 +5,9 @@ below goes through the proxy, as people's browsers, phones and Prometheus do."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,9 +18,11 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from server.processes import ServerProcess, spawn_server
+from server.processes import ROOT, ServerProcess, spawn_server
 from tests.calendar_bridge.test_writes import vevent
 from tests.conftest import Api, token_for
+from tests.feeds.conftest import subscribe
+from tests.feeds.receiver import Receiver
 from tests.proxy import RoundRobinProxy
 from tests.realtime.test_live import TIMELINE, Live, activity
 from tests.services import RedisServer
@@ -31,6 +36,7 @@ class Deployment:
     proxy: RoundRobinProxy
     servers: list[ServerProcess]
     redis: RedisServer
+    worker: subprocess.Popen[bytes]
 
 
 @pytest.fixture(scope="module")
@@ -44,16 +50,30 @@ def deployment(database_url: str) -> Iterator[Deployment]:
         "SAISON_PUBLIC_URL": proxy.url,
         "SAISON_METRICS_TOKEN": METRICS_TOKEN,
         "PROMETHEUS_MULTIPROC_DIR": metrics_dir,
+        # Webhooks are the worker's (as in compose.yaml); its receiver here is on loopback.
+        "SAISON_WORKER": "separate",
+        "SAISON_WEBHOOK_ALLOW_HTTP": "1",
     }
     servers = [spawn_server(database_url, env) for _ in range(2)]
+    worker_env = {**os.environ, **env, "DATABASE_URL": database_url}
+    worker_env.pop("PROMETHEUS_MULTIPROC_DIR")  # its own counters, as in compose.yaml
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "worker"],
+        cwd=ROOT,
+        env=worker_env,
+        stdout=subprocess.PIPE,
+    )
     try:
         for server in servers:
             server.ready()
+        assert worker.stdout is not None and b"worker running" in worker.stdout.readline()
         proxy.balance([server.url for server in servers])
-        yield Deployment(proxy.url, proxy, servers, redis)
+        yield Deployment(proxy.url, proxy, servers, redis, worker)
     finally:
         for server in servers:
             server.stop()
+        worker.terminate()
+        worker.wait(30)
         proxy.close()
         redis.close()
 
@@ -154,15 +174,28 @@ async def test_metrics_add_up_every_process(deployment, people, db):
     await admin.close()
 
 
-# ---- WORKER + WEBHOOKS: the lead adds this after merging the `webhooks` branch ------------------
-# Start `saison worker` next to the two servers (same DATABASE_URL and REDIS_URL, the env of
-# the `deployment` fixture; add it to `Deployment`), register a webhook through the proxy
-# pointing at a small HTTP receiver of the test's own, make a change through the proxy, and
-# check that the receiver got it (signed) and that /metrics shows saison_outbox_backlog back at
-# 0 and saison_webhook_failures_total unchanged.
-@pytest.mark.skip(reason="the worker (`saison worker`) comes with the webhooks branch")
-async def test_webhooks_are_delivered_by_the_worker(deployment):
-    raise NotImplementedError
+async def test_webhooks_are_delivered_by_the_worker(deployment, people, db):
+    """Subscribed and changed through the proxy; delivered, signed, by `saison worker`."""
+    receiver = Receiver()
+    try:
+        admin = Api(deployment.url, await token_for(db, people["admin"].user["id"]))
+        await subscribe(admin, receiver)
+        made = await admin.create("/organisations", {"name": "Billetterie du Quai"})
+        for _ in range(600):
+            if receiver.effects():
+                break
+            await asyncio.sleep(0.05)
+        [effect] = receiver.effects()
+        assert effect["data"]["entity_id"] == made["id"]
+        assert all(arrival.verified for arrival in receiver.received())
+        for _ in range(600):  # the worker records the answer after the receiver has it
+            if metrics(deployment)[("saison_outbox_backlog", ())] == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert metrics(deployment)[("saison_outbox_backlog", ())] == 0
+        await admin.close()
+    finally:
+        receiver.close()
 
 
 # Commands compose.yaml runs that come with another branch (none left).
@@ -197,10 +230,7 @@ def test_compose_keeps_secrets_out_and_runs_what_exists():
 def test_saison_serve_runs_processes_that_add_up_their_metrics(database_url, tmp_path):
     """`saison serve --processes 2` as an operator starts it (DATABASE_URL, no Redis): it says
     what is lost without Redis, and its processes answer for one another's metrics."""
-    import os
     import re
-    import subprocess
-    import sys
     import time
 
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
