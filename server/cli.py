@@ -60,8 +60,11 @@ def _run(coro_factory: Callable[[Any], Any], url: str) -> Any:
     from server.db.engine import Database
 
     async def main() -> Any:
+        from server.core.organisation import prepare
+
         db = Database(url, pool_size=4, settings=settings())
         try:
+            await prepare(db, db.settings)  # the organisation's zone and language
             return await coro_factory(db)
         finally:
             await db.dispose()

@@ -125,10 +125,11 @@ async def test_the_contract_has_the_parties_terms_and_amounts(people, run):
         "SIRET : 987 654 321 00034",
         "PLATESV-D-2020-004567 (cat. 2)",
         "Benoît Rousseau (Administrateur)",
-        "Théâtre de la Halle",  # the organiser, from the directory
-        "SIRET : 123 456 789 00012",
-        "Code APE : 9004Z",
-        "TVA intracommunautaire : FR12123456789",
+        "Théâtre de la Halle",  # the organiser, from the organisation's record
+        "SIRET : 123 456 782 00002",
+        "Code APE : 90.04Z",
+        "TVA intracommunautaire : FR11123456782",
+        "PLATESV-D-2021-000124 (cat. 3)",
         "Hélène Garnier (Directrice)",
         "« Lac Gelé »",
         "3 représentations",
