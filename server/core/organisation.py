@@ -299,8 +299,11 @@ class OrganisationSettings:
             )
         return row
 
-    async def update(self, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
-        """Change some fields; each wrong one is named (``Invalid``), nothing is half-saved."""
+    async def update(
+        self, changes: dict[str, Any], expected_version: int | None, *, commit: bool = True
+    ) -> dict[str, Any]:
+        """Change some fields; each wrong one is named (``Invalid``), nothing is half-saved.
+        ``commit=False``: within the caller's transaction (the demo season is one)."""
         self.require_manage()
         unknown = set(changes) - set(FIELDS)
         if unknown:
@@ -312,7 +315,7 @@ class OrganisationSettings:
         diff = {key: value for key, value in values.items() if row[key] != value}
         if not diff:
             return row
-        return await self._write(row, diff, f"{ENTITY}.updated")
+        return await self._write(row, diff, f"{ENTITY}.updated", commit=commit)
 
     async def set_logo(
         self, content_type: str, data: bytes | None, expected_version: int | None
@@ -334,7 +337,7 @@ class OrganisationSettings:
         return await self._write(row, values, f"{ENTITY}.logo_changed")
 
     async def _write(
-        self, row: dict[str, Any], diff: dict[str, Any], action: str
+        self, row: dict[str, Any], diff: dict[str, Any], action: str, *, commit: bool = True
     ) -> dict[str, Any]:
         t = _table()
         await self.uow.session.execute(
@@ -354,8 +357,9 @@ class OrganisationSettings:
             )
         )
         new = await read_row(self.uow.session)
-        await self.uow.commit()
-        apply(new)  # this process at once; the others from the log
+        if commit:
+            await self.uow.commit()
+            apply(new)  # this process at once; the others from the log
         return new
 
 
