@@ -1,11 +1,11 @@
 """What the demo's runs and contracts hold, for its road sheets, welcome sheets and contracts.
 
 The theatre as the organisation running Saison (its numbers and signatory, the organiser's
-party to every contract) and in its own directory with its staff; each company's tour manager and stage manager; for each engagement,
-its room layout, the people of the run, hospitality, and its contract: drafted, sent or signed
-on days that have passed, the fee with VAT at 5.5 %, costs and authors' rights. Drawn from a
-random stream of its own (the contract's dates from the season's, as before), so the rest of
-the demo stays as the seed makes it.
+party to every contract) and in its own directory with its staff; each company's tour manager
+and stage manager; for each engagement, its room layout, the people of the run, hospitality,
+and its contract: drafted, sent or signed on days that have passed, the fee with VAT at 5.5 %,
+costs and authors' rights. Drawn from a random stream of its own (the contract's dates from the
+season's, as before), so the rest of the demo stays as the seed makes it.
 """
 
 from __future__ import annotations

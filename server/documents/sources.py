@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from server.core.entities import MAX_PAGE, ListQuery
 from server.core import organisation
+from server.core.entities import MAX_PAGE, ListQuery
 from server.core.errors import NotFound
 from server.core.i18n import N_, translate
 from server.core.localtime import at, day_of
