@@ -29,7 +29,7 @@ Lines = Annotated[str, StringConstraints(max_length=2000)]
 Code = Annotated[str, StringConstraints(max_length=40)]
 
 
-class OrganisationOut(BaseModel):
+class OrganisationSettingsOut(BaseModel):
     id: int
     version: int
     created_at: datetime
@@ -53,7 +53,7 @@ class OrganisationOut(BaseModel):
     max_logo_bytes: int = Field(description="The largest logo accepted, in bytes")
 
 
-class OrganisationPatch(Input):
+class OrganisationSettingsPatch(Input):
     """Fields left out stay as they are; an empty text clears an optional one."""
 
     name: Line | None = None
@@ -83,7 +83,7 @@ def answer(row: dict[str, Any]) -> Response[Any]:
     summary="The organisation: name, address, zone, language, the numbers contracts carry",
     operation_id="read_organisation_settings",
 )
-async def read_organisation(request: Request[Any, Any, Any], uow: UnitOfWork) -> OrganisationOut:
+async def read_organisation(request: Request[Any, Any, Any], uow: UnitOfWork) -> OrganisationSettingsOut:
     row = await OrganisationSettings(uow).read()
     tags = request.headers.get("if-none-match", "")
     if tags and etag(row) in {t.strip().removeprefix("W/") for t in tags.split(",")}:
@@ -98,8 +98,8 @@ async def read_organisation(request: Request[Any, Any, Any], uow: UnitOfWork) ->
     operation_id="update_organisation_settings",
 )
 async def update_organisation(
-    request: Request[Any, Any, Any], uow: UnitOfWork, data: OrganisationPatch
-) -> OrganisationOut:
+    request: Request[Any, Any, Any], uow: UnitOfWork, data: OrganisationSettingsPatch
+) -> OrganisationSettingsOut:
     changes = data.model_dump(exclude_unset=True)
     body_version = changes.pop("version", None)
     service = OrganisationSettings(uow)
@@ -121,7 +121,7 @@ async def upload_logo(
     request: Request[Any, Any, Any],
     uow: UnitOfWork,
     data: dict[str, Any] = Body(media_type=RequestEncodingType.MULTI_PART),
-) -> OrganisationOut:
+) -> OrganisationSettingsOut:
     upload = data.get("file")
     if not isinstance(upload, UploadFile):
         raise Invalid({"file": _("send the file as multipart/form-data in a field named 'file'")})
@@ -141,7 +141,7 @@ async def upload_logo(
     operation_id="delete_organisation_logo",
     status_code=HTTP_200_OK,
 )
-async def delete_logo(request: Request[Any, Any, Any], uow: UnitOfWork) -> OrganisationOut:
+async def delete_logo(request: Request[Any, Any, Any], uow: UnitOfWork) -> OrganisationSettingsOut:
     service = OrganisationSettings(uow)
     service.require_manage()
     current = await service.read()
