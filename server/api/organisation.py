@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from server.api.crud import etag, record_response, resolve_version
 from server.api.guards import SIGNED_IN, access
-from server.api.openapi import CONDITIONAL
+from server.api.openapi import CONDITIONAL, MAY_BE_ABSENT
 from server.core.errors import Invalid, NotFound
 from server.core.fields import Input, Version
 from server.core.i18n import _
@@ -151,7 +151,7 @@ async def delete_logo(request: Request[Any, Any, Any], uow: UnitOfWork) -> Organ
 
 @get(
     "/logo",
-    opt=SIGNED_IN,
+    opt={**SIGNED_IN, **MAY_BE_ABSENT},
     summary="The organisation's logo",
     operation_id="download_organisation_logo",
     media_type="application/octet-stream",

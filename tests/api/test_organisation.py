@@ -7,8 +7,6 @@ import struct
 import zlib
 from typing import Any
 
-from tests.factories import paris
-
 SVG = b"""<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40">
 <rect width="120" height="40" fill="#1f618d"/></svg>"""
 
@@ -162,22 +160,3 @@ async def test_the_logo_is_a_checked_image_put_read_and_removed(admin, people):
             "/organisation/logo", files={"file": ("logo.svg", SVG, "image/svg+xml")}
         )
     ).status_code == 403
-
-
-async def test_times_follow_the_organisations_time_zone(admin, season):
-    """Every time a person reads is in the organisation's zone: changed, it applies at once."""
-    activity = await admin.create(
-        "/activities",
-        {
-            "kind": "meeting",
-            "title": "Réunion de production",
-            "starts_at": paris("2026-10-05", "20:30"),
-            "ends_at": paris("2026-10-05", "21:30"),
-        },
-    )
-    assert activity["starts_at"] == "2026-10-05T20:30:00+02:00"
-    version = (await admin.get("/organisation")).json()["version"]
-    r = await admin.patch("/organisation", {"timezone": "America/Montreal"}, version=version)
-    assert r.status_code == 200, r.text
-    read = (await admin.get(f"/activities/{activity['id']}")).json()
-    assert read["starts_at"] == "2026-10-05T14:30:00-04:00"

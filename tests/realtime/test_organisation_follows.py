@@ -1,20 +1,26 @@
 """A change of the organisation's time zone or language made through one server process is
 followed by every other one, without a restart: times it answers, the language it speaks when
-none is asked for, and the open screens it tells to load themselves again."""
+none is asked for, and the open screens it tells to load themselves again.
+
+On a database of its own: every process of the suite on the shared one would follow the change
+too, and keep it after the next test empties the tables (which writes no history)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
 import httpx
 import pytest
 
+from server.accounts.defaults import create_user, ensure_default_teams
+from server.db.engine import Database
+from server.db.migrate import upgrade
 from server.processes import spawn_server
-from tests.conftest import Api, token_for
-from tests.factories import paris
+from tests.conftest import ADMIN_URL, Api, _admin, token_for
+from tests.factories import PASSWORD, paris
 from tests.realtime.test_access import open_live
 from tests.services import RedisServer
 
@@ -23,14 +29,36 @@ STEP = 0.1
 
 
 @pytest.fixture
-async def processes(database_url: str, redis_server: RedisServer) -> AsyncIterator[tuple[str, str]]:
-    """Two processes of their own (their zone is changed here, so not the suite's shared pair),
-    sharing the database and Redis as in a deployment."""
-    servers = [spawn_server(database_url, {"REDIS_URL": redis_server.url}) for _ in range(2)]
+async def own_database() -> AsyncIterator[str]:
+    name = f"saison_org_{uuid.uuid4().hex[:8]}"
+    await _admin(f"CREATE DATABASE {name}")
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        await asyncio.to_thread(upgrade, url)
+        yield url
+    finally:
+        await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+async def processes(
+    own_database: str, redis_server: RedisServer
+) -> AsyncIterator[tuple[str, str, str, str]]:
+    """Two processes sharing a database and Redis, as in a deployment; an administrator's and
+    a technician's tokens, made as the README says."""
+    db = Database(own_database, pool_size=2)
+    try:
+        await ensure_default_teams(db)
+        admin, _ = await create_user(db, "admin@org.test", "Admin", PASSWORD, admin=True)
+        tech, _ = await create_user(db, "tech@org.test", "Tech", PASSWORD, teams=["Technique"])
+        tokens = (await token_for(db, admin["id"]), await token_for(db, tech["id"]))
+    finally:
+        await db.dispose()
+    servers = [spawn_server(own_database, {"REDIS_URL": redis_server.url}) for _ in range(2)]
     try:
         for server in servers:
             server.ready()
-        yield servers[0].url, servers[1].url
+        yield servers[0].url, servers[1].url, *tokens
     finally:
         for server in servers:
             server.stop()
@@ -47,12 +75,10 @@ async def eventually(check: Callable[[], Awaitable[bool]]) -> bool:
 
 
 async def test_a_zone_and_language_changed_on_one_process_hold_on_another(
-    processes: tuple[str, str], db: Any, people: dict[str, Api]
+    processes: tuple[str, str, str, str],
 ) -> None:
-    a, b = processes
-    admin = people["admin"].user
-    on_a = Api(a, await token_for(db, admin["id"]))
-    on_b = Api(b, await token_for(db, admin["id"]))
+    a, b, admin, technician = processes
+    on_a, on_b = Api(a, admin), Api(b, admin)
     activity = await on_a.create(
         "/activities",
         {
@@ -64,11 +90,13 @@ async def test_a_zone_and_language_changed_on_one_process_hold_on_another(
     )
     path = f"/activities/{activity['id']}"
     assert (await on_b.get(path)).json()["starts_at"] == "2026-10-05T20:30:00+02:00"
-    screen = await open_live(b, token=await token_for(db, people["technique"].user["id"]))
+    screen = await open_live(b, token=technician)
 
     version = (await on_a.get("/organisation")).json()["version"]
     r = await on_a.patch("/organisation", {"timezone": "America/Montreal"}, version=version)
     assert r.status_code == 200, r.text
+    # The process that made the change works in the new zone at once.
+    assert (await on_a.get(path)).json()["starts_at"] == "2026-10-05T14:30:00-04:00"
 
     # The screen on B is told (the browser app then loads its page, which names the zone).
     async with asyncio.timeout(PATIENCE):
