@@ -83,7 +83,9 @@ def answer(row: dict[str, Any]) -> Response[Any]:
     summary="The organisation: name, address, zone, language, the numbers contracts carry",
     operation_id="read_organisation_settings",
 )
-async def read_organisation(request: Request[Any, Any, Any], uow: UnitOfWork) -> OrganisationSettingsOut:
+async def read_organisation(
+    request: Request[Any, Any, Any], uow: UnitOfWork
+) -> OrganisationSettingsOut:
     row = await OrganisationSettings(uow).read()
     tags = request.headers.get("if-none-match", "")
     if tags and etag(row) in {t.strip().removeprefix("W/") for t in tags.split(",")}:
