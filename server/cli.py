@@ -133,6 +133,7 @@ async def _documents(db: Any, args: argparse.Namespace) -> tuple[str, bytes, str
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    from server.core.i18n import default_language
     from server.core.permissions import SYSTEM
     from server.core.unit_of_work import unit_of_work
     from server.documents.batches import BatchIn, build, plan, zip_name
@@ -140,7 +141,8 @@ async def _documents(db: Any, args: argparse.Namespace) -> tuple[str, bytes, str
     from server.documents.kinds import DocumentKind
 
     kind = DocumentKind(args.kind.replace("-", "_"))
-    language = args.language
+    # The organisation's language (read from its record by ``_run``) unless one is asked.
+    language = args.language = args.language or default_language()
     period = _period(args)
     day = date.fromisoformat(args.day) if args.day else None
     if kind is DocumentKind.ACTIVITY_REPORT or (args.engagement and period is None):
@@ -187,9 +189,7 @@ def cmd_documents(args: argparse.Namespace) -> None:
     from pathlib import Path
 
     from server.core.errors import DomainError
-    from server.core.i18n import default_language
 
-    args.language = args.language or default_language()
     url, _server = database_url()
     migrate(url)
     try:
