@@ -3,7 +3,7 @@ language, and the numbers contracts carry (SIRET, APE, VAT, licences, who signs)
 start fills it from the environment (server/core/organisation.py).
 
 Revision ID: 0014
-Revises: 0011 (public content; written on 0009, chained after main's head at the rebase)
+Revises: 0013 (personal data; written on 0009, chained after main's head at the rebase)
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0011"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
