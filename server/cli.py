@@ -56,7 +56,10 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     print("Database schema is up to date.")
 
 
-def _run(coro_factory: Callable[[Any], Any], url: str) -> Any:
+def _run(coro_factory: Callable[[Any], Any], url: str, organisation: bool = True) -> Any:
+    """Run a command's work on the database; first (unless ``organisation`` is False: a load
+    into an empty database, which must stay empty until then) the organisation's record is
+    filled at the first start and its zone and language applied."""
     from server.db.engine import Database
 
     async def main() -> Any:
@@ -64,7 +67,8 @@ def _run(coro_factory: Callable[[Any], Any], url: str) -> Any:
 
         db = Database(url, pool_size=4, settings=settings())
         try:
-            await prepare(db, db.settings)  # the organisation's zone and language
+            if organisation:
+                await prepare(db, db.settings)
             return await coro_factory(db)
         finally:
             await db.dispose()
@@ -299,7 +303,7 @@ def cmd_export(args: argparse.Namespace) -> None:
             with partial.open("wb") as out:
                 return await export(session, out, saison_version=saison_version())
 
-    manifest = _run(write, url)
+    manifest = _run(write, url, organisation=False)  # an export writes nothing
     partial.replace(path)
     rows = sum(manifest["tables"].values())
     print(
@@ -336,7 +340,7 @@ def cmd_import_archive(args: argparse.Namespace) -> None:
             return loaded
 
     try:
-        loaded = _run(load_it, url)
+        loaded = _run(load_it, url, organisation=False)
     except ArchiveError as error:
         raise CliError(str(error)) from error
     migrate(url)
