@@ -36,6 +36,7 @@ from sqlalchemy import text
 from realtime.bus import CHANGES, PRESENCE, Bus
 from realtime.events import Topic, decode, encode, placements, visible_event
 from server.accounts.revocation import AccessWatch, affected_by, is_access_change
+from server.core import organisation
 from server.core.changelog import Change, read_change
 from server.core.i18n import Message, _, render
 from server.core.permissions import Level, Principal, Workspace, area_name
@@ -325,6 +326,7 @@ class Hub:
             self.dispatch(rows[done:])
         self.last_seq = rows[-1]["seq"]
         self.access.read_up_to(self.last_seq)
+        await self._follow_organisation(rows)
 
     async def _catch_up_access(self) -> bool:
         """Nobody to tell: read only access changes (a busy writer process pays little).
@@ -342,11 +344,27 @@ class Hub:
             return False
         for row in rows:
             self.access.saw(row)
+        await self._follow_organisation(rows)
         full = len(rows) == BATCH
         # Every row up to ``top`` was committed before the access changes were read.
         self.last_seq = max(self.last_seq, self.access.applied if full else top)
         self.access.read_up_to(self.last_seq)
         return not full
+
+    async def _follow_organisation(self, rows: list[dict[str, Any]]) -> None:
+        """The organisation's zone or language changed (here or in another process): this
+        process works in the new ones from now on, and open screens are told to load the page
+        again (the browser app takes both from it)."""
+        changed = [r for r in rows if r["entity"] == organisation.ENTITY]
+        if not changed:
+            return
+        row = await organisation.follow(self.db)
+        if any({"timezone", "language"} & set(r.get("after") or {}) for r in changed):
+            message = encode(
+                {"type": "venue", "timezone": row["timezone"], "language": row["language"]}
+            ).decode()
+            for conn in list(self.connections):
+                conn.push(message)
 
     async def _apply_access_change(self, row: dict[str, Any]) -> None:
         affected = affected_by(row)

@@ -16,7 +16,8 @@ timeline (a timeline shows the block someone is editing; the screen knows whethe
 Server → client: "hello", "subscribed", "unsubscribed" (also unasked, with a "reason", when
 the person's access to that topic is withdrawn), "event" (with the subscription ids it matches
 in "topics"), "presence", "ping" (with "seq", a safe point to resume from), "resumed", "reload"
-(the gap is too old: reload, then resume from "seq"), "error".
+(the gap is too old: reload, then resume from "seq"), "venue" (the organisation's "timezone" or
+"language" changed: a page showing times in the old zone loads itself again), "error".
 
 The server closes the socket with:
   4002  no heartbeat heard for 45 s

@@ -41,6 +41,7 @@ from server.api.idempotency import IdempotencyMiddleware
 from server.api.imports import import_router
 from server.api.methods import allowed_methods, answer_options
 from server.api.openapi import TimeOfDay, describe_answers
+from server.api.organisation import organisation_router
 from server.api.ownership import ownership_routers
 from server.api.personal_data import personal_data_routers
 from server.api.problems import EXCEPTION_HANDLERS
@@ -51,6 +52,7 @@ from server.api.service import ROUTES as SERVICE_ROUTES
 from server.api.webhooks import webhook_router
 from server.api.workflow import workflow_routers
 from server.configure import configure
+from server.core import organisation
 from server.core.idempotency import IdempotencyStore
 from server.core.permissions import Principal
 from server.core.unit_of_work import UnitOfWork, unit_of_work
@@ -123,6 +125,7 @@ def api_router(extra: list[Any] | None = None) -> Router:
             *account_routers(),
             *calendar_api_routers(),
             profile_router(),
+            organisation_router(),
             *(extra or []),
         ],
     )
@@ -152,6 +155,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             upgrade(url)
         app.state.db = Database(url, pool_size=settings.db_pool_size, settings=settings)
         app.state.idempotency = IdempotencyStore(url, settings.idempotency_hours)
+        # The organisation's zone and language (the environment's only at the first start).
+        await organisation.prepare(app.state.db, settings)
         # Cached credentials and open sockets follow access changes through the hub, which
         # reads every committed change (server/accounts/revocation.py).
         app.state.access = AccessWatch()

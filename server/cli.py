@@ -56,12 +56,19 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     print("Database schema is up to date.")
 
 
-def _run(coro_factory: Callable[[Any], Any], url: str) -> Any:
+def _run(coro_factory: Callable[[Any], Any], url: str, organisation: bool = True) -> Any:
+    """Run a command's work on the database; first (unless ``organisation`` is False: a load
+    into an empty database, which must stay empty until then) the organisation's record is
+    filled at the first start and its zone and language applied."""
     from server.db.engine import Database
 
     async def main() -> Any:
+        from server.core.organisation import prepare
+
         db = Database(url, pool_size=4, settings=settings())
         try:
+            if organisation:
+                await prepare(db, db.settings)
             return await coro_factory(db)
         finally:
             await db.dispose()
@@ -130,6 +137,7 @@ async def _documents(db: Any, args: argparse.Namespace) -> tuple[str, bytes, str
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    from server.core.i18n import default_language
     from server.core.permissions import SYSTEM
     from server.core.unit_of_work import unit_of_work
     from server.documents.batches import BatchIn, build, plan, zip_name
@@ -137,7 +145,8 @@ async def _documents(db: Any, args: argparse.Namespace) -> tuple[str, bytes, str
     from server.documents.kinds import DocumentKind
 
     kind = DocumentKind(args.kind.replace("-", "_"))
-    language = args.language
+    # The organisation's language (read from its record by ``_run``) unless one is asked.
+    language = args.language = args.language or default_language()
     period = _period(args)
     day = date.fromisoformat(args.day) if args.day else None
     if kind is DocumentKind.ACTIVITY_REPORT or (args.engagement and period is None):
@@ -184,9 +193,7 @@ def cmd_documents(args: argparse.Namespace) -> None:
     from pathlib import Path
 
     from server.core.errors import DomainError
-    from server.core.i18n import default_language
 
-    args.language = args.language or default_language()
     url, _server = database_url()
     migrate(url)
     try:
@@ -296,7 +303,7 @@ def cmd_export(args: argparse.Namespace) -> None:
             with partial.open("wb") as out:
                 return await export(session, out, saison_version=saison_version())
 
-    manifest = _run(write, url)
+    manifest = _run(write, url, organisation=False)  # an export writes nothing
     partial.replace(path)
     rows = sum(manifest["tables"].values())
     print(
@@ -333,7 +340,7 @@ def cmd_import_archive(args: argparse.Namespace) -> None:
             return loaded
 
     try:
-        loaded = _run(load_it, url)
+        loaded = _run(load_it, url, organisation=False)
     except ArchiveError as error:
         raise CliError(str(error)) from error
     migrate(url)

@@ -13,6 +13,7 @@ from server.communication.models import PerformancePublication, PublicImage, Sho
 from server.connectors.models import Connector
 from server.core.changelog import ChangeLogEntry
 from server.core.idempotency import IdempotentRequest
+from server.core.organisation import OwnOrganisation
 from server.directory.models import Contact, ContactRole, Organisation, Place
 from server.documents.models import DocumentBatch, DocumentTemplate
 from server.feeds.models import FeedConsumer, WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -57,6 +58,7 @@ __all__ = [
     "FeedConsumer",
     "IdempotentRequest",
     "Organisation",
+    "OwnOrganisation",
     "PerformancePublication",
     "Permission",
     "Place",

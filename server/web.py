@@ -25,6 +25,7 @@ from litestar.response import File
 from server.api.guards import PUBLIC, SIGNED_IN
 from server.core.errors import NotFound
 from server.core.i18n import LANGUAGES, _, negotiate
+from server.core.venue import venue
 from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,12 +109,14 @@ def _template(index: Path) -> _Page | None:
 
 
 def page_config(settings: Settings, language: str) -> dict[str, Any]:
-    """What the app must not guess: the venue's time zone and the language to speak."""
+    """What the app must not guess: the venue's time zone and the language to speak (the
+    organisation's, which this process follows from the change log)."""
+    current = venue()
     return {
-        "timezone": settings.timezone,
+        "timezone": current.timezone,
         "language": language,
         "languages": list(LANGUAGES),
-        "defaultLanguage": settings.language,
+        "defaultLanguage": current.language,
     }
 
 

@@ -46,6 +46,7 @@ from server.app import create_app
 from server.configure import configure
 from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
+from server.core.venue import set_venue
 from server.db.engine import Database
 from server.db.migrate import upgrade
 from server.processes import spawn_server, start_server
@@ -180,8 +181,10 @@ async def fresh(database_url: str) -> AsyncIterator[Fresh]:
 
 @pytest.fixture(autouse=True)
 async def clean(fresh: Fresh) -> None:
-    """Every test starts from a new installation (tests/fresh.py)."""
+    """Every test starts from a new installation (tests/fresh.py), in the zone and language
+    of its organisation's record as shipped (a test may have changed them)."""
     await fresh.empty()
+    set_venue(Settings())
 
 
 class Api:

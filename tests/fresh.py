@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 import asyncpg
 
 # Tables whose rows the migrations ship (a new installation has them): each test starts from
-# a copy taken after migrating, whatever a test changed (which kinds of activity hold a room).
-SHIPPED = ("activity_kinds", "activity_templates")
+# a copy taken after migrating, whatever a test changed (which kinds of activity hold a room,
+# the organisation's one row).
+SHIPPED = ("activity_kinds", "activity_templates", "organisation")
 KEPT = ("alembic_version",)
 LOG = "change_log"
 COPIES = "fresh"  # the schema of the copies

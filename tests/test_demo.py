@@ -103,7 +103,13 @@ async def test_demo_season_is_rich_true_to_the_trade_and_loaded_once(db: Databas
         )
         == 0
     )
-    assert await scalar(db, "SELECT count(*) FROM organisations WHERE siret = '419 512 347 00028'")
+    assert await scalar(db, "SELECT count(*) FROM organisations WHERE siret = '419 512 348 00030'")
+    # The theatre runs this Saison: its record prints on every contract.
+    assert await scalar(
+        db,
+        """SELECT count(*) FROM organisation WHERE name = 'Théâtre du Pont-Levant'
+           AND siret = '41951234800030' AND licence_1 = 'PLATESV-R-2020-000812'""",
+    )
     # The weekly production meeting repeats (one series, as a phone would show it), every
     # Monday but while the house is closed for the holidays.
     meetings = await rows(

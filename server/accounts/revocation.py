@@ -56,6 +56,11 @@ HARMLESS = frozenset(
         "webhook.deleted",
         "webhook.disabled",
         "webhook.replayed",
+        # The organisation's name, numbers, zone and language (server/core/organisation.py):
+        # no one's access; processes follow them from the log by themselves.
+        "organisation_settings.initialised",
+        "organisation_settings.updated",
+        "organisation_settings.logo_changed",
     }
 )
 

@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 # ``opt`` of a route whose record has a version: reads answer its ETag (and 304 to a current
 # If-None-Match), writes need If-Match (or the version in the body).
 CONDITIONAL: dict[str, Any] = {"conditional": True}
+# ``opt`` of a route without path parameters that may find nothing (404): the one organisation's
+# logo, when it has none.
+MAY_BE_ABSENT: dict[str, Any] = {"may_be_absent": True}
 
 TIME_OF_DAY = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -200,7 +203,7 @@ def _answers_of(path: str, method: str, operation: Operation, opt: dict[str, Any
     statuses = [400, 401, 422, 429]  # 401: a public sign-in refuses a wrong password too
     if not opt.get("public"):
         statuses.append(403)
-    if "{" in path:
+    if "{" in path or opt.get("may_be_absent"):
         statuses.append(404)
     if method in UNSAFE or "{" in path:  # a preview may say the record's state forbids it
         statuses.append(409)

@@ -19,6 +19,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.core import organisation
 from server.core.venue import venue
 from server.settings import Settings
 
@@ -34,6 +35,7 @@ PUBLIC_ENTITIES = (
     "room",
     "venue",
     "organisation",
+    "organisation_settings",  # the organizer's name, and the zone of every time
 )
 
 PUBLISHED = text(
@@ -191,10 +193,12 @@ async def last_modified(session: AsyncSession) -> datetime | None:
 
 
 async def organiser_name(session: AsyncSession, settings: Settings) -> str:
-    """The venue as its papers name it (the documents' rule): SAISON_VENUE_NAME, else its own
-    venue's name."""
-    if settings.venue_name:
-        return settings.venue_name
+    """The venue as its papers name it (the documents' rule): the organisation's name
+    (Administration › Organisation, filled from SAISON_VENUE_NAME at the first start), else its
+    own venue's name. ``settings`` is kept for callers; the record is what counts."""
+    named = (await organisation.read_row(session))["name"]
+    if named:
+        return str(named)
     own = (await session.execute(OWN_VENUE)).scalar_one_or_none()
     return str(own or "Saison")
 

@@ -45,6 +45,13 @@ def set_venue(settings: Settings) -> None:
     _venue = Venue.of(settings)
 
 
+def set_venue_of(value: Venue) -> None:
+    """The zone and language of the organisation's record (``server.core.organisation``),
+    which replace the environment's first-start defaults once the database is read."""
+    global _venue
+    _venue = value
+
+
 @contextmanager
 def venue_of(settings: Settings) -> Iterator[Venue]:
     """Work for the venue ``settings`` describe for a while (a command, a test), then return."""

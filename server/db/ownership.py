@@ -30,7 +30,7 @@ MANIFEST = "manifest.json"
 # the migration mark (the manifest names the revision).
 TRANSIENT = frozenset({"user_sessions", "idempotent_requests", "alembic_version"})
 # Rows every installation has from its migrations: an import replaces them.
-SHIPPED = frozenset({"activity_kinds", "activity_templates"})
+SHIPPED = frozenset({"activity_kinds", "activity_templates", "organisation"})
 BATCH = 500
 
 COLUMNS = text(

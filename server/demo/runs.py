@@ -1,11 +1,11 @@
 """What the demo's runs and contracts hold, for its road sheets, welcome sheets and contracts.
 
-The theatre's own organisation in the directory (its numbers, the organiser's party to every
-contract) with its staff; each company's tour manager and stage manager; for each engagement,
-its room layout, the people of the run, hospitality, and its contract: drafted, sent or signed
-on days that have passed, the fee with VAT at 5.5 %, costs and authors' rights. Drawn from a
-random stream of its own (the contract's dates from the season's, as before), so the rest of
-the demo stays as the seed makes it.
+The theatre as the organisation running Saison (its numbers and signatory, the organiser's
+party to every contract) and in its own directory with its staff; each company's tour manager
+and stage manager; for each engagement, its room layout, the people of the run, hospitality,
+and its contract: drafted, sent or signed on days that have passed, the fee with VAT at 5.5 %,
+costs and authors' rights. Drawn from a random stream of its own (the contract's dates from the
+season's, as before), so the rest of the demo stays as the seed makes it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from server.core.entities import EntityService
+from server.core.organisation import OrganisationSettings
 from server.core.unit_of_work import UnitOfWork
 from server.demo.calendar import Slot, Spec
 from server.demo.words import FIRST, LAST
@@ -50,11 +51,25 @@ HOUSE = {
     "postcode": "45000",
     "city": "Orléans",
     "website": "https://www.pont-levant.fr",
-    "siret": "419 512 347 00028",
+    "siret": "419 512 348 00030",  # fictional, but passing the Luhn check as a real one does
     "ape_code": "9004Z",
-    "vat_number": "FR61419512347",
+    "vat_number": "FR80419512348",
     "licence_numbers": "PLATESV-R-2020-000812 (cat. 1), PLATESV-D-2020-000813 (cat. 3)",
     "notes": "Association loi 1901, scène conventionnée.",
+}
+# The theatre as Administration › Organisation holds it: what its documents and contracts print.
+ORGANISATION = {
+    "name": HOUSE["name"],
+    "address": HOUSE["address"],
+    "postcode": HOUSE["postcode"],
+    "city": HOUSE["city"],
+    "siret": HOUSE["siret"],
+    "ape_code": HOUSE["ape_code"],
+    "vat_number": HOUSE["vat_number"],
+    "licence_1": "PLATESV-R-2020-000812",
+    "licence_3": "PLATESV-D-2020-000813",
+    "representative_name": "Hélène Garnier",
+    "representative_title": "Directrice",
 }
 STAFF = [  # first, last, role, phone
     ("Hélène", "Garnier", "Directrice", "02 38 54 12 01"),
@@ -122,6 +137,7 @@ class Runs:
 
     async def directory(self) -> None:
         """The theatre in its own directory, and every company's people for the road."""
+        await OrganisationSettings(self.season.uow).update(ORGANISATION, None, commit=False)
         house = await self.season.add(OrganisationService, OrganisationIn, HOUSE)
         for first, last, role, phone in STAFF:
             contact = await self.person(first, last, house["id"], role, phone, "pont-levant.fr")

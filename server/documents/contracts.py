@@ -1,10 +1,11 @@
 """The performance contract (contrat de cession du droit d'exploitation d'un spectacle).
 
 Between the producer, who sells the right to perform the show (the show's producer, else its
-company), and the organiser, the venue's own organisation in the directory (the one named as
-the venue): their numbers (SIRET, APE, VAT, licences) as the directory has them, the show, its
-dates and places, the fee excluding and including VAT, the costs paid on top, authors' rights,
-and the terms every such contract carries. Only for those who may read contracts.
+company), with its numbers as the directory has them, and the organiser, the organisation
+running Saison, with the numbers and the signatory of its record (Administration ›
+Organisation, server/core/organisation.py); the show, its dates and places, the fee excluding
+and including VAT, the costs paid on top, authors' rights, and the terms every such contract
+carries. Only for those who may read contracts.
 """
 
 from __future__ import annotations
@@ -43,14 +44,7 @@ async def contract(src: Sources, engagement_id: int) -> dict[str, Any]:
     producer_id = show["producer_id"] or show["company_id"]
     producer_org = await src.organisation(producer_id)
     brand = await src.brand()
-    organiser = src.party(
-        organiser_org, await src.people_of(organiser_org["id"], limit=50) if organiser_org else []
-    )
-    if not organiser["name"]:
-        organiser["name"] = brand["name"]
-        organiser["address_lines"] = organiser["address_lines"] or (
-            [brand["address"]] if brand["address"] else []
-        )
+    organiser = await src.organiser_party()
     producer = src.party(producer_org, await src.people_of(producer_id, limit=50))
     if not producer["name"]:
         producer["name"] = show["producer"] or show["company"]
@@ -64,7 +58,11 @@ async def contract(src: Sources, engagement_id: int) -> dict[str, Any]:
     ]
     costs_total = sum((money(engagement.get(n)) or Decimal(0) for n in COSTS), Decimal(0))
     signed_on, sent_on = engagement.get("contract_signed_on"), engagement.get("contract_sent_on")
-    place = (venue or {}).get("city") or (organiser_org or {}).get("city")
+    place = (
+        (venue or {}).get("city")
+        or (await src.own_organisation())["city"]
+        or (organiser_org or {}).get("city")
+    )
     first, last = engagement["first_day"], engagement["last_day"]
     return {
         "brand": brand,

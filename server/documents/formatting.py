@@ -138,3 +138,10 @@ def share(part: float, whole: float, language: str) -> str:
 
 def number(value: int, language: str) -> str:
     return format_decimal(value, locale=locale(language))
+
+
+def siret(value: str | None) -> str | None:
+    """A SIRET as papers print it: 419 512 347 00028 (SIREN in threes, then the NIC)."""
+    if not value or len(value) != 14:
+        return value
+    return f"{value[:3]} {value[3:6]} {value[6:9]} {value[9:]}"

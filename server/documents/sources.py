@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from server.core import organisation
 from server.core.entities import MAX_PAGE, ListQuery
 from server.core.errors import NotFound
 from server.core.i18n import N_, translate
@@ -42,6 +43,7 @@ ACCESSIBILITY = {
     "surtitles": N_("Surtitles"),
     "relaxed": N_("Relaxed performance"),
 }
+LEGAL_REPRESENTATIVE = N_("legal representative")
 # Who of the venue's staff a company calls first (technical, stage, hosting, administration).
 CALL_FIRST = ("techni", "régis", "regis", "accueil des artistes", "admin", "direct")
 # Who signs a contract for an organisation, best first: its head, then its administration.
@@ -109,24 +111,66 @@ class Sources:
         return translate(msgid, self.language)
 
     # -- the venue --------------------------------------------------------------------------
+    async def own_organisation(self) -> dict[str, Any]:
+        """The organisation's record (Administration › Organisation): every signed-in person
+        reads it, so every document may print it."""
+        if "organisation" not in self.shared:
+            self.shared["organisation"] = await organisation.read_row(self.uow.session)
+        return self.shared["organisation"]  # type: ignore[no-any-return]
+
     async def brand(self) -> dict[str, Any]:
-        """The venue as its papers name it: SAISON_VENUE_NAME, else its own venue's name."""
+        """The venue as its papers name it: the organisation's name and logo, else its own
+        venue's name."""
         if "brand" in self.shared:
             return self.shared["brand"]  # type: ignore[no-any-return]
-        settings = self.uow.settings
+        record = await self.own_organisation()
         own: dict[str, Any] | None = None
         if self.may(Workspace.TECHNICAL):
             venues = await VenueService(self.uow).list(
                 ListQuery(filters={"is_own": True}, limit=MAX_PAGE)
             )
             own = min(venues.items, key=lambda v: v["id"]) if venues.items else None
+        logo = typesetter().logo
+        if record["logo_sha256"]:
+            found = await organisation.read_logo(self.uow.session)
+            if found is not None:
+                logo = typesetter().place_logo(*found)
         brand = self.shared["brand"] = {
-            "name": settings.venue_name or (own or {}).get("name") or "Saison",
-            "logo": typesetter().logo,
-            "address": ", ".join(address_lines(own)) or None,
+            "name": record["name"] or (own or {}).get("name") or "Saison",
+            "logo": logo,
+            "address": ", ".join(address_lines(record) or address_lines(own)) or None,
             "phone": (own or {}).get("phone"),
         }
         return brand
+
+    async def organiser_party(self) -> dict[str, Any]:
+        """The organisation as a party to a contract: its numbers and who signs, from its
+        record; its email and phone from its directory entry when the reader may see it."""
+        record = await self.own_organisation()
+        brand = await self.brand()
+        entry = await self.organiser() or {}
+        licences = [
+            f"{record[f'licence_{n}']} (cat. {n})" for n in (1, 2, 3) if record[f"licence_{n}"]
+        ]
+        signatory = None
+        if record["representative_name"]:
+            signatory = {
+                "name": record["representative_name"],
+                "role": record["representative_title"] or self.word(LEGAL_REPRESENTATIVE),
+            }
+        return {
+            "name": brand["name"],
+            "address_lines": address_lines(record)
+            or address_lines(entry)
+            or ([brand["address"]] if brand["address"] else []),
+            "email": entry.get("email"),
+            "phone": entry.get("phone") or brand["phone"],
+            "siret": fmt.siret(record["siret"]),
+            "ape_code": record["ape_code"],
+            "vat_number": record["vat_number"],
+            "licences": ", ".join(licences) or None,
+            "signatory": signatory,
+        }
 
     async def venue_of_room(self, room_id: int) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """The room (name, capacity) and, for those who may read Technical, its venue."""

@@ -86,6 +86,18 @@ class Typesetter:
             max_workers=workers, thread_name_prefix="typst"
         )
 
+    def place_logo(self, content_type: str, data: bytes, digest: str) -> str:
+        """The organisation's logo in the templates' folder, named by its hash (a new logo is
+        a new file: no compiler keeps the old drawing), and its path for ``brand.logo``."""
+        suffix = {"image/png": ".png", "image/jpeg": ".jpg"}.get(content_type, ".svg")
+        name = f"{LOGO_NAME}-{digest[:16]}{suffix}"
+        path = self.root / name
+        if not path.exists():
+            partial = self.root / f".{name}.{threading.get_ident()}"
+            partial.write_bytes(data)
+            partial.replace(path)
+        return "/" + name
+
     def _compiler(self) -> typst.Compiler:
         compiler = getattr(self._local, "compiler", None)
         if compiler is None:
@@ -127,10 +139,11 @@ _logo: Path | None = None
 
 
 def configure(settings: Settings) -> None:
-    """Where the default templates are and the venue's logo, from the entry point's settings
-    (the typesetter is one per process: its compilers stay warm)."""
+    """Where the default templates are, from the entry point's settings (the typesetter is one
+    per process: its compilers stay warm). The logo is the organisation's record's
+    (``Typesetter.place_logo``); SAISON_VENUE_LOGO only fills that record at the first start."""
     global _templates, _logo, _typesetter
-    wanted = (settings.typst_templates or CHECKOUT_TEMPLATES, settings.venue_logo)
+    wanted = (settings.typst_templates or CHECKOUT_TEMPLATES, None)
     with _lock:
         if (_templates, _logo) == wanted:
             return

@@ -82,6 +82,25 @@ async def run(admin, people, season) -> dict[str, Any]:
         )
         return contact
 
+    # The organiser's numbers and signatory: the organisation's record (Administration).
+    current = await admin.get("/organisation")
+    r = await admin.patch(
+        "/organisation",
+        {
+            "name": "Théâtre de la Halle",
+            "address": "2 place du Marché",
+            "postcode": "69002",
+            "city": "Lyon",
+            "siret": "123 456 782 00002",
+            "ape_code": "9004Z",
+            "vat_number": "FR11123456782",
+            "licence_3": "PLATESV-D-2021-000124",
+            "representative_name": "Hélène Garnier",
+            "representative_title": "Directrice",
+        },
+        version=current.json()["version"],
+    )
+    assert r.status_code == 200, r.text
     director = await person("Hélène", "Garnier", venue_org["id"], "Directrice", "04 72 00 00 01")
     await person("Joël", "Perrin", venue_org["id"], "Directeur technique", "04 72 00 00 02")
     host = await person("Zoé", "Lemaître", venue_org["id"], "Chargée d'accueil", "06 11 22 33 44")

@@ -62,7 +62,7 @@ async def test_every_document_of_the_demo_season(db: Database) -> None:
         vat = (fee * e["vat_rate"] / 100).quantize(Decimal("0.01"))
         for expected in (
             f"« {title} »",
-            "419 512 347 00028",  # the theatre's SIRET, from its own directory entry
+            "419 512 348 00030",  # the theatre's SIRET, from the organisation's record
             plain(fmt.amount(fee, "fr") or ""),
             plain(fmt.amount(fee + vat, "fr") or ""),
             "TVA 5,5 %",

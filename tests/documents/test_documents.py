@@ -3,6 +3,7 @@ in French (English when asked), only for those who may read it, and data never r
 
 from __future__ import annotations
 
+from tests.api.test_organisation import png
 from tests.documents.conftest import file_name, pdf_text
 
 
@@ -125,10 +126,11 @@ async def test_the_contract_has_the_parties_terms_and_amounts(people, run):
         "SIRET : 987 654 321 00034",
         "PLATESV-D-2020-004567 (cat. 2)",
         "Benoît Rousseau (Administrateur)",
-        "Théâtre de la Halle",  # the organiser, from the directory
-        "SIRET : 123 456 789 00012",
-        "Code APE : 9004Z",
-        "TVA intracommunautaire : FR12123456789",
+        "Théâtre de la Halle",  # the organiser, from the organisation's record
+        "SIRET : 123 456 782 00002",
+        "Code APE : 90.04Z",
+        "TVA intracommunautaire : FR11123456782",
+        "PLATESV-D-2021-000124 (cat. 3)",
         "Hélène Garnier (Directrice)",
         "« Lac Gelé »",
         "3 représentations",
@@ -149,6 +151,50 @@ async def test_the_contract_has_the_parties_terms_and_amounts(people, run):
         "Fait à Lyon",
     ):
         assert expected in text, expected
+
+
+async def test_the_contract_prints_the_organisation_as_an_administrator_last_edited_it(
+    people, run, admin
+):
+    """The organiser's SIRET, licences and signatory come from the organisation's record: an
+    administrator changes them, and the next contract says the new ones (and the new logo)."""
+    path = f"/documents/contracts/{run['engagement']['id']}"
+    before = (await admin.get(path)).content
+    assert "SIRET : 419 512 348 00030" not in pdf_text(before)
+    assert b"/Subtype/Image" not in before.replace(b" ", b"")  # no logo yet: the name in type
+    current = (await admin.get("/organisation")).json()
+    r = await admin.patch(
+        "/organisation",
+        {
+            "name": "Scène des Deux Rives",
+            "siret": "41951234800030",
+            "licence_1": "PLATESV-R-2024-000777",
+            "licence_3": "L-R-21-123",
+            "representative_name": "Paul Verne",
+            "representative_title": "Président",
+        },
+        version=current["version"],
+    )
+    assert r.status_code == 200, r.text
+    r = await admin.http.put(
+        "/organisation/logo",
+        files={"file": ("logo.png", png(), "image/png")},
+        headers={"If-Match": r.headers["etag"]},
+    )
+    assert r.status_code == 200, r.text
+    r = await people["administration"].get(path)
+    assert r.status_code == 200, r.text
+    text = pdf_text(r.content)
+    for expected in (
+        "Scène des Deux Rives",
+        "SIRET : 419 512 348 00030",
+        "PLATESV-R-2024-000777 (cat. 1)",
+        "L-R-21-123 (cat. 3)",
+        "Paul Verne (Président)",
+    ):
+        assert expected in text, expected
+    assert "123 456 782 00002" not in text
+    assert b"/Subtype/Image" in r.content.replace(b" ", b"")  # the logo, at the top
 
 
 async def test_a_contract_needs_read_access_to_fees(people, run):

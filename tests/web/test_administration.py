@@ -300,3 +300,44 @@ async def test_people_who_do_not_manage_accounts_get_no_link_and_a_refusal(
     await expect(reader.get_by_role("button", name=re.compile("^Modifier"))).to_have_count(0)
     nav = reader.get_by_role("navigation", name="Saison")
     await expect(nav.get_by_role("link", name="Administration")).to_have_count(0)
+
+
+async def test_an_administrator_edits_the_organisation_and_is_told_a_siret_is_wrong(
+    open_page, admin: Api
+):
+    page = await open_page("admin@test.saison", "/administration")
+    await section(page, "Organisation")
+    await expect(page.get_by_role("heading", name="Organisation sans nom", level=1)).to_be_visible()
+    await page.get_by_role("button", name="Modifier").click()
+    await page.get_by_label("Nom", exact=True).fill("Théâtre des Quatre Vents")
+    await page.get_by_label("SIRET").fill("123 456 789 00012")
+    await page.get_by_label("Licence d’entrepreneur de spectacles, catégorie 1").fill(
+        "PLATESV-R-2021-000123"
+    )
+    await page.get_by_role("button", name="Enregistrer").click()
+    # The wrong number is named under its own field, in French; the rest stays as typed.
+    error = page.locator("#organisation_settings-siret-error")
+    await expect(error).to_contain_text("chiffre de contrôle")
+    await expect(page.get_by_label("SIRET")).to_have_attribute("aria-invalid", "true")
+    await expect(page.get_by_label("Nom", exact=True)).to_have_value("Théâtre des Quatre Vents")
+    assert (await admin.get("/organisation")).json()["name"] is None  # nothing half-saved
+
+    await page.get_by_label("SIRET").fill("123 456 782 00002")
+    await page.get_by_role("button", name="Enregistrer").click()
+    await expect(page.get_by_text("Modifications enregistrées.")).to_be_visible()
+    await expect(
+        page.get_by_role("heading", name="Théâtre des Quatre Vents", level=1)
+    ).to_be_visible()
+    await expect(
+        page.get_by_role("region", name="Fiche").get_by_text("12345678200002")
+    ).to_be_visible()
+    # The history says who changed what.
+    await expect(
+        page.get_by_role("region", name="Historique").get_by_text("12345678200002")
+    ).to_be_visible()
+    saved = (await admin.get("/organisation")).json()
+    assert saved["siret"] == "12345678200002"
+    assert saved["licence_1"] == "PLATESV-R-2021-000123"
+    # The server's other settings are still shown, read-only.
+    await section(page, "Réglages du lieu")
+    await expect(page.get_by_text("SAISON_TIMEZONE")).to_be_visible()

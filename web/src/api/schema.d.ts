@@ -2295,6 +2295,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation: name, address, zone, language, the numbers contracts carry */
+        get: operations["read_organisation_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the organisation (send If-Match) */
+        patch: operations["update_organisation_settings"];
+        trace?: never;
+    };
+    "/api/v1/organisation/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's logo */
+        get: operations["download_organisation_logo"];
+        /** Put the organisation's logo: PNG, JPEG or SVG (multipart field 'file'; If-Match) */
+        put: operations["upload_organisation_logo"];
+        post?: never;
+        /** Remove the organisation's logo (documents then set its name in type; If-Match) */
+        delete: operations["delete_organisation_logo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/events.jsonld": {
         parameters: {
             query?: never;
@@ -3321,6 +3358,65 @@ export interface components {
             total: number;
             limit: number;
             offset: number;
+        };
+        /** OrganisationSettingsOut */
+        OrganisationSettingsOut: {
+            id: number;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description As documents and screens name the organisation */
+            name: string | null;
+            /** @description Street lines, one a line */
+            address: string | null;
+            postcode: string | null;
+            city: string | null;
+            /** @description IANA zone of every time shown, entered and exported */
+            timezone: string;
+            /** @description fr or en: documents, feeds and messages by default */
+            language: string;
+            /** @description 14 digits (Luhn check) */
+            siret: string | null;
+            /** @description APE (NAF) code, 90.04Z */
+            ape_code: string | null;
+            /** @description Intra-community VAT number, FR… */
+            vat_number: string | null;
+            /** @description Performing-arts licence, category 1 (venue) */
+            licence_1: string | null;
+            /** @description Performing-arts licence, category 2 (producer) */
+            licence_2: string | null;
+            /** @description Performing-arts licence, category 3 (presenter) */
+            licence_3: string | null;
+            /** @description Who signs contracts */
+            representative_name: string | null;
+            /** @description Their title (Directrice…) */
+            representative_title: string | null;
+            /** @description The logo's type; none: no logo */
+            logo_type: string | null;
+            /** @description The logo's hash (its download's ETag) */
+            logo_sha256: string | null;
+            /** @description The largest logo accepted, in bytes */
+            max_logo_bytes: number;
+        };
+        /** OrganisationSettingsPatch */
+        OrganisationSettingsPatch: {
+            name?: string | null;
+            address?: string | null;
+            postcode?: string | null;
+            city?: string | null;
+            timezone?: string | null;
+            language?: string | null;
+            siret?: string | null;
+            ape_code?: string | null;
+            vat_number?: string | null;
+            licence_1?: string | null;
+            licence_2?: string | null;
+            licence_3?: string | null;
+            representative_name?: string | null;
+            representative_title?: string | null;
+            version?: number | null;
         };
         /** OwnedTokenOut */
         OwnedTokenOut: {
@@ -12054,6 +12150,188 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    read_organisation_settings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 if it is still current */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationSettingsOut"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    update_organisation_settings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganisationSettingsPatch"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationSettingsOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    download_organisation_logo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["InvalidInput"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    upload_organisation_logo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationSettingsOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyAttempts"];
+        };
+    };
+    delete_organisation_logo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read ("v3"), so that no one's change is overwritten */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    /**
+                     * @description The record's version, for If-Match and If-None-Match
+                     * @example "v3"
+                     */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationSettingsOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["InvalidInput"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyAttempts"];
         };
     };

@@ -13,6 +13,7 @@
  * server accepts because it is its own.
  */
 import { announceSignedOut } from '../api/client';
+import { config } from '../lib/config';
 import { notify } from '../lib/notices.svelte';
 import type { Day } from '../lib/time';
 import { venueOffset } from '../lib/time';
@@ -262,6 +263,13 @@ export class LiveSocket {
         return;
       case 'reload':
         void this.#reload(typeof message.seq === 'number' ? message.seq : null);
+        return;
+      case 'venue':
+        // The organisation's zone or language changed: every time on the page was written in
+        // the old zone, so the page loads again (the server puts the new ones in it).
+        if (message.timezone !== config.timezone || message.language !== config.defaultLanguage) {
+          window.location.reload();
+        }
         return;
       case 'ping':
         if (!this.#resuming && typeof message.seq === 'number') this.#applied = Math.max(this.#applied, message.seq);
