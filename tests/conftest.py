@@ -55,6 +55,16 @@ from tests.services import RedisServer
 
 configure(Settings())  # as the entry points do: the venue, password hashing (fast, above)
 
+BROWSER_FIXTURES = {"chromium", "open_page"}  # tests/web/conftest.py
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that drive a browser (``-m "not browser"``: the fast part)."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
