@@ -34,19 +34,22 @@ def summary(cov: coverage.Coverage) -> list[str]:
             _, lines, _, missed, _ = cov.analysis2(str(source))
             statements[area(source)] += len(lines)
             missing[area(source)] += len(missed)
-    width = max(map(len, statements), default=0)
+    statements["TOTAL"], missing["TOTAL"] = sum(statements.values()), sum(missing.values())
+    width = max(map(len, statements))
     lines = [f"{'area':<{width}}  statements  missed  covered"]
-    for name in sorted(statements):
+    for name in [*sorted(statements.keys() - {"TOTAL"}), "TOTAL"]:
         if statements[name]:
             covered = 100 * (1 - missing[name] / statements[name])
-            lines.append(f"{name:<{width}}  {statements[name]:>10}  {missing[name]:>6}  {covered:6.1f}%")
-    total, missed = sum(statements.values()), sum(missing.values())
-    lines.append(f"{'TOTAL':<{width}}  {total:>10}  {missed:>6}  {100 * (1 - missed / total):6.1f}%")
+            lines.append(
+                f"{name:<{width}}  {statements[name]:>10}  {missing[name]:>6}  {covered:6.1f}%"
+            )
     return lines
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
     """After pytest-cov has combined what every process measured (at the session's end)."""
     plugin = config.pluginmanager.get_plugin("_cov")
     controller = getattr(plugin, "cov_controller", None)
