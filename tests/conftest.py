@@ -194,6 +194,17 @@ async def clean(fresh: Fresh) -> None:
     await fresh.empty()
 
 
+@pytest.fixture
+async def demo(db: Database, fresh: Fresh) -> None:
+    """The demo season, loaded by its real loader (what ``saison demo`` runs) once in a run,
+    then brought back as it was for each test that reads it (tests/fresh.py)."""
+    from server.demo import load_demo
+
+    if not await fresh.restore("demo"):
+        await load_demo(db, progress=False)
+        await fresh.record("demo")
+
+
 class Api:
     """An HTTP client signed in as one person, with helpers for versioned writes."""
 
