@@ -56,6 +56,16 @@ from tests.services import RedisServer
 
 configure(Settings())  # as the entry points do: the venue, password hashing (fast, above)
 
+BROWSER_FIXTURES = {"chromium", "open_page"}  # tests/web/conftest.py
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that drive a browser (``-m "not browser"``: the fast part)."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -185,6 +195,17 @@ async def clean(fresh: Fresh) -> None:
     of its organisation's record as shipped (a test may have changed them)."""
     await fresh.empty()
     set_venue(Settings())
+
+
+@pytest.fixture
+async def demo(db: Database, fresh: Fresh) -> None:
+    """The demo season, loaded by its real loader (what ``saison demo`` runs) once in a run,
+    then brought back as it was for each test that reads it (tests/fresh.py)."""
+    from server.demo import load_demo
+
+    if not await fresh.restore("demo"):
+        await load_demo(db, progress=False)
+        await fresh.record("demo")
 
 
 class Api:

@@ -295,9 +295,8 @@ WEEK_QUERY = """<?xml version="1.0" encoding="utf-8"?>
 
 
 async def test_what_each_account_sees_over_http_and_caldav(
-    db: Database, in_process: Served
+    db: Database, in_process: Served, demo: None
 ) -> None:
-    await load_demo(db, progress=False)  # (one load for both: each load costs about 2 s)
     await every_account_has_a_working_week(db, in_process)
     await linked_rooms_options_and_riders(in_process)
     await the_public_feeds_show_the_season(in_process)

@@ -48,7 +48,7 @@ async def test_administrators_see_and_revoke_everyone_s_tokens(db, people, signe
     assert revoked["revoked_at"] is not None
 
 
-async def test_only_those_who_manage_accounts_list_tokens(admin, people, db, server_url):
+async def test_only_those_who_manage_accounts_list_tokens(admin, people):
     # Reading the administration is not enough to see others' credentials.
     await admin.create(
         "/permissions",

@@ -18,11 +18,14 @@ What is not called, and why:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
+from requests.structures import CaseInsensitiveDict
+from schemathesis.transport.requests import ManagedCookiesSession
 
 from tests.conftest import Api
 
@@ -59,6 +62,18 @@ def _node_id_for_schemathesis(request: pytest.FixtureRequest) -> None:
     pytest 9.2 no longer has: give it one to read and write (pytest keeps its own id apart)."""
     if not hasattr(request.node, "_nodeid"):
         request.node._nodeid = request.node.nodeid
+
+
+@pytest.fixture
+def connections() -> Iterator[requests.Session]:
+    """One session for every call, so its connections stay open from one call to the next
+    (schemathesis otherwise opens a session, a connection and, with urllib3-future, a thread
+    per call: most of the run's time). It sends only each case's headers, as schemathesis'
+    own session does, and forgets the cookies a response set before the next call."""
+    session = ManagedCookiesSession()
+    session.headers = CaseInsensitiveDict()
+    yield session
+    session.close()
 
 
 @pytest.fixture
@@ -120,8 +135,8 @@ def ends_own_access(case: schemathesis.Case, own: dict[str, Any]) -> bool:
 
 @schema.parametrize()
 def test_every_operation_answers_as_described(
-    case: schemathesis.Case, own_access: dict[str, Any]
+    case: schemathesis.Case, own_access: dict[str, Any], connections: requests.Session
 ) -> None:
     if ends_own_access(case, own_access):
         return
-    case.call_and_validate(headers=dict(own_access["headers"]), timeout=30)
+    case.call_and_validate(session=connections, headers=dict(own_access["headers"]), timeout=30)

@@ -8,9 +8,11 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,10 +27,19 @@ EMAIL, PASSWORD = "regie@theatre.example", "un-mot-de-passe-tres-long"
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path / "data"
-    # Whatever happened, leave no PostgreSQL of ours running.
-    pid_file = tmp_path / "data" / "postgres" / "postmaster.pid"
+def data_dir() -> Iterator[Path]:
+    """A data directory outside pytest's own temporary one: every pytest that starts on the
+    machine makes that one private again (mode 0700), and the embedded PostgreSQL runs as a
+    user of its own, which then could no longer reach its files."""
+    root = Path(tempfile.mkdtemp(prefix="saison-embedded-"))
+    yield root / "data"
+    stop_postgres(root / "data")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def stop_postgres(data_dir: Path) -> None:
+    """Whatever happened, leave no PostgreSQL of ours running."""
+    pid_file = data_dir / "postgres" / "postmaster.pid"
     if pid_file.exists():
         pid = int(pid_file.read_text().split()[0])
         try:

@@ -13,7 +13,6 @@ from sqlalchemy import text
 from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
 from server.db.engine import Database
-from server.demo import load_demo
 from server.documents import formatting as fmt
 from server.documents.batches import BatchIn, build, plan
 from server.documents.documents import Documents, Target, file_name
@@ -39,8 +38,7 @@ async def render(db: Database, kind: DocumentKind, target: Target) -> tuple[str,
     return document.filename, pdf_text(document.pdf)
 
 
-async def test_every_document_of_the_demo_season(db: Database) -> None:
-    await load_demo(db, progress=False)
+async def test_every_document_of_the_demo_season(db: Database, demo: None) -> None:
     async with db.sessions() as session:
         engagements: list[Any] = list((await session.execute(text(ENGAGEMENTS))).mappings())
     confirmed = [e for e in engagements if e["status"] == "confirmed"]

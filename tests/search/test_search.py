@@ -144,13 +144,13 @@ async def test_the_closest_labels_come_first_and_limit_says_there_is_more(admin,
     assert answer["groups"][0]["more"] is True
 
 
-async def test_a_reader_sees_only_the_workspaces_they_may_read(db, server_url, people, lac):
+async def test_a_reader_sees_only_the_workspaces_they_may_read(db, in_process, people, lac):
     """A token limited to Technical and Planning: the rooms and the rehearsal, no show, no
     engagement, and the rider does not name its show."""
     user = people["technique"].user
     assert user is not None
     token = await token_for(db, user["id"], {"technical": "read", "planning": "read"})
-    narrow = Api(server_url, token)
+    narrow = Api(in_process, token)
     try:
         answer = await search(narrow, "lac gele")
         assert [g["kind"] for g in answer["groups"]] == ["activity", "technical_sheet"]

@@ -8,6 +8,7 @@ the times on screen must still be the venue's (Europe/Paris), never the browser'
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -39,8 +40,11 @@ OpenPage = Callable[..., Awaitable[Page]]
 
 @pytest.fixture(scope="session")
 def web_build() -> None:
-    """The built app the server serves (rebuilt only when web/ changed)."""
-    subprocess.run(["bash", "dev", "web"], cwd=ROOT, check=True)
+    """The built app the server serves (rebuilt only when web/ changed). One build at a
+    time: the workers of ``pytest -n`` each ask for it."""
+    with open(os.path.join(ROOT, "web", ".build.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(["bash", "dev", "web"], cwd=ROOT, check=True)
 
 
 @pytest.fixture(scope="session")
