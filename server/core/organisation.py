@@ -269,6 +269,7 @@ async def follow(db: Database) -> dict[str, Any]:
         row = await read_row(session)
         await session.commit()
     apply(row)
+    await db.use_timezone(row["timezone"])
     return row
 
 
@@ -407,4 +408,5 @@ async def prepare(db: Database, settings: Settings) -> dict[str, Any]:
         else:
             await uow.rollback()
     apply(row)
+    await db.use_timezone(row["timezone"])
     return row

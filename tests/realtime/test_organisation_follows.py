@@ -112,6 +112,18 @@ async def test_a_zone_and_language_changed_on_one_process_hold_on_another(
 
     assert await eventually(b_answers_in_montreal_time)
 
+    # The timeline, whose JSON PostgreSQL writes itself, too: no connection of either process's
+    # pool keeps the old zone (each would otherwise, until recycled ten minutes later).
+    async def timelines_in_montreal_time() -> bool:
+        for api in (on_a, on_b):
+            for _ in range(3):  # several requests, so several pooled connections answer
+                r = await api.get("/timeline", params={"start": "2026-10-05", "end": "2026-10-06"})
+                if r.json()["activities"][0]["starts_at"] != "2026-10-05T14:30:00-04:00":
+                    return False
+        return True
+
+    assert await eventually(timelines_in_montreal_time)
+
     # The language: B speaks English to whoever asks for no language in particular.
     version = (await on_a.get("/organisation")).json()["version"]
     r = await on_a.patch("/organisation", {"language": "en"}, version=version)
