@@ -25,6 +25,7 @@ from server.api.crud import (
 )
 from server.api.guards import SIGNED_IN, access
 from server.api.openapi import CONDITIONAL
+from server.api.problems import speak_to
 from server.api.records import content_disposition
 from server.connectors.push import push
 from server.connectors.service import (
@@ -61,7 +62,8 @@ class PushOut(BaseModel):
 
 
 @get("/fields", opt=SIGNED_IN, summary="The fields a connector may map, per entity")
-async def connector_fields() -> list[EntityOut]:
+async def connector_fields(request: Request[Any, Any, Any]) -> list[EntityOut]:
+    speak_to(request)  # the labels, in the reader's language
     return catalogue()
 
 

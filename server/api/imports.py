@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from server.api.guards import SIGNED_IN, access
 from server.api.problems import speak_to
 from server.core.errors import DomainError, Invalid
-from server.core.i18n import N_, _, ngettext, render
+from server.core.i18n import N_, Message, _, ngettext, render
 from server.core.permissions import Level
 from server.core.unit_of_work import UnitOfWork
 from server.imports.kinds import KINDS
@@ -70,13 +70,15 @@ class ImportReportOut(BaseModel):
 
 
 @get("/kinds", opt=SIGNED_IN, summary="What can be imported, and the columns of each kind")
-async def import_kinds() -> list[ImportKindOut]:
+async def import_kinds(request: Request[Any, Any, Any]) -> list[ImportKindOut]:
+    speak_to(request)  # the columns' names, in the reader's language
     return [
         ImportKindOut(
             name=k.name,
             workspace=k.workspace.value,
             columns=[
-                ImportColumnOut(name=c.name, label=c.label, required=c.required) for c in k.columns
+                ImportColumnOut(name=c.name, label=render(Message(c.label)), required=c.required)
+                for c in k.columns
             ],
             max_bytes=MAX_BYTES,
             max_rows=MAX_ROWS,

@@ -26,7 +26,7 @@ from server.connectors.schedule import first_run
 from server.core.entities import EntityService, ListQuery, Page
 from server.core.errors import Invalid, PermissionDenied
 from server.core.fields import Id, Input, Name, Url
-from server.core.i18n import N_, Message, _
+from server.core.i18n import N_, Message, _, render
 from server.core.permissions import Level, Principal, Workspace, access_needed
 from server.core.records import RecordRead
 
@@ -126,7 +126,7 @@ def catalogue() -> list[EntityOut]:
             fields=[
                 SourceOut(
                     name=s.name,
-                    label=s.label,
+                    label=render(Message(s.label)),
                     kind=s.kind,
                     needs=s.needs.value if s.needs else None,
                 )

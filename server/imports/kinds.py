@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from server.core.i18n import Message, _
+from server.core.i18n import N_, Message, _, render
 from server.core.permissions import Workspace
 from server.imports.reading import folded
 
@@ -131,14 +131,15 @@ class Column:
     """A field of the kind, the headers that name it, and how to read its cells."""
 
     name: str
-    label: str  # French, as the mapping form shows it
+    label: str  # N_: the mapping form shows it in the reader's language
     headers: tuple[str, ...]
     read: Any = text
     required: bool = False
 
     def matches(self, header: str) -> bool:
         key = folded(header)
-        return bool(key) and key in {folded(h) for h in (self.name, self.label, *self.headers)}
+        labels = (render(Message(self.label), language) for language in ("fr", "en"))
+        return bool(key) and key in {folded(h) for h in (self.name, *labels, *self.headers)}
 
 
 @dataclass(frozen=True)
@@ -160,17 +161,20 @@ KINDS: dict[str, Kind] = {
             Workspace.DIRECTORY,
             (
                 Column(
-                    "first_name", "Prénom", ("prenom", "first name", "firstname"), required=True
+                    "first_name",
+                    N_("First name"),
+                    ("prenom", "first name", "firstname"),
+                    required=True,
                 ),
                 Column(
                     "last_name",
-                    "Nom",
+                    N_("Last name"),
                     ("nom", "last name", "surname", "nom de famille"),
                     required=True,
                 ),
-                Column("email", "Courriel", ("email", "e-mail", "mail", "adresse email")),
-                Column("phone", "Téléphone", ("telephone", "tel", "phone", "portable", "mobile")),
-                Column("notes", "Notes", ("remarques", "commentaire", "comments")),
+                Column("email", N_("Email"), ("email", "e-mail", "mail", "adresse email")),
+                Column("phone", N_("Phone"), ("telephone", "tel", "phone", "portable", "mobile")),
+                Column("notes", N_("Notes"), ("remarques", "commentaire", "comments")),
             ),
             key=("email",),  # else first and last name
         ),
@@ -178,16 +182,21 @@ KINDS: dict[str, Kind] = {
             "shows",
             Workspace.PROGRAMMING,
             (
-                Column("title", "Titre", ("titre", "spectacle", "show", "title"), required=True),
-                Column("company", "Compagnie", ("compagnie", "company", "cie", "structure")),
-                Column("genre", "Genre", ("discipline", "genre")),
                 Column(
-                    "duration_minutes", "Durée (minutes)", ("duree", "duration", "minutes"), whole
+                    "title", N_("Title"), ("titre", "spectacle", "show", "title"), required=True
                 ),
-                Column("age_guidance", "Âge conseillé", ("age", "public", "age guidance")),
-                Column("description", "Description", ("resume", "description", "presentation")),
-                Column("website", "Site web", ("site", "website", "url", "lien")),
-                Column("notes", "Notes", ("remarques", "commentaire")),
+                Column("company", N_("Company"), ("compagnie", "company", "cie", "structure")),
+                Column("genre", N_("Genre"), ("discipline", "genre")),
+                Column(
+                    "duration_minutes",
+                    N_("Duration (minutes)"),
+                    ("duree", "duration", "minutes"),
+                    whole,
+                ),
+                Column("age_guidance", N_("Age guidance"), ("age", "public", "age guidance")),
+                Column("description", N_("Description"), ("resume", "description", "presentation")),
+                Column("website", N_("Website"), ("site", "website", "url", "lien")),
+                Column("notes", N_("Notes"), ("remarques", "commentaire")),
             ),
             key=("title",),
         ),
@@ -195,19 +204,21 @@ KINDS: dict[str, Kind] = {
             "engagements",
             Workspace.PROGRAMMING,
             (
-                Column("show", "Spectacle", ("spectacle", "show", "titre", "title"), required=True),
-                Column("room", "Salle", ("salle", "room", "lieu"), required=True),
+                Column("show", N_("Show"), ("spectacle", "show", "titre", "title"), required=True),
+                Column("room", N_("Room"), ("salle", "room", "lieu"), required=True),
                 Column(
                     "first_day",
-                    "Premier jour",
+                    N_("First day"),
                     ("du", "debut", "from", "first day", "date"),
                     day,
                     required=True,
                 ),
-                Column("last_day", "Dernier jour", ("au", "fin", "to", "last day"), day),
-                Column("status", "Statut", ("statut", "status", "etat"), engagement_status),
-                Column("fee", "Cachet (HT)", ("cachet", "fee", "montant", "cachet ht"), amount),
-                Column("notes", "Notes", ("remarques", "commentaire")),
+                Column("last_day", N_("Last day"), ("au", "fin", "to", "last day"), day),
+                Column("status", N_("Status"), ("statut", "status", "etat"), engagement_status),
+                Column(
+                    "fee", N_("Fee (excl. VAT)"), ("cachet", "fee", "montant", "cachet ht"), amount
+                ),
+                Column("notes", N_("Notes"), ("remarques", "commentaire")),
             ),
             key=("show", "room", "first_day"),
         ),
@@ -215,27 +226,36 @@ KINDS: dict[str, Kind] = {
             "performances",
             Workspace.PROGRAMMING,
             (
-                Column("show", "Spectacle", ("spectacle", "show", "titre", "title"), required=True),
-                Column("room", "Salle", ("salle", "room", "lieu")),
-                Column("date", "Date", ("date", "jour", "day"), day, required=True),
+                Column("show", N_("Show"), ("spectacle", "show", "titre", "title"), required=True),
+                Column("room", N_("Room"), ("salle", "room", "lieu")),
+                Column("date", N_("Date"), ("date", "jour", "day"), day, required=True),
                 Column(
                     "time",
-                    "Heure",
+                    N_("Time"),
                     ("heure", "horaire", "time", "debut", "start"),
                     clock,
                     required=True,
                 ),
-                Column("duration_minutes", "Durée (minutes)", ("duree", "duration"), whole),
+                Column("duration_minutes", N_("Duration (minutes)"), ("duree", "duration"), whole),
                 Column(
                     "ticketing_ref",
-                    "Référence billetterie",
+                    N_("Ticketing reference"),
                     ("reference", "ref", "billetterie", "ticketing", "code"),
                 ),
-                Column("audio_description", "Audiodescription", ("ad", "audiodescription"), flag),
-                Column("sign_language", "LSF", ("lsf", "langue des signes", "sign language"), flag),
-                Column("surtitles", "Surtitrage", ("surtitre", "surtitles", "surtitrage"), flag),
-                Column("relaxed", "Relax", ("relax", "relaxed", "representation relax"), flag),
-                Column("notes", "Notes", ("remarques", "commentaire")),
+                Column(
+                    "audio_description", N_("Audio description"), ("ad", "audiodescription"), flag
+                ),
+                Column(
+                    "sign_language",
+                    N_("French Sign Language (LSF)"),
+                    ("lsf", "langue des signes", "sign language"),
+                    flag,
+                ),
+                Column("surtitles", N_("Surtitles"), ("surtitre", "surtitles", "surtitrage"), flag),
+                Column(
+                    "relaxed", N_("Relaxed"), ("relax", "relaxed", "representation relax"), flag
+                ),
+                Column("notes", N_("Notes"), ("remarques", "commentaire")),
             ),
             key=("show", "room", "date", "time"),
         ),

@@ -140,7 +140,11 @@ async def import_file(
     for column in kind.columns:
         if column.required and column.name not in mapping:
             report.problems.append(
-                Problem(1, column.label, render(_("required column, not found in the file")))
+                Problem(
+                    1,
+                    render(Message(column.label)),
+                    render(_("required column, not found in the file")),
+                )
             )
     if report.problems:
         return report
@@ -185,7 +189,7 @@ class Planner:
         column = self.mapping.get(name)
         if column is None:
             spec = self.kind.column(name)
-            column = spec.label if spec else name
+            column = render(Message(spec.label)) if spec else name
         self.report.problems.append(Problem(line, column, render(reason)))
 
     def read(self, line: int, cells: dict[str, Any]) -> dict[str, Any] | None:

@@ -179,10 +179,17 @@ async def test_a_mapping_names_only_documented_fields(admin):
     )
     assert r.status_code == 422
     assert "fields.0.source" in r.text
-    fields = (await admin.get("/connectors/fields")).json()
-    performances = next(e for e in fields if e["name"] == "performances")
-    assert {"name": "fee", "label": "Cachet de l'exploitation (HT)", "kind": "decimal",
-            "needs": "contracts"} in performances["fields"]  # fmt: skip
+    # The fields are named in the reader's language: French by default, English on request.
+    for language, label in [
+        ("fr", "Cachet de l’exploitation (HT)"),
+        ("en", "Engagement fee (excl. VAT)"),
+    ]:
+        fields = (
+            await admin.get("/connectors/fields", headers={"Accept-Language": language})
+        ).json()
+        performances = next(e for e in fields if e["name"] == "performances")
+        assert {"name": "fee", "label": label, "kind": "decimal",
+                "needs": "contracts"} in performances["fields"]  # fmt: skip
 
 
 async def test_changes_need_the_version_and_are_in_the_history(admin, season):
