@@ -136,6 +136,10 @@ class Served:
         return httpx.AsyncClient(base_url=self.url + path, transport=self.transport, **options)
 
 
+# The databases of the applications running in this process (``serving``).
+APP_DATABASES: list[Database] = []
+
+
 @asynccontextmanager
 async def serving(database_url: str, settings: Settings) -> AsyncIterator[Served]:
     """The application made with ``settings``, started in this process as a server starts it
@@ -152,9 +156,11 @@ async def serving(database_url: str, settings: Settings) -> AsyncIterator[Served
     await asyncio.wait([serving, asyncio.create_task(up.wait())], return_when="FIRST_COMPLETED")
     if serving.done():
         serving.result()  # the start-up failed: say why
+    APP_DATABASES.append(app.state.db)
     try:
         yield Served("http://saison.test", httpx.ASGITransport(app=app))
     finally:
+        APP_DATABASES.remove(app.state.db)
         stopping.set()
         await serving
 
@@ -195,6 +201,8 @@ async def clean(fresh: Fresh) -> None:
     of its organisation's record as shipped (a test may have changed them)."""
     await fresh.empty()
     set_venue(Settings())
+    for database in APP_DATABASES:  # a test changed the zone: their connections follow it
+        await database.use_timezone(Settings().timezone)
 
 
 @pytest.fixture

@@ -18,7 +18,17 @@ from zoneinfo import available_timezones
 
 import filetype
 from defusedxml import ElementTree
-from sqlalchemy import Boolean, CheckConstraint, Column, LargeBinary, Text, func, select, update
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    LargeBinary,
+    Text,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field
 
@@ -271,6 +281,31 @@ async def follow(db: Database) -> dict[str, Any]:
     apply(row)
     await db.use_timezone(row["timezone"])
     return row
+
+
+LAST_CHANGE = text("SELECT max(seq) FROM change_log WHERE entity = :entity")
+
+
+class Follower:
+    """Follows the organisation from a process without a live hub (``saison worker``): when the
+    log shows a new change of it, the zone and language are taken again (connectors' files,
+    webhook times and the database's own offsets then use the new ones)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.seen: int | None = None  # no change of it in the log yet
+        self.started = False
+
+    async def check(self) -> bool:
+        async with self.db.sessions() as session:
+            last = (await session.execute(LAST_CHANGE, {"entity": ENTITY})).scalar()
+        if self.started and last == self.seen:
+            return False
+        first, self.started, self.seen = not self.started, True, last
+        if first:
+            return False  # the start applied the row already (``prepare``)
+        await follow(self.db)
+        return True
 
 
 class OrganisationSettings:

@@ -21,6 +21,7 @@ from typing import Any
 
 from server.connectors.runs import run_due_connectors
 from server.core.changelog import Change
+from server.core.organisation import Follower
 from server.db.engine import Database
 from server.feeds.outbox import Webhooks
 from server.settings import Settings
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
 CONNECTORS_SECONDS = 30.0  # scheduled connectors run on the hour at the finest
+ORGANISATION_SECONDS = 2.0  # a changed zone or language reaches `saison worker` this soon
 SENDERS = "webhook senders"
 
 
@@ -131,6 +133,8 @@ def make_worker(db: Database, settings: Settings, extra: list[Job] | None = None
         await run_due_connectors(db)
 
     worker.add(Job("connectors: scheduled runs", CONNECTORS_SECONDS, connectors))
+    organisation = Follower(db)
+    worker.add(Job("organisation: zone and language", ORGANISATION_SECONDS, organisation.check))
     for job in extra or []:
         worker.add(job)
     worker.on_close(webhooks.close)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import text
+
+from server.core.organisation import Follower
+from server.db.engine import Database
 from server.feeds.worker import Job, Worker, make_worker
 
 
@@ -49,3 +53,26 @@ async def test_a_process_worker_queues_sends_and_runs_scheduled_connectors(db):
     assert sum(name.startswith("webhooks: sender") for name in names) >= 2
     assert names[-1] == "agenda export"  # a job of another package comes after Saison's own
     await worker.stop()
+
+
+async def test_a_separate_worker_takes_a_new_zone_without_a_restart(database_url, admin):
+    """`saison worker` has no live hub: its own job notices the organisation's change, so its
+    connectors' files and the offsets its database connections write use the new zone."""
+    worker_db = Database(database_url, pool_size=2)
+    try:
+        follower = Follower(worker_db)
+        assert await follower.check() is False  # what the start applied
+
+        organisation = (await admin.get("/organisation")).json()
+        r = await admin.patch(
+            "/organisation", {"timezone": "America/Montreal"}, version=organisation["version"]
+        )
+        assert r.status_code == 200, r.text
+
+        assert await follower.check() is True
+        async with worker_db.sessions() as session:
+            zone = (await session.execute(text("SHOW timezone"))).scalar()
+        assert zone == "America/Montreal"
+        assert await follower.check() is False  # nothing new since
+    finally:
+        await worker_db.dispose()
