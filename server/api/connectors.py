@@ -2,7 +2,8 @@
 
 List, read and download are open to anyone signed in and filtered by the service (a connector
 of performances is seen by Programming readers, its fees only by those who read contracts);
-creating, changing, deleting and pushing need Administration write.
+creating, changing, deleting and pushing need Administration write; a push holds only what
+both the owner and the pusher read, like a download.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ async def download_connector(
 async def push_connector(uow: UnitOfWork, record_id: RecordId) -> PushOut:
     service = ConnectorService(uow)
     row = await service.get(record_id)
-    output = await service.produce(record_id)
+    output = await service.produce(record_id, reader=uow.actor)
     return PushOut(status=await push(row, output), rows=output.rows)
 
 

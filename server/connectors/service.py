@@ -4,7 +4,9 @@ Who may do what: administrators (Administration write) create, change and delete
 anyone who reads a connector's workspace (Programming for performances, Planning for
 activities, Directory for contacts) sees it and downloads it. The output holds only the fields
 both the connector's owner and the reader may read: a connector made by an administrator never
-hands a fee to someone without Contracts read.
+hands a fee to someone without Contracts read. Whoever changes what a connector sends or where
+(entity, fields, filters, push address) becomes its owner, and a push by hand reads as the
+pusher too, so Administration write alone never reaches a fee.
 """
 
 from __future__ import annotations
@@ -137,6 +139,10 @@ def catalogue() -> list[EntityOut]:
     ]
 
 
+SENDS = frozenset({"entity", "fields", "filters", "push_url"})
+"""The settings that choose what a connector sends and where: changing one makes it yours."""
+
+
 def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
@@ -215,6 +221,11 @@ class ConnectorService(EntityService):
     ) -> dict[str, Any]:
         self.require(Level.WRITE)
         had_secret = bool((await self.get(record_id)).get("push_secret"))
+        if SENDS.intersection(changes):
+            # What the connector sends, and where, is now the editor's choice: the output holds
+            # only what the editor may read (an administrator's connector must not carry fees
+            # to whoever may edit it but not read contracts).
+            changes = {**changes, "owner_id": self.actor.user_id}
         row = await self.update_row(record_id, _stored(changes), expected_version)
         await self.uow.commit()
         shown = self.visible(row)

@@ -135,6 +135,7 @@ class Column:
     headers: tuple[str, ...]
     read: Any = text
     required: bool = False
+    confidential: bool = False  # a fee: only for those who read contracts
 
     def matches(self, header: str) -> bool:
         key = folded(header)
@@ -216,7 +217,11 @@ KINDS: dict[str, Kind] = {
                 Column("last_day", N_("Last day"), ("au", "fin", "to", "last day"), day),
                 Column("status", N_("Status"), ("statut", "status", "etat"), engagement_status),
                 Column(
-                    "fee", N_("Fee (excl. VAT)"), ("cachet", "fee", "montant", "cachet ht"), amount
+                    "fee",
+                    N_("Fee (excl. VAT)"),
+                    ("cachet", "fee", "montant", "cachet ht"),
+                    amount,
+                    confidential=True,
                 ),
                 Column("notes", N_("Notes"), ("remarques", "commentaire")),
             ),

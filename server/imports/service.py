@@ -8,7 +8,8 @@ back (``HeldUnitOfWork``): a dry run rolls it back, a commit writes it once ever
 A line matching a record already there by its natural key (a contact's email, else their name;
 a show's title; an engagement's show, room and first day; a performance's show, room and
 start) updates what differs, or changes nothing: importing the same file twice changes nothing
-the second time. Empty cells never erase what is stored.
+the second time. Empty cells never erase what is stored. A fee column is refused to whoever
+may not read fees: comparing it with the stored fee would tell them the fee.
 """
 
 from __future__ import annotations
@@ -137,6 +138,24 @@ async def import_file(
     else:
         mapping = guess_mapping(kind, table.headers)
     report = Report(kind.name, digest, table.headers, mapping, rows=len(table.rows))
+    if not uow.actor.can_read_fees:
+        # Comparing a fee with the one stored ("updated" or "unchanged") would tell it to
+        # someone who may not read it: the column is refused, whatever it holds.
+        for name, header in mapping.items():
+            column = kind.column(name)
+            if column is not None and column.confidential:
+                report.problems.append(
+                    Problem(
+                        1,
+                        header,
+                        render(
+                            _(
+                                "importing fees needs read access to contracts: "
+                                "leave this column out"
+                            )
+                        ),
+                    )
+                )
     for column in kind.columns:
         if column.required and column.name not in mapping:
             report.problems.append(

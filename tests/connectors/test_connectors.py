@@ -357,3 +357,52 @@ async def test_a_name_that_looks_like_a_formula_stays_text_in_the_spreadsheet(ad
     assert sheet is not None
     cell = sheet.cell(row=2, column=1)
     assert (cell.value, cell.data_type) == (formula, "s")
+
+
+async def test_whoever_changes_what_a_connector_sends_becomes_its_owner(people, admin, season):
+    """Technique, given Administration write but not Contracts, adds the fee to the
+    administrator's connector and points it at its own server: the connector is now Technique's,
+    so neither the push nor the next scheduled run carries the fee."""
+    technique = people["technique"]
+    await admin.create(
+        "/permissions",
+        {"area": "administration", "level": "write", "user_id": technique.user["id"]},
+    )
+    made = await admin.create("/connectors", connector(fields=MAPPING[:3]))
+    receiver = Receiver()
+    try:
+        r = await technique.patch(
+            f"/connectors/{made['id']}",
+            {"fields": MAPPING, "push_url": receiver.url},
+            version=made["version"],
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["owner_id"] == technique.user["id"]
+        pushed = await technique.post(f"/connectors/{made['id']}/push")
+        assert pushed.json() == {"status": "delivered 200", "rows": 1}
+        ((headers, body),) = receiver.received
+        content = Webhook(r.json()["push_secret"]).verify(body, headers)["data"]["content"]
+        assert "Cachet" not in content and "8500" not in content
+        assert read_csv(content.encode())[0]["Spectacle"] == "Phèdre"
+    finally:
+        receiver.close()
+    # Renaming it changes nothing of what it sends: the owner stays.
+    renamed = await admin.patch(f"/connectors/{made['id']}", {"name": "Régie"}, version=2)
+    assert renamed.status_code == 200 and renamed.json()["owner_id"] == technique.user["id"]
+
+
+async def test_a_push_sends_only_what_the_pusher_may_read(people, admin, season, receiver):
+    """Pushing the administrator's connector by hand is like downloading it: Technique's push
+    holds no fee, even to the administrator's own address."""
+    technique = people["technique"]
+    await admin.create(
+        "/permissions",
+        {"area": "administration", "level": "write", "user_id": technique.user["id"]},
+    )
+    made = await admin.create("/connectors", connector(push_url=receiver.url))
+    pushed = await technique.post(f"/connectors/{made['id']}/push")
+    assert pushed.status_code == 201, pushed.text
+    ((headers, body),) = receiver.received
+    content = Webhook(made["push_secret"]).verify(body, headers)["data"]["content"]
+    assert "Cachet" not in content and "8500" not in content
+    assert read_csv(content.encode())[0]["Spectacle"] == "Phèdre"

@@ -171,3 +171,39 @@ async def test_limits_are_problem_details(admin):
     big = "Prénom;Nom\n" + "A;B\n" * 5001
     r = await check(admin, "contacts", big.encode())
     assert r.status_code == 422 and "5000" in r.text
+
+
+async def test_fees_are_not_guessed_by_someone_who_may_not_read_them(people, admin, season):
+    """Technique, a Programming writer without Contracts read, cannot learn a fee by importing
+    guesses and watching "updated" or "unchanged": a fee column is refused, whatever it holds,
+    and the same file without it goes through."""
+    technique = people["technique"]
+    await admin.create(
+        "/permissions",
+        {"area": "programming", "level": "write", "user_id": technique.user["id"]},
+    )
+    e = season["engagement"]
+    room = (await admin.get(f"/rooms/{e['room_id']}")).json()["name"]
+    show = (await admin.get(f"/shows/{e['show_id']}")).json()["title"]
+    reports = []
+    for guess in ("8000", "8500"):  # 8500 is the fee stored
+        content = f"Spectacle;Salle;Du;Cachet\n{show};{room};{e['first_day']};{guess}\n".encode()
+        r = await check(technique, "engagements", content)
+        assert r.status_code == 200, r.text
+        reports.append({k: v for k, v in r.json().items() if k != "token"})
+    assert reports[0] == reports[1]
+    assert reports[0]["problems"] == [
+        {
+            "line": 1,
+            "column": "Cachet",
+            "reason": "importer des cachets demande l’accès en lecture aux contrats : "
+            "laissez cette colonne de côté",
+        }
+    ]
+    assert reports[0]["updated"] == reports[0]["unchanged"] == 0
+    mapping = '{"show": "Spectacle", "room": "Salle", "first_day": "Du"}'
+    r = await check(technique, "engagements", content, mapping=mapping)
+    assert r.json()["problems"] == [] and r.json()["unchanged"] == 1
+    # Whoever reads contracts imports fees as before.
+    r = await check(admin, "engagements", content)
+    assert r.json()["problems"] == [] and r.json()["unchanged"] == 1
