@@ -107,13 +107,16 @@ class Settings(BaseSettings):
     # Webhooks (server/feeds/): who delivers them ("server": a task in each server process;
     # "separate": `saison worker` processes only), how long a receiver may take to answer,
     # the backoff between attempts (doubling from the first, capped, with jitter), how many
-    # failures in a row disable a subscription, and whether plain http targets are accepted.
+    # failures in a row disable a subscription, whether plain http targets are accepted, and
+    # whether targets inside the network (loopback, private, link-local…) are: webhooks and
+    # connectors' pushes both (server/core/signed_post.py).
     worker: Literal["server", "separate"] = "server"
     webhook_timeout_seconds: float = 10.0
     webhook_retry_seconds: float = 10.0
     webhook_retry_max_seconds: float = 3600.0
     webhook_max_failures: int = 10
     webhook_allow_http: bool = False
+    webhook_allow_private: bool = False
 
     @field_validator("timezone")
     @classmethod
@@ -207,6 +210,7 @@ SHOWN: tuple[str, ...] = (
     "webhook_retry_max_seconds",
     "webhook_max_failures",
     "webhook_allow_http",
+    "webhook_allow_private",
     "typst_templates",
     "web_dist",
     "debug",

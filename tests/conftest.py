@@ -36,6 +36,7 @@ os.environ["SAISON_DB_POOL_SIZE"] = "4"
 # process that should deliver them is given SAISON_WORKER=server); receivers are on loopback.
 os.environ["SAISON_WORKER"] = "separate"
 os.environ["SAISON_WEBHOOK_ALLOW_HTTP"] = "1"
+os.environ["SAISON_WEBHOOK_ALLOW_PRIVATE"] = "1"
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -183,7 +184,9 @@ def served(in_process: Served) -> Served:
 
 @pytest.fixture(scope="session")
 async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url, pool_size=5)
+    # Connectors run by the tests push to receivers on loopback.
+    loopback = Settings.defaults().model_copy(update={"webhook_allow_private": True})
+    database = Database(database_url, pool_size=5, settings=loopback)
     yield database
     await database.dispose()
 

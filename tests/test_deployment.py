@@ -53,6 +53,7 @@ def deployment(database_url: str) -> Iterator[Deployment]:
         # Webhooks are the worker's (as in compose.yaml); its receiver here is on loopback.
         "SAISON_WORKER": "separate",
         "SAISON_WEBHOOK_ALLOW_HTTP": "1",
+        "SAISON_WEBHOOK_ALLOW_PRIVATE": "1",
     }
     servers = [spawn_server(database_url, env) for _ in range(2)]
     worker_env = {**os.environ, **env, "DATABASE_URL": database_url}

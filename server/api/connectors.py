@@ -155,7 +155,8 @@ async def push_connector(uow: UnitOfWork, record_id: RecordId) -> PushOut:
     service = ConnectorService(uow)
     row = await service.get(record_id)
     output = await service.produce(record_id, reader=uow.actor)
-    return PushOut(status=await push(row, output), rows=output.rows)
+    allow_private = uow.settings.webhook_allow_private
+    return PushOut(status=await push(row, output, allow_private), rows=output.rows)
 
 
 def connector_router() -> Router:

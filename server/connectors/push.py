@@ -14,13 +14,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import msgspec
 
 from server.connectors.formats import Output
 from server.core.errors import DomainError
 from server.core.i18n import N_, _
-from server.core.signed_post import post_signed
+from server.core.signed_post import client, post_signed
 
 TIMEOUT = 15.0
 
@@ -56,19 +55,20 @@ def envelope(row: dict[str, Any], output: Output, moment: datetime) -> bytes:
     )
 
 
-async def push(row: dict[str, Any], output: Output) -> str:
+async def push(row: dict[str, Any], output: Output, allow_private: bool) -> str:
     """POST the file to the connector's address; the status to record (``delivered 200``).
 
-    Raises ``PushFailed`` on a refusal (an answer other than 2xx) or a network failure.
+    Raises ``PushFailed`` on a refusal (an answer other than 2xx) or a network failure
+    (an address inside the network, unless ``allow_private``, is one).
     """
     url, secret = row.get("push_url"), row.get("push_secret")
     if not url or not secret:
         return "produced"
     moment = datetime.now(UTC).replace(microsecond=0)
     body = envelope(row, output, moment).decode()
-    async with httpx.AsyncClient() as client:
+    async with client(allow_private) as http:
         outcome = await post_signed(
-            client,
+            http,
             url,
             secret,
             f"msg_{uuid.uuid4().hex}",

@@ -51,7 +51,7 @@ async def run_due_connectors(db: Database, now: datetime | None = None) -> list[
             done.add(row["id"])
             try:
                 output = await make_output(service, row, [await service.owner(row)])
-                status = await push(row, output)
+                status = await push(row, output, uow.settings.webhook_allow_private)
             except DomainError as error:  # recorded on the connector, tried again next time
                 log.warning("connector %s failed: %s", row["id"], error.detail)
                 status = f"failed: {error.detail}"[:500]

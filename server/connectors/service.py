@@ -31,6 +31,7 @@ from server.core.fields import Id, Input, Name, Url
 from server.core.i18n import N_, Message, _, render
 from server.core.permissions import Level, Principal, Workspace, access_needed
 from server.core.records import RecordRead
+from server.core.signed_post import target_problem
 
 
 class FieldMapping(BaseModel):
@@ -197,6 +198,13 @@ class ConnectorService(EntityService):
                 )
         if values.get("schedule", "none") != "none" and not values.get("push_url"):
             problems["push_url"] = _("a scheduled connector pushes its file: give the address")
+        elif _new_address(values, current) and (
+            problem := await target_problem(
+                values["push_url"], self.uow.settings.webhook_allow_private
+            )
+        ):
+            # An address saved before is checked again when connecting (runs must record).
+            problems["push_url"] = problem
         if problems:
             raise Invalid(problems)
         values["filters"] = ConnectorFilters.model_validate(values.get("filters") or {}).model_dump(
@@ -290,3 +298,8 @@ async def make_output(
     else:
         content = formats.as_xlsx(cols, rows, fmt, row["name"])
     return Output(content, CONTENT_TYPES[output], f"{row['name']}.{output}", len(rows))
+
+
+def _new_address(values: dict[str, Any], current: dict[str, Any] | None) -> bool:
+    url = values.get("push_url")
+    return bool(url) and (current is None or url != current.get("push_url"))

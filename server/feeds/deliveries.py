@@ -6,7 +6,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 from pydantic import BaseModel, Field
 from sqlalchemy import func, insert, select
 
@@ -15,7 +14,7 @@ from server.core.errors import Invalid, NotFound
 from server.core.i18n import _
 from server.core.permissions import Level, Workspace
 from server.core.records import jsonable
-from server.core.signed_post import post_signed
+from server.core.signed_post import client, post_signed
 from server.core.unit_of_work import UnitOfWork
 from server.core.venue import venue
 from server.feeds.models import WebhookAttempt, WebhookDelivery
@@ -50,7 +49,10 @@ class DeliveryOut(BaseModel):
 
 
 class DeliveryDetail(DeliveryOut):
-    payload: dict[str, Any]
+    payload: dict[str, Any] | None = Field(
+        description="What was sent: shown to the webhook's owner and administrators only "
+        "(shaped for the owner, it may hold what others may not read)"
+    )
     attempt_log: list[AttemptOut]
 
 
@@ -103,8 +105,10 @@ async def list_deliveries(
 
 
 async def read_delivery(uow: UnitOfWork, subscription_id: int, delivery_id: int) -> dict[str, Any]:
-    """One delivery with its body and every attempt."""
-    await _subscription(uow, subscription_id, Level.READ)
+    """One delivery with every attempt, and its body for those who may read it."""
+    service = WebhookService(uow)
+    service.require(Level.READ)
+    subscription = await service.get(subscription_id)
     d, a = _t(WebhookDelivery), _t(WebhookAttempt)
     row = (
         (
@@ -124,7 +128,10 @@ async def read_delivery(uow: UnitOfWork, subscription_id: int, delivery_id: int)
             .order_by(a.c.id)
         )
     ).mappings()
-    return {**_local(dict(row)), "attempt_log": [_local(dict(x)) for x in attempts]}
+    shown = _local(dict(row))
+    if not service.may_read_bodies(subscription):
+        shown["payload"] = None
+    return {**shown, "attempt_log": [_local(dict(x)) for x in attempts]}
 
 
 async def replay(uow: UnitOfWork, subscription_id: int, delivery_id: int) -> dict[str, Any]:
@@ -185,9 +192,9 @@ async def ping(uow: UnitOfWork, subscription_id: int) -> dict[str, Any]:
         "data": {"webhook_id": subscription_id, "name": subscription["name"], "at": at},
     }
     message = f"msg_ping_{uuid.uuid4().hex}"
-    async with httpx.AsyncClient() as client:
+    async with client(uow.settings.webhook_allow_private) as http:
         outcome = await post_signed(
-            client,
+            http,
             subscription["url"],
             subscription["secret"],
             message,

@@ -29,7 +29,6 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,7 +38,7 @@ from server.core.changelog import Change
 from server.core.i18n import _, default_language, render
 from server.core.permissions import SYSTEM, Principal, Workspace
 from server.core.records import jsonable
-from server.core.signed_post import Outcome, post_signed
+from server.core.signed_post import USER_AGENT, Outcome, client, post_signed
 from server.core.unit_of_work import UnitOfWork
 from server.db.engine import Database
 from server.feeds.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -111,7 +110,7 @@ class Webhooks:
         self.db = db
         self.settings = settings
         self.concurrency = concurrency
-        self.client = httpx.AsyncClient(headers={"user-agent": "Saison-Webhooks/1"})
+        self.client = client(settings.webhook_allow_private, headers={"user-agent": USER_AGENT})
 
     async def close(self) -> None:
         await self.client.aclose()

@@ -119,6 +119,7 @@ SAMPLES = {
     "webhook_retry_max_seconds": ("600", 600.0),
     "webhook_max_failures": ("5", 5),
     "webhook_allow_http": ("1", True),
+    "webhook_allow_private": ("1", True),
     "log_format": ("JSON", "json"),
     "log_level": ("warning", "warning"),
     "metrics_dir": ("/run/saison-metrics", Path("/run/saison-metrics")),

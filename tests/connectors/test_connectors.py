@@ -18,6 +18,12 @@ from standardwebhooks import Webhook
 
 from server.connectors.runs import run_due_connectors
 from server.connectors.schedule import next_after
+from server.connectors.service import ConnectorIn, ConnectorService
+from server.core.errors import Invalid
+from server.core.permissions import SYSTEM
+from server.core.unit_of_work import unit_of_work
+from server.db.engine import Database
+from server.settings import Settings
 from tests.factories import paris
 
 MAPPING = [
@@ -406,3 +412,26 @@ async def test_a_push_sends_only_what_the_pusher_may_read(people, admin, season,
     content = Webhook(made["push_secret"]).verify(body, headers)["data"]["content"]
     assert "Cachet" not in content and "8500" not in content
     assert read_csv(content.encode())[0]["Spectacle"] == "Phèdre"
+
+
+async def test_a_push_address_inside_the_network_is_refused_unless_allowed(
+    admin, season, database_url, receiver
+):
+    closed = Settings.defaults().model_copy(update={"webhook_allow_private": False})
+    db = Database(database_url, pool_size=2, settings=closed)
+    try:
+        async with unit_of_work(db, SYSTEM) as uow:
+            with pytest.raises(Invalid) as refused:
+                await ConnectorService(uow).create(
+                    ConnectorIn.model_validate(
+                        connector(schedule="daily", push_url="http://169.254.169.254/latest/")
+                    ).model_dump()
+                )
+        assert "push_url" in refused.value.fields
+        # Saved while allowed (here by the tests' server), refused when connecting.
+        made = await admin.create("/connectors", connector(schedule="daily", push_url=receiver.url))
+        (ran,) = await run_due_connectors(db, now=datetime.fromisoformat(made["next_run_at"]))
+        assert ran["status"].startswith("failed") and "inside the network" in ran["status"]
+        assert receiver.received == []
+    finally:
+        await db.dispose()

@@ -18,6 +18,7 @@ from tests.feeds.receiver import Receiver
 FAST = Settings(
     worker="separate",
     webhook_allow_http=True,
+    webhook_allow_private=True,
     webhook_retry_seconds=0.01,
     webhook_retry_max_seconds=0.05,
     webhook_timeout_seconds=0.5,

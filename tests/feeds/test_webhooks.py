@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 import pytest
 
 from server.core.changelog import CHANGE_LOG_LOCK
+from server.core.errors import Invalid
 from server.core.permissions import SYSTEM
 from server.core.unit_of_work import APPEND, unit_of_work
 from server.db.engine import Database
 from server.feeds.outbox import Webhooks, backlog
-from server.feeds.subscriptions import matches, url_problem
+from server.feeds.subscriptions import WebhookService, matches, url_problem
 from tests.feeds.conftest import FAST, deliver, subscribe
 
 
@@ -289,3 +290,69 @@ async def test_the_backlog_says_how_far_behind_webhooks_are(admin, db, receiver,
     async with db.sessions() as session:
         after = await backlog(session)
     assert after["unqueued"] == 0 and after["pending"] == 2 and after["failing"] == 1
+
+
+async def test_a_manager_who_retargets_a_webhook_owns_it_and_reads_no_one_elses_bodies(
+    people, season, receiver, hooks
+):
+    admin, communication = people["admin"], people["communication"]
+    # Communication may manage the administration here, but reads no contracts (no fees).
+    r = await admin.post(
+        "/permissions",
+        {"area": "administration", "level": "manage", "user_id": communication.user["id"]},
+    )
+    assert r.status_code == 201, r.text
+    sub = await subscribe(admin, receiver, ["engagement.*"])
+    engagement = {
+        "show_id": season["show"]["id"],
+        "room_id": season["studio"]["id"],
+        "first_day": "2027-01-12",
+        "last_day": "2027-01-13",
+        "fee": "4200.00",
+    }
+    await admin.create("/engagements", engagement)
+    await deliver(hooks, lambda: len(receiver.effects()) == 1)
+    assert "4200" in str(receiver.effects())  # the administrator's webhook sends fees
+    (sent,) = (await communication.get(f"/webhooks/{sub['id']}/deliveries")).json()["items"]
+    path = f"/webhooks/{sub['id']}/deliveries/{sent['id']}"
+    # The delivery log is the manager's to read, not the body sent for the administrator.
+    seen = (await communication.get(path)).json()
+    assert seen["status"] == "delivered" and seen["payload"] is None
+    assert "4200" in str((await admin.get(path)).json()["payload"])
+
+    moved = await communication.patch(
+        f"/webhooks/{sub['id']}", {"url": receiver.url + "/mine"}, version=sub["version"]
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["owner_id"] == communication.user["id"]
+    await admin.create(
+        "/engagements", engagement | {"first_day": "2027-02-02", "last_day": "2027-02-03"}
+    )
+    await deliver(hooks, lambda: len(receiver.effects()) == 2)
+    later = receiver.effects()[1]
+    assert later["data"]["after"]["first_day"] == "2027-02-02"
+    assert "fee" not in later["data"]["after"] and "4200" not in str(later)
+    # A rename alone keeps the owner: only where and what is sent changes it.
+    renamed = await admin.patch(
+        f"/webhooks/{sub['id']}", {"name": "Billetterie 2"}, version=moved.json()["version"]
+    )
+    assert renamed.json()["owner_id"] == communication.user["id"]
+
+
+async def test_a_target_inside_the_network_is_refused_field_by_field(database_url):
+    closed = Database(
+        database_url, pool_size=2, settings=FAST.model_copy(update={"webhook_allow_private": False})
+    )
+    try:
+        async with unit_of_work(closed, SYSTEM) as uow:
+            with pytest.raises(Invalid) as refused:
+                await WebhookService(uow).create(
+                    {
+                        "name": "Métadonnées",
+                        "url": "http://169.254.169.254/latest/",
+                        "events": ["*"],
+                    }
+                )
+        assert "url" in refused.value.fields
+    finally:
+        await closed.dispose()

@@ -2950,9 +2950,10 @@ export interface components {
             replay_of: number | null;
             /** Format: date-time */
             created_at: string;
+            /** @description What was sent: shown to the webhook's owner and administrators only (shaped for the owner, it may hold what others may not read) */
             payload: {
                 [key: string]: unknown;
-            };
+            } | null;
             attempt_log: components["schemas"]["AttemptOut"][];
         };
         /** DeliveryOut */
