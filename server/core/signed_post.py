@@ -137,15 +137,15 @@ class _PublicOnly(httpcore.AsyncNetworkBackend):
 
 def client(allow_private: bool, **options: Any) -> httpx.AsyncClient:
     """An HTTP client for pushes: one that reaches only public addresses unless
-    ``allow_private`` (no proxy from the environment either way: a proxy would connect for us).
+    ``allow_private`` (then without a proxy from the environment: it would connect for us).
     """
     if allow_private:
-        return httpx.AsyncClient(trust_env=False, **options)
-    transport = httpx.AsyncHTTPTransport(trust_env=False)
+        return httpx.AsyncClient(**options)
+    transport = httpx.AsyncHTTPTransport()
     # httpx builds its pool without a way to give it a network backend: this one is the same
     # pool (as httpx makes it for these arguments) with the checking backend.
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=httpx.create_ssl_context(),
         max_connections=100,
         max_keepalive_connections=20,
         keepalive_expiry=5.0,
