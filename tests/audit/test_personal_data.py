@@ -7,9 +7,12 @@ lets through (server/db/sql/0013/), which empties the personal fields and nothin
 from __future__ import annotations
 
 import json
+import uuid
 
 import asyncpg
 import pytest
+
+from tests.feeds.conftest import subscribe
 
 EMAIL, PHONE, NEW_PHONE = "lea.martin@eclat.fr", "06 12 34 56 78", "07 98 76 54 32"
 
@@ -179,3 +182,40 @@ async def test_the_log_stays_append_only_and_erasure_touches_only_that_persons_f
         else:
             assert new == old, old
     assert (await admin.get(f"/contacts/{other['id']}")).json()["emails"] == ["hugo@x.fr"]
+
+
+async def test_erasure_reaches_queued_webhooks_and_replayed_answers(
+    admin, database_url, receiver, hooks
+):
+    """Pending deliveries are still sent after the erasure and replays send them again; a
+    retried POST gives back its stored answer: none may carry the person any longer."""
+    await subscribe(admin, receiver, ["contact.*"])
+    created = await admin.post(
+        "/contacts",
+        {"first_name": "Léa", "last_name": "Martin", "emails": [EMAIL], "phones": [PHONE]},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert created.status_code == 201, created.text
+    contact = created.json()
+    other = await admin.create("/contacts", {"first_name": "Hugo", "last_name": "Bernard"})
+    await hooks.fan_out()  # queued, not sent yet (nobody ran the sender)
+    connection = await asyncpg.connect(database_url)
+    try:
+        payloads = "SELECT payload FROM webhook_deliveries ORDER BY id"
+        # Stored answers are sealed: which requests they answer is what can be seen.
+        replays = "SELECT path FROM idempotent_requests"
+        queued = [json.loads(r["payload"]) for r in await connection.fetch(payloads)]
+        assert mentions_person(queued)
+        assert [r[0] for r in await connection.fetch(replays)] == ["/api/v1/contacts"]
+
+        assert (await admin.post(f"/contacts/{contact['id']}/erase")).status_code == 200
+
+        queued = [json.loads(r["payload"]) for r in await connection.fetch(payloads)]
+        stored = [r[0] for r in await connection.fetch(replays)]
+    finally:
+        await connection.close()
+    assert queued and not mentions_person(queued)
+    assert stored == []
+    # Someone else's queued change is left as it was.
+    assert any("Bernard" in json.dumps(p) for p in queued)
+    assert (await admin.get(f"/contacts/{other['id']}")).json()["last_name"] == "Bernard"
