@@ -7,11 +7,15 @@ lets through (server/db/sql/0013/), which empties the personal fields and nothin
 from __future__ import annotations
 
 import json
+import re
 import uuid
+from pathlib import Path
 
 import asyncpg
 import pytest
 
+from server.audit.personal_data import contact_personal_fields
+from tests.conftest import ROOT
 from tests.feeds.conftest import subscribe
 
 EMAIL, PHONE, NEW_PHONE = "lea.martin@eclat.fr", "06 12 34 56 78", "07 98 76 54 32"
@@ -219,3 +223,49 @@ async def test_erasure_reaches_queued_webhooks_and_replayed_answers(
     # Someone else's queued change is left as it was.
     assert any("Bernard" in json.dumps(p) for p in queued)
     assert (await admin.get(f"/contacts/{other['id']}")).json()["last_name"] == "Bernard"
+
+
+async def test_only_a_contacts_personal_fields_can_be_erased_from_the_history(
+    admin, season, database_url
+):
+    """The erasing function is callable by anyone connected: it must not rewrite a fee, nor
+    a contact's other fields."""
+    engagement = season["engagement"]
+    fee = await admin.patch(
+        f"/engagements/{engagement['id']}", {"fee": "8500"}, version=engagement["version"]
+    )
+    assert fee.status_code == 200, fee.text
+    contact = await a_contact(admin)
+    connection = await asyncpg.connect(database_url)
+    try:
+        log = "SELECT seq, before, after FROM change_log ORDER BY seq"
+        before = [dict(r) for r in await connection.fetch(log)]
+        forgeries = [
+            ("engagement", engagement["id"], ["fee"]),
+            ("contact", contact["id"], ["emails", "version"]),
+        ]
+        for entity, entity_id, keys in forgeries:
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                async with connection.transaction():
+                    await connection.fetchrow(
+                        "SELECT * FROM saison_erase_personal($1, $2, $3, NULL, 'test', "
+                        "'directory', NULL, NULL, NULL, 7246853101)",
+                        entity,
+                        entity_id,
+                        keys,
+                    )
+        after = [dict(r) for r in await connection.fetch(log)]
+    finally:
+        await connection.close()
+    assert after == before
+    history = (await admin.get(f"/changes/engagement/{engagement['id']}")).json()["items"]
+    assert history[-1]["after"]["fee"] in ("8500", "8500.00", 8500)
+
+
+async def test_the_history_guard_knows_every_personal_field_of_a_contact():
+    """The database's guard lists the fields it lets erasure empty; a field newly marked
+    PERSONAL must be added there too, or its erasure would be refused."""
+    sql = (Path(ROOT) / "server/db/sql/0013/2_change_log_is_append_only.sql").read_text()
+    allowed = re.search(r"<@ ARRAY\[([^\]]*)\]", sql)
+    assert allowed is not None
+    assert re.findall(r"'(\w+)'", allowed.group(1)) == list(contact_personal_fields())
