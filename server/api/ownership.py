@@ -9,6 +9,8 @@ from litestar import Request, Response, Router, get
 
 from server.api.guards import access
 from server.api.records import content_disposition
+from server.core.errors import PermissionDenied
+from server.core.i18n import _
 from server.core.permissions import Level, Workspace
 from server.db.backup import saison_version
 from server.db.engine import Database
@@ -23,10 +25,14 @@ from server.db.ownership import export, export_name
     media_type="application/zip",
 )
 async def export_data(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """Every user's data and every fee: an administrator's alone (Administration manage can be
+    lent to others). Secrets stay out: moving an instance is ``saison export``'s job."""
+    if not request.scope["user"].is_admin:
+        raise PermissionDenied(_("Only an administrator may download all the organisation's data."))
     db: Database = request.app.state.db
     out = io.BytesIO()
     async with db.sessions() as session:  # a transaction of its own: one read-only snapshot
-        await export(session, out, saison_version=saison_version())
+        await export(session, out, saison_version=saison_version(), secrets=False)
     return Response(
         out.getvalue(),
         media_type="application/zip",

@@ -48,6 +48,26 @@ ERASE = text(
     bindparam("lock", type_=BigInteger),
 )
 
+# The person's fields of a change as it waits in (or was sent from) a webhook's queue: replays
+# and pending deliveries send the stored payload, not the log.
+BLANK_DELIVERIES = [
+    text(
+        f"""
+        UPDATE webhook_deliveries
+        SET payload = jsonb_set(payload, '{{data,{side}}}', (
+            SELECT jsonb_object_agg(k, CASE WHEN k = ANY(:keys) THEN 'null'::jsonb ELSE v END)
+            FROM jsonb_each(payload #> '{{data,{side}}}') AS e(k, v)))
+        WHERE payload #>> '{{data,entity}}' = 'contact'
+          AND payload #>> '{{data,entity_id}}' = CAST(:entity_id AS text)
+          AND jsonb_typeof(payload #> '{{data,{side}}}') = 'object'
+        """
+    ).bindparams(bindparam("keys", type_=ARRAY(Text)), bindparam("entity_id", type_=BigInteger))
+    for side in ("before", "after")
+]
+# Answers kept for a client's retries are sealed and not searchable: those of the directory's
+# contact endpoints all go (a retry then runs again, as it would once they expire).
+FORGET_REPLAYS = text("DELETE FROM idempotent_requests WHERE path ~ '/contacts(/|$)'")
+
 
 def _emptied(column: Any) -> Any:
     """What a personal column holds once erased: nothing, or the least a NOT NULL one takes."""
@@ -237,6 +257,9 @@ class PersonalData:
                 },
             )
         ).one()
+        for blank in BLANK_DELIVERIES:
+            await self.session.execute(blank, {"keys": list(keys), "entity_id": contact_id})
+        await self.session.execute(FORGET_REPLAYS)
         self.uow.appended(
             Change(
                 workspace=Workspace.DIRECTORY.value,

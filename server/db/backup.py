@@ -96,14 +96,14 @@ def tables_in(url: str) -> int:
     )
 
 
-def empty(url: str) -> None:
-    """Drop every schema of the database's own, tables, functions and extensions with them."""
+def emptying(url: str) -> bytes:
+    """The SQL that drops every schema of the database's own (tables, functions and extensions
+    with them): run by the restore's own transaction, so a failed load leaves them in place."""
     names = query(
         url, f"SELECT string_agg(quote_ident(nspname), ', ') FROM pg_namespace WHERE {OWN_SCHEMAS}"
     )
-    if names:
-        query(url, f"DROP SCHEMA {names} CASCADE")
-    query(url, "CREATE SCHEMA public")
+    drop = f"DROP SCHEMA {names} CASCADE;\n" if names else ""
+    return f"{drop}CREATE SCHEMA public;\n".encode()
 
 
 def saison_version() -> str:
@@ -214,8 +214,9 @@ def known_revision(url: str, revision: str | None) -> None:
         )
 
 
-def _load(url: str, dump: Path) -> None:
-    """pg_restore's script, read by psql in one transaction (all or nothing)."""
+def _load(url: str, dump: Path, prelude: bytes = b"") -> None:
+    """pg_restore's script, after ``prelude``, read by psql in one transaction (all or
+    nothing: psql is stopped before it commits if pg_restore fails)."""
     script = subprocess.Popen(
         [str(tools() / "pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(dump)],
         stdout=subprocess.PIPE,
@@ -238,19 +239,27 @@ def _load(url: str, dump: Path) -> None:
         stderr=subprocess.PIPE,
     )
     assert script.stdout is not None and loader.stdin is not None
+    cut_short = False
     try:
+        loader.stdin.write(prelude)
         for number, line in enumerate(script.stdout):
             if number < HEADER_LINES and line.strip().decode(errors="replace") in NEWER_SETTINGS:
                 continue
             loader.stdin.write(line)
-        loader.stdin.close()
+        script.stdout.close()
+        if script.wait() != 0:
+            cut_short = True
+            loader.kill()  # a script cut short must not be committed: the transaction aborts
+        else:
+            loader.stdin.close()  # the end of the script: psql commits
     except BrokenPipeError:
         script.kill()  # psql stopped on an error (said below): the rest is not needed
     script.stdout.close()
     script.wait()
     loader.wait()
     assert loader.stderr is not None and script.stderr is not None
-    for process, name in ((loader, "psql"), (script, "pg_restore")):
+    order = [(loader, "psql"), (script, "pg_restore")]
+    for process, name in reversed(order) if cut_short else order:
         if process.returncode != 0:
             stream = process.stderr
             assert stream is not None
@@ -265,14 +274,15 @@ def restore(url: str, archive: Path, settings: Settings, force: bool = False) ->
     with tempfile.TemporaryDirectory(prefix="saison-restore-") as work:
         manifest = read_archive(archive, Path(work))
         known_revision(url, manifest.get("revision"))
+        prelude = b""
         if tables_in(url):
             if not force:
                 raise BackupError(
                     "the database is not empty: restore into a new database, or add --force "
                     "to replace everything in it"
                 )
-            empty(url)
-        _load(url, Path(work) / DUMP)
+            prelude = emptying(url)
+        _load(url, Path(work) / DUMP, prelude)
         restored_files: list[str] = []
         for name in manifest.get("contents", {}):
             if name.startswith(f"{FILES}/venue_logo/") and settings.venue_logo is not None:

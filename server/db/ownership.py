@@ -29,6 +29,14 @@ MANIFEST = "manifest.json"
 # What a table's rows are not: who is signed in now, answers kept for a client's retries, and
 # the migration mark (the manifest names the revision).
 TRANSIENT = frozenset({"user_sessions", "idempotent_requests", "alembic_version"})
+# What lets someone sign in or sign as the venue: in the command's archive (a lossless move,
+# by whoever holds the server), never in a download over HTTP.
+SECRETS: dict[str, frozenset[str]] = {
+    "users": frozenset({"password_hash"}),
+    "api_tokens": frozenset({"token_hash"}),
+    "webhook_subscriptions": frozenset({"secret"}),
+    "connectors": frozenset({"push_secret"}),
+}
 # Rows every installation has from its migrations: an import replaces them.
 SHIPPED = frozenset({"activity_kinds", "activity_templates", "organisation"})
 BATCH = 500
@@ -102,6 +110,12 @@ Password hashes (argon2) and API token digests are included, so that the data ca
 back into Saison with `saison import-archive` and everyone signs in as before: keep this file
 as safe as a backup. Not included: open sessions and request replays (they expire anyway).
 """
+README_WITHOUT_SECRETS = """
+This copy was downloaded from Saison: password hashes, API token digests and webhook and
+push secrets are left out (their columns are absent), so it cannot bring back an instance
+where people sign in as before. To move an instance, the server's operator runs
+`saison export`, whose archive holds them.
+"""
 
 
 class ArchiveError(Exception):
@@ -141,11 +155,14 @@ class Table:
         }
 
 
-async def tables_of(session: AsyncSession) -> list[Table]:
-    """The tables that hold the organisation's data, as the database describes them."""
+async def tables_of(session: AsyncSession, *, secrets: bool = True) -> list[Table]:
+    """The tables that hold the organisation's data, as the database describes them (without
+    the columns of ``SECRETS`` unless ``secrets``)."""
     tables: dict[str, Table] = {}
     for name, column, kind, nullable, _udt in await session.execute(COLUMNS):
         if name in TRANSIENT:
+            continue
+        if not secrets and column in SECRETS.get(name, ()):
             continue
         tables.setdefault(name, Table(name)).columns.append((column, kind, nullable))
     for name, column in await session.execute(PRIMARY_KEYS):
@@ -171,9 +188,15 @@ def _sha256(data: bytes) -> str:
 
 
 async def export(
-    session: AsyncSession, out: IO[bytes], *, saison_version: str, name: str = "Saison"
+    session: AsyncSession,
+    out: IO[bytes],
+    *,
+    saison_version: str,
+    name: str = "Saison",
+    secrets: bool = True,
 ) -> dict[str, Any]:
-    """Write the archive of everything in the database into ``out``; returns its manifest."""
+    """Write the archive of everything in the database into ``out``; returns its manifest.
+    Without ``secrets``, the columns of ``SECRETS`` are left out."""
     await session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
     await session.execute(text("SET LOCAL TimeZone = 'UTC'"))
     revision = (
@@ -190,8 +213,10 @@ async def export(
             archive.writestr(info, data)
             contents[path] = {"sha256": _sha256(data), "bytes": len(data)}
 
-        for table in await tables_of(session):
+        for table in await tables_of(session, secrets=secrets):
             row = "to_jsonb(t)"
+            for column in SECRETS.get(table.name, ()) if not secrets else ():
+                row = f"({row} - '{column}')"
             for column in table.files:
                 path = _file_path(table, column)
                 row = (
@@ -230,7 +255,7 @@ async def export(
                 sequences[f"{table_name}.{column}"] = int(last) + (1 if called else 0)
         readme = README.format(
             name=name, version=saison_version, created_at=created_at, revision=revision
-        )
+        ) + ("" if secrets else README_WITHOUT_SECRETS)
         add("README.md", readme.encode())
         manifest = {
             "format": FORMAT,

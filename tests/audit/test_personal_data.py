@@ -7,9 +7,16 @@ lets through (server/db/sql/0013/), which empties the personal fields and nothin
 from __future__ import annotations
 
 import json
+import re
+import uuid
+from pathlib import Path
 
 import asyncpg
 import pytest
+
+from server.audit.personal_data import contact_personal_fields
+from tests.conftest import ROOT
+from tests.feeds.conftest import subscribe
 
 EMAIL, PHONE, NEW_PHONE = "lea.martin@eclat.fr", "06 12 34 56 78", "07 98 76 54 32"
 
@@ -179,3 +186,86 @@ async def test_the_log_stays_append_only_and_erasure_touches_only_that_persons_f
         else:
             assert new == old, old
     assert (await admin.get(f"/contacts/{other['id']}")).json()["emails"] == ["hugo@x.fr"]
+
+
+async def test_erasure_reaches_queued_webhooks_and_replayed_answers(
+    admin, database_url, receiver, hooks
+):
+    """Pending deliveries are still sent after the erasure and replays send them again; a
+    retried POST gives back its stored answer: none may carry the person any longer."""
+    await subscribe(admin, receiver, ["contact.*"])
+    created = await admin.post(
+        "/contacts",
+        {"first_name": "Léa", "last_name": "Martin", "emails": [EMAIL], "phones": [PHONE]},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert created.status_code == 201, created.text
+    contact = created.json()
+    other = await admin.create("/contacts", {"first_name": "Hugo", "last_name": "Bernard"})
+    await hooks.fan_out()  # queued, not sent yet (nobody ran the sender)
+    connection = await asyncpg.connect(database_url)
+    try:
+        payloads = "SELECT payload FROM webhook_deliveries ORDER BY id"
+        # Stored answers are sealed: which requests they answer is what can be seen.
+        replays = "SELECT path FROM idempotent_requests"
+        queued = [json.loads(r["payload"]) for r in await connection.fetch(payloads)]
+        assert mentions_person(queued)
+        assert [r[0] for r in await connection.fetch(replays)] == ["/api/v1/contacts"]
+
+        assert (await admin.post(f"/contacts/{contact['id']}/erase")).status_code == 200
+
+        queued = [json.loads(r["payload"]) for r in await connection.fetch(payloads)]
+        stored = [r[0] for r in await connection.fetch(replays)]
+    finally:
+        await connection.close()
+    assert queued and not mentions_person(queued)
+    assert stored == []
+    # Someone else's queued change is left as it was.
+    assert any("Bernard" in json.dumps(p) for p in queued)
+    assert (await admin.get(f"/contacts/{other['id']}")).json()["last_name"] == "Bernard"
+
+
+async def test_only_a_contacts_personal_fields_can_be_erased_from_the_history(
+    admin, season, database_url
+):
+    """The erasing function is callable by anyone connected: it must not rewrite a fee, nor
+    a contact's other fields."""
+    engagement = season["engagement"]
+    fee = await admin.patch(
+        f"/engagements/{engagement['id']}", {"fee": "8500"}, version=engagement["version"]
+    )
+    assert fee.status_code == 200, fee.text
+    contact = await a_contact(admin)
+    connection = await asyncpg.connect(database_url)
+    try:
+        log = "SELECT seq, before, after FROM change_log ORDER BY seq"
+        before = [dict(r) for r in await connection.fetch(log)]
+        forgeries = [
+            ("engagement", engagement["id"], ["fee"]),
+            ("contact", contact["id"], ["emails", "version"]),
+        ]
+        for entity, entity_id, keys in forgeries:
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                async with connection.transaction():
+                    await connection.fetchrow(
+                        "SELECT * FROM saison_erase_personal($1, $2, $3, NULL, 'test', "
+                        "'directory', NULL, NULL, NULL, 7246853101)",
+                        entity,
+                        entity_id,
+                        keys,
+                    )
+        after = [dict(r) for r in await connection.fetch(log)]
+    finally:
+        await connection.close()
+    assert after == before
+    history = (await admin.get(f"/changes/engagement/{engagement['id']}")).json()["items"]
+    assert history[-1]["after"]["fee"] in ("8500", "8500.00", 8500)
+
+
+async def test_the_history_guard_knows_every_personal_field_of_a_contact():
+    """The database's guard lists the fields it lets erasure empty; a field newly marked
+    PERSONAL must be added there too, or its erasure would be refused."""
+    sql = (Path(ROOT) / "server/db/sql/0013/2_change_log_is_append_only.sql").read_text()
+    allowed = re.search(r"<@ ARRAY\[([^\]]*)\]", sql)
+    assert allowed is not None
+    assert re.findall(r"'(\w+)'", allowed.group(1)) == list(contact_personal_fields())

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 from alembic.script import ScriptDirectory
 
@@ -181,3 +182,42 @@ def test_a_backup_from_a_newer_saison_is_refused(database_url, new_database, tmp
     done = saison("restore", str(newer), database_url=new_database)
     assert done.returncode == 2 and "unknown to this Saison" in done.stderr
     assert asyncio.run(every_record(new_database)) == {"(sequences)": {}}
+
+
+async def test_a_forced_restore_that_fails_leaves_the_database_as_it_was(
+    admin, season, database_url, new_database, tmp_path: Path
+):
+    archive = tmp_path / "saison.tar"
+    done = await asyncio.to_thread(saison, "backup", "-o", str(archive), database_url=database_url)
+    assert done.returncode == 0, done.stderr
+    done = await asyncio.to_thread(saison, "restore", str(archive), database_url=new_database)
+    assert done.returncode == 0, done.stderr
+    before = await every_record(new_database)
+
+    # A backup whose rows its own database refuses on the way in: the check holds only in the
+    # session that wrote them, so the load stops half-way.
+    other = f"saison_broken_{uuid.uuid4().hex[:8]}"
+    other_url = new_database.rsplit("/", 1)[0] + f"/{other}"
+    await _admin(f"CREATE DATABASE {other}")
+    try:
+        connection = await asyncpg.connect(other_url)
+        try:
+            await connection.execute("SET saison.loading = 'yes'")
+            await connection.execute(
+                "CREATE TABLE programme (title text "
+                "CHECK (coalesce(current_setting('saison.loading', true), '') = 'yes'))"
+            )
+            await connection.execute("INSERT INTO programme VALUES ('Phèdre')")
+        finally:
+            await connection.close()
+        broken = tmp_path / "broken.tar"
+        done = await asyncio.to_thread(saison, "backup", "-o", str(broken), database_url=other_url)
+        assert done.returncode == 0, done.stderr
+    finally:
+        await _admin(f"DROP DATABASE IF EXISTS {other} WITH (FORCE)")
+
+    forced = await asyncio.to_thread(
+        saison, "restore", str(broken), "--force", database_url=new_database
+    )
+    assert forced.returncode == 2 and "programme" in forced.stderr, forced.stderr
+    assert await every_record(new_database) == before  # not emptied

@@ -71,8 +71,13 @@ async def test_an_export_loaded_into_an_empty_instance_exports_the_same(
     ]
     assert attachment["data"] == f"files/attachments/{attachment['id']}/data/Plan_de_feu_dipe.pdf"
 
+    # The move between instances is the command's archive (secrets included).
     archive = tmp_path / "export.zip"
-    archive.write_bytes(first)
+    written = await asyncio.to_thread(
+        saison, "export", "-o", str(archive), database_url=database_url
+    )
+    assert written.returncode == 0, written.stderr
+    first = archive.read_bytes()
     loaded = await asyncio.to_thread(
         saison, "import-archive", str(archive), database_url=new_database
     )
@@ -94,3 +99,27 @@ async def test_an_export_loaded_into_an_empty_instance_exports_the_same(
         saison, "import-archive", str(archive), database_url=new_database
     )
     assert twice.returncode == 2 and "not empty" in twice.stderr
+
+
+async def test_only_a_full_administrator_downloads_the_data_and_never_its_secrets(admin, people):
+    """Administration manage can be granted to anyone; every user's password hash and every
+    webhook secret are not theirs to take away."""
+    tech = people["technique"]
+    granted = await admin.post(
+        "/permissions",
+        {"area": "administration", "level": "manage", "user_id": tech.user["id"]},
+    )
+    assert granted.status_code in (200, 201), granted.text
+    refused = await tech.get("/export")
+    assert refused.status_code == 403
+    assert "administrat" in refused.json()["detail"]
+
+    download = await admin.get("/export")
+    assert download.status_code == 200, download.text
+    with zipfile.ZipFile(io.BytesIO(download.content)) as zipped:
+        users = [json.loads(line) for line in zipped.read("tables/users.jsonl").splitlines()]
+        schema = json.loads(zipped.read("schema/users.json"))
+        readme = zipped.read("README.md").decode()
+    assert users and all("password_hash" not in user for user in users)
+    assert "password_hash" not in schema["properties"]
+    assert "saison export" in readme

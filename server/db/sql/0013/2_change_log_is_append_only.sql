@@ -3,7 +3,9 @@
 -- that record may have its personal fields emptied, and nothing else, only inside
 -- saison_erase_personal() and only in the transaction that wrote its audit entry
 -- (<entity>.erased). Sequence numbers, times, actions and every other value stay, so feeds and
--- calendar sync tokens stay valid.
+-- calendar sync tokens stay valid. Only a contact's personal fields (those Contact marks
+-- PERSONAL, server/directory/models.py; tests/audit checks both lists agree) can be erased:
+-- the setting and the function are within reach of any connection, and must not rewrite a fee.
 CREATE OR REPLACE FUNCTION change_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     erasing jsonb;
@@ -12,6 +14,10 @@ BEGIN
     IF TG_OP = 'UPDATE' THEN
         erasing := nullif(current_setting('saison.erasing', true), '')::jsonb;
         IF erasing IS NOT NULL
+            AND erasing->>'entity' = 'contact'
+            AND jsonb_typeof(erasing->'keys') = 'array'
+            AND ARRAY(SELECT jsonb_array_elements_text(erasing->'keys'))
+                <@ ARRAY['first_name', 'last_name', 'emails', 'phones', 'notes']
             AND OLD.entity = erasing->>'entity'
             AND OLD.entity_id = (erasing->>'entity_id')::bigint
             AND OLD.seq < (erasing->>'audit')::bigint
