@@ -9,6 +9,7 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from asyncpg import exceptions as pg
 from litestar import Litestar, Request, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
@@ -16,6 +17,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from sqlalchemy.exc import DBAPIError
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from calendar_bridge.profile_routes import profile_router
@@ -55,6 +57,7 @@ from server.configure import configure
 from server.core import organisation
 from server.core.idempotency import IdempotencyStore
 from server.core.permissions import Principal
+from server.core.refusals import postgres_error
 from server.core.unit_of_work import UnitOfWork, unit_of_work
 from server.db.embedded import start_embedded
 from server.db.engine import Database
@@ -156,7 +159,14 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         app.state.db = Database(url, pool_size=settings.db_pool_size, settings=settings)
         app.state.idempotency = IdempotencyStore(url, settings.idempotency_hours)
         # The organisation's zone and language (the environment's only at the first start).
-        await organisation.prepare(app.state.db, settings)
+        try:
+            await organisation.prepare(app.state.db, settings)
+        except DBAPIError as error:
+            # A database behind the code (not migrated yet): serve anyway, in the
+            # environment's zone, so that /health/ready can say what is wrong (503).
+            if not isinstance(postgres_error(error), pg.UndefinedTableError):
+                raise
+            log.warning("the database is not migrated: run `saison migrate`")
         # Cached credentials and open sockets follow access changes through the hub, which
         # reads every committed change (server/accounts/revocation.py).
         app.state.access = AccessWatch()

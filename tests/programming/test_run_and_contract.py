@@ -8,11 +8,15 @@ contracts ever see it. Both through the engagement's own PATCH, each changing it
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
-TODAY = date.today()
+from server.core.venue import venue
+
+# The venue's today (the server dates a contract sent in the venue's zone: at 00:30 in Paris
+# it is already tomorrow there while still today in UTC).
+TODAY = datetime.now(venue().tz).date()
 IN_TWO_DAYS = (TODAY + timedelta(days=2)).isoformat()
 CONTRACT = {
     "contract_status",
@@ -138,7 +142,8 @@ async def test_administration_keeps_the_contract(people, season):
     )
     assert r.status_code == 200, r.text
     sent = r.json()
-    assert sent["contract_sent_on"] == TODAY.isoformat()  # sent today unless said otherwise
+    # Sent today (the venue's) unless said otherwise.
+    assert sent["contract_sent_on"] == datetime.now(venue().tz).date().isoformat()
     assert sent["vat_rate"] == "5.50" and sent["travel_costs"] == "850.00"
     signed_on = TODAY.isoformat()
     body = {"contract_status": "signed", "contract_signed_on": signed_on}
