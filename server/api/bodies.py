@@ -14,8 +14,9 @@ import re
 from typing import Any
 
 from litestar import Request
+from litestar.datastructures import UploadFile
 
-from server.core.errors import DomainError
+from server.core.errors import DomainError, Invalid
 from server.core.i18n import _
 
 MAX_DEPTH = 32
@@ -54,3 +55,12 @@ class SaisonRequest(Request[Any, Any, Any]):
                 kind="body-too-deep",
             )
         return await super().json()
+
+
+async def uploaded(data: dict[str, Any], limit: int) -> tuple[UploadFile, bytes]:
+    """The multipart field ``file`` and at most ``limit + 1`` of its bytes: one past the limit
+    tells the service the file is too large without reading a huge one whole."""
+    upload = data.get("file")
+    if not isinstance(upload, UploadFile):
+        raise Invalid({"file": _("send the file as multipart/form-data in a field named 'file'")})
+    return upload, await upload.read(limit + 1)

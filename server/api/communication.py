@@ -8,11 +8,11 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get, post
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from pydantic import BaseModel
 
+from server.api.bodies import uploaded
 from server.api.crud import RecordId, bound, crud_router, record_response, resolve_version
 from server.api.guards import ANY_QUERY, PUBLIC, access
 from server.api.openapi import CONDITIONAL
@@ -28,7 +28,7 @@ from server.communication.content import (
     ShowPublicationService,
 )
 from server.communication.images import VARIANTS, PublicImageService
-from server.core.errors import Invalid, NotFound
+from server.core.errors import NotFound
 from server.core.i18n import _
 from server.core.permissions import Level, Principal, Workspace
 from server.core.records import RecordRead
@@ -69,10 +69,7 @@ async def upload_image(
     data: dict[str, Any] = Body(media_type=RequestEncodingType.MULTI_PART),
 ) -> ShowPublicationOut:
     settings = request.app.state.settings
-    upload = data.get("file")
-    if not isinstance(upload, UploadFile):
-        raise Invalid({"file": _("send the file as multipart/form-data in a field named 'file'")})
-    content = await upload.read(settings.max_attachment_bytes + 1)
+    upload, content = await uploaded(data, settings.max_attachment_bytes)
     # If-Match is optional (the image is added, nothing typed is overwritten), but checked.
     expected = None
     if request.headers.get("if-match"):

@@ -14,12 +14,12 @@ from dataclasses import asdict
 from typing import Any
 
 from litestar import Request, Router, get, post
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.status_codes import HTTP_200_OK
 from pydantic import BaseModel
 
+from server.api.bodies import uploaded
 from server.api.guards import SIGNED_IN, access
 from server.api.problems import speak_to
 from server.core.errors import DomainError, Invalid
@@ -88,10 +88,7 @@ async def import_kinds(request: Request[Any, Any, Any]) -> list[ImportKindOut]:
 
 
 async def _read_form(data: dict[str, Any]) -> tuple[bytes, str, dict[str, str] | None, str | None]:
-    upload = data.get("file")
-    if not isinstance(upload, UploadFile):
-        raise Invalid({"file": _("send the file as multipart/form-data in a field named 'file'")})
-    content = await upload.read(MAX_BYTES + 1)
+    upload, content = await uploaded(data, MAX_BYTES)
     mapping: dict[str, str] | None = None
     raw = data.get("mapping")
     if isinstance(raw, str) and raw.strip():

@@ -8,16 +8,16 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Request, Response, Router, delete, get, patch, put
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.status_codes import HTTP_200_OK
 from pydantic import BaseModel, Field, StringConstraints
 
+from server.api.bodies import uploaded
 from server.api.crud import etag, record_response, resolve_version
 from server.api.guards import SIGNED_IN, access
 from server.api.openapi import CONDITIONAL, MAY_BE_ABSENT
-from server.core.errors import Invalid, NotFound
+from server.core.errors import NotFound
 from server.core.fields import Input, Version
 from server.core.i18n import _
 from server.core.organisation import MAX_LOGO_BYTES, OrganisationSettings, read_logo
@@ -124,10 +124,7 @@ async def upload_logo(
     uow: UnitOfWork,
     data: dict[str, Any] = Body(media_type=RequestEncodingType.MULTI_PART),
 ) -> OrganisationSettingsOut:
-    upload = data.get("file")
-    if not isinstance(upload, UploadFile):
-        raise Invalid({"file": _("send the file as multipart/form-data in a field named 'file'")})
-    content = await upload.read(MAX_LOGO_BYTES + 1)
+    upload, content = await uploaded(data, MAX_LOGO_BYTES)
     service = OrganisationSettings(uow)
     service.require_manage()
     current = await service.read()

@@ -8,16 +8,14 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import Request, Response, Router, get, post
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from pydantic import BaseModel, Field
 
+from server.api.bodies import uploaded
 from server.api.crud import RecordId, crud_router, record_response
 from server.api.guards import access
 from server.core.entities import MAX_PAGE, ListQuery
-from server.core.errors import Invalid
-from server.core.i18n import _
 from server.core.permissions import Level, Workspace
 from server.core.unit_of_work import UnitOfWork
 from server.directory.contacts import (
@@ -77,10 +75,7 @@ async def upload_attachment(
     data: dict[str, Any] = Body(media_type=RequestEncodingType.MULTI_PART),
 ) -> AttachmentOut:
     settings = request.app.state.settings
-    upload = data.get("file")
-    if not isinstance(upload, UploadFile):
-        raise Invalid({"file": _("send the file as multipart/form-data in a field named 'file'")})
-    content = await upload.read(settings.max_attachment_bytes + 1)
+    upload, content = await uploaded(data, settings.max_attachment_bytes)
     await TechnicalSheetService(uow).read(record_id)
     row = await AttachmentService(uow).upload(
         record_id,
