@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     sign_in_attempts: int = 5
     sign_in_window_seconds: int = Field(default=900, validation_alias=_env("SAISON_SIGN_IN_WINDOW"))
+    sign_in_first_delay: float = Field(default=1.0, gt=0)
     sign_in_max_delay: int = 5
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     db_pool_size: int = 20
@@ -193,6 +194,7 @@ SHOWN: tuple[str, ...] = (
     "secure_cookies",
     "sign_in_attempts",
     "sign_in_window_seconds",
+    "sign_in_first_delay",
     "sign_in_max_delay",
     "trusted_proxies",
     "idempotency_hours",

@@ -6,8 +6,8 @@ with the identifier tried and the client's address (read through trusted proxies
 (identifier, address) and per address:
 
 - Past ``SAISON_SIGN_IN_ATTEMPTS`` failures for one identifier from one address, or four times
-  that from one address, the next attempt from there first *waits* 1 s, then 2 s, 4 s… up to
-  ``SAISON_SIGN_IN_MAX_DELAY``, and is then checked as usual: the right password still signs
+  that from one address, the next attempt from there first *waits* 1 s
+  (``SAISON_SIGN_IN_FIRST_DELAY``), then 2 s, 4 s… up to ``SAISON_SIGN_IN_MAX_DELAY``, and is then checked as usual: the right password still signs
   in. A delay, not a lockout: someone guessing elsewhere (another address) changes nothing for
   the owner, and people sharing an address wait a few seconds at worst.
 - Attempts for one identifier from one address are checked one after another (per process),
@@ -48,6 +48,7 @@ class Policy:
     attempts: int
     window: int
     max_delay: float
+    first_delay: float = 1.0
 
     @classmethod
     def of(cls, settings: Settings) -> Policy:
@@ -55,6 +56,7 @@ class Policy:
             settings.sign_in_attempts,
             settings.sign_in_window_seconds,
             float(settings.sign_in_max_delay),
+            settings.sign_in_first_delay,
         )
 
     def delay(self, by_identifier: int, by_address: int) -> float:
@@ -67,7 +69,7 @@ class Policy:
     def _progressive(self, failures: int, allowed: int) -> float:
         if failures < allowed:
             return 0.0
-        return min(self.max_delay, 2.0 ** min(failures - allowed, 30))
+        return min(self.max_delay, self.first_delay * 2.0 ** min(failures - allowed, 30))
 
 
 async def recent_failures(

@@ -99,6 +99,7 @@ SAMPLES = {
     "secure_cookies": ("true", True),
     "sign_in_attempts": ("7", 7),
     "sign_in_window_seconds": ("60", 60),
+    "sign_in_first_delay": ("0.5", 0.5),
     "sign_in_max_delay": ("9", 9),
     "trusted_proxies": ("10.0.0.1, 10.0.0.2", ("10.0.0.1", "10.0.0.2")),
     "idempotency_hours": ("48", 48),
