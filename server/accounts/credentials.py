@@ -28,16 +28,25 @@ from server.settings import Settings
 STRONG = PasswordHasher()
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 _hasher = STRONG
-# Verified against when the email is unknown, so both cases take the same time.
-_DUMMY_HASH = _hasher.hash("saison-no-such-user")
+# Verified against when the email is unknown, so both cases take the same time. Made by
+# ``configure`` (or at the first use), not on import: a strong hash takes a third of a second,
+# which every process, even one that never signs anyone in, would pay.
+_DUMMY_HASH: str | None = None
 
 
 def configure(settings: Settings) -> None:
     """Hash new passwords as ``SAISON_FAST_PASSWORD_HASHING`` says (the entry point calls)."""
     global _hasher, _DUMMY_HASH
     wanted = FAST if settings.fast_password_hashing else STRONG
-    if wanted is not _hasher:
+    if wanted is not _hasher or _DUMMY_HASH is None:
         _hasher, _DUMMY_HASH = wanted, wanted.hash("saison-no-such-user")
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash("saison-no-such-user")
+    return _DUMMY_HASH
 
 
 TOKEN_PREFIX = {"api": "sai", "app_password": "sap"}
@@ -49,7 +58,9 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 

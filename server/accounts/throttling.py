@@ -7,9 +7,10 @@ with the identifier tried and the client's address (read through trusted proxies
 
 - Past ``SAISON_SIGN_IN_ATTEMPTS`` failures for one identifier from one address, or four times
   that from one address, the next attempt from there first *waits* 1 s
-  (``SAISON_SIGN_IN_FIRST_DELAY``), then 2 s, 4 s… up to ``SAISON_SIGN_IN_MAX_DELAY``, and is then checked as usual: the right password still signs
-  in. A delay, not a lockout: someone guessing elsewhere (another address) changes nothing for
-  the owner, and people sharing an address wait a few seconds at worst.
+  (``SAISON_SIGN_IN_FIRST_DELAY``), then 2 s, 4 s… up to ``SAISON_SIGN_IN_MAX_DELAY``, and is
+  then checked as usual: the right password still signs in. A delay, not a lockout: someone
+  guessing elsewhere (another address) changes nothing for the owner, and people sharing an
+  address wait a few seconds at worst.
 - Attempts for one identifier from one address are checked one after another (per process),
   each after the delay the previous ones earned, so sending many at once gains nothing; more
   than ``MAX_WAITING`` waiting get 429 at once.

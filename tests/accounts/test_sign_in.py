@@ -194,9 +194,7 @@ async def test_wrong_passwords_from_elsewhere_never_lock_the_owner_out(throttled
     assert synced.status_code == 207
 
 
-async def test_my_own_mistakes_slow_me_down_but_the_right_password_still_works(
-    throttled, people
-):
+async def test_my_own_mistakes_slow_me_down_but_the_right_password_still_works(throttled, people):
     a, b = throttled
     me = ("192.0.2.44", "technique@test.saison")
     for _ in range(5):  # SAISON_SIGN_IN_ATTEMPTS: free
