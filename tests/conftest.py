@@ -50,7 +50,7 @@ from server.core.unit_of_work import unit_of_work
 from server.core.venue import set_venue
 from server.db.engine import Database
 from server.db.migrate import upgrade
-from server.processes import spawn_server, start_server
+from server.processes import ServerProcess, spawn_server, start_server
 from server.settings import Settings
 from tests.fresh import Fresh
 from tests.services import RedisServer
@@ -93,10 +93,16 @@ def database_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def server_url(database_url: str) -> Iterator[str]:
+def server_process(database_url: str) -> Iterator[ServerProcess]:
+    """The run's server process, with the environment's settings."""
     server = start_server(database_url)
-    yield server.url
+    yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def server_url(server_process: ServerProcess) -> str:
+    return server_process.url
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Screens that stop reading cost bounded memory, and give it all back when they leave.
 
-A server process of its own (its memory is read from /proc), twenty clients that subscribe and
+A server process (its memory is read from /proc), twenty clients that subscribe and
 then read nothing (a phone gone to sleep with the socket open), one screen that reads, and
 thousands of changes of about 2 KB.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import websockets
 from server.core.changelog import Change
 from server.core.permissions import SYSTEM
 from server.core.unit_of_work import unit_of_work
-from server.processes import start_server
+from server.processes import ServerProcess
 from tests.conftest import token_for
 
 SLOW_CLIENTS = 20
@@ -30,10 +29,10 @@ MARGIN_MB = 40  # without a bound it was +226 MB with the slow clients, +104 MB 
 
 
 @pytest.fixture
-def lone_server(database_url: str) -> Iterator[tuple[str, int]]:
-    server = start_server(database_url)
-    yield server.url, server.pid
-    server.stop()
+def lone_server(server_process: ServerProcess) -> tuple[str, int]:
+    """The run's server process (the screens of tests/realtime/ are on it; one process start
+    less): its memory is compared with itself, before and after, whatever came before."""
+    return server_process.url, server_process.pid
 
 
 def rss_mb(pid: int) -> float:
