@@ -81,13 +81,30 @@ async def _admin(sql: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    name = f"saison_test_{uuid.uuid4().hex[:8]}"
+def migrated() -> Iterator[str]:
+    """The name of a migrated database nobody connects to, from which the run's databases are
+    copied: a copy takes a fifth of a second, migrating an empty database three."""
+    name = f"saison_migrated_{uuid.uuid4().hex[:8]}"
     asyncio.run(_admin(f"CREATE DATABASE {name}"))
+    try:
+        upgrade(ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
+        yield name
+    finally:
+        asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+async def copy_of(migrated: str, prefix: str) -> tuple[str, str]:
+    """A new database (name, URL) copied from ``migrated``: a new installation's."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    await _admin(f"CREATE DATABASE {name} TEMPLATE {migrated}")
+    return name, ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session")
+def database_url(migrated: str) -> Iterator[str]:
+    name, url = asyncio.run(copy_of(migrated, "saison_test"))
     # Commits need not wait for the disk in a database that lives as long as the run.
     asyncio.run(_admin(f"ALTER DATABASE {name} SET synchronous_commit = off"))
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    upgrade(url)
     yield url
     asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 

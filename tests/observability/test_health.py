@@ -11,7 +11,7 @@ import pytest
 
 from server.db.migrate import upgrade
 from server.settings import Settings
-from tests.conftest import ADMIN_URL, _admin, serving
+from tests.conftest import ADMIN_URL, _admin, copy_of, serving
 from tests.services import RedisServer
 
 PROBLEM = "application/problem+json"
@@ -47,9 +47,16 @@ async def test_ready_when_the_database_answers_and_the_schema_is_current(in_proc
         assert (await http.get("/health")).json() == {"status": "ok"}  # what already polls it
 
 
-async def test_not_ready_while_the_database_cannot_be_reached(own_database):
-    name, url = own_database
-    await asyncio.to_thread(upgrade, url)
+@pytest.fixture
+async def migrated_database(migrated: str) -> AsyncIterator[tuple[str, str]]:
+    """A database of the test's own (name, URL), migrated."""
+    name, url = await copy_of(migrated, "saison_ready")
+    yield name, url
+    await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+async def test_not_ready_while_the_database_cannot_be_reached(migrated_database):
+    name, url = migrated_database
     async with serving(url, Settings()) as served, served.client() as http:
         await until_ready(http)
         await _admin(f"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false")

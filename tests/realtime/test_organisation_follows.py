@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
@@ -17,9 +16,9 @@ import pytest
 
 from server.accounts.defaults import create_user, ensure_default_teams
 from server.db.engine import Database
-from server.db.migrate import upgrade
 from server.processes import spawn_server
-from tests.conftest import ADMIN_URL, Api, _admin, token_for
+from server.settings import Settings
+from tests.conftest import Api, Served, _admin, copy_of, serving, token_for
 from tests.factories import PASSWORD, paris
 from tests.realtime.test_access import open_live
 from tests.services import RedisServer
@@ -29,12 +28,9 @@ STEP = 0.1
 
 
 @pytest.fixture
-async def own_database() -> AsyncIterator[str]:
-    name = f"saison_org_{uuid.uuid4().hex[:8]}"
-    await _admin(f"CREATE DATABASE {name}")
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+async def own_database(migrated: str) -> AsyncIterator[str]:
+    name, url = await copy_of(migrated, "saison_org")
     try:
-        await asyncio.to_thread(upgrade, url)
         yield url
     finally:
         await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -43,9 +39,10 @@ async def own_database() -> AsyncIterator[str]:
 @pytest.fixture
 async def processes(
     own_database: str, redis_server: RedisServer
-) -> AsyncIterator[tuple[str, str, str, str]]:
-    """Two processes sharing a database and Redis, as in a deployment; an administrator's and
-    a technician's tokens, made as the README says."""
+) -> AsyncIterator[tuple[Served, str, str, str]]:
+    """Two applications sharing a database and Redis, as in a deployment: the one where the
+    change is made in this process (one process start less), the one that must follow it a
+    server process; an administrator's and a technician's tokens, made as the README says."""
     db = Database(own_database, pool_size=2)
     try:
         await ensure_default_teams(db)
@@ -54,14 +51,13 @@ async def processes(
         tokens = (await token_for(db, admin["id"]), await token_for(db, tech["id"]))
     finally:
         await db.dispose()
-    servers = [spawn_server(own_database, {"REDIS_URL": redis_server.url}) for _ in range(2)]
+    server = spawn_server(own_database, {"REDIS_URL": redis_server.url})
     try:
-        for server in servers:
-            server.ready()
-        yield servers[0].url, servers[1].url, *tokens
+        async with serving(own_database, Settings(redis_url=redis_server.url)) as here:
+            await asyncio.to_thread(server.ready)
+            yield here, server.url, *tokens
     finally:
-        for server in servers:
-            server.stop()
+        server.stop()
 
 
 async def eventually(check: Callable[[], Awaitable[bool]]) -> bool:
@@ -75,7 +71,7 @@ async def eventually(check: Callable[[], Awaitable[bool]]) -> bool:
 
 
 async def test_a_zone_and_language_changed_on_one_process_hold_on_another(
-    processes: tuple[str, str, str, str],
+    processes: tuple[Served, str, str, str],
 ) -> None:
     a, b, admin, technician = processes
     on_a, on_b = Api(a, admin), Api(b, admin)
