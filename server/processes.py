@@ -11,6 +11,7 @@ one, as they could when a free port was probed and then bound by someone else.
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 import subprocess
@@ -23,6 +24,7 @@ from typing import IO
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+GO = b"g"  # what a held process waits for
 
 
 @dataclass
@@ -32,6 +34,7 @@ class ServerProcess:
     process: subprocess.Popen[bytes]
     port: int
     url: str = field(init=False)
+    held: IO[bytes] | None = None  # the pipe a held process waits on (``spawn_server``)
 
     def __post_init__(self) -> None:
         self.url = f"http://127.0.0.1:{self.port}"
@@ -40,9 +43,18 @@ class ServerProcess:
     def pid(self) -> int:
         return self.process.pid
 
+    def release(self) -> ServerProcess:
+        """Let a held process start its application (see ``spawn_server``)."""
+        if self.held is not None:
+            self.held.write(GO)
+            self.held.close()
+            self.held = None
+        return self
+
     def ready(self, timeout: float = 120) -> ServerProcess:
         """Wait until the server answers ``/health``. The socket listens from the start, so
         the first request simply waits in its queue until the application is up."""
+        self.release()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -57,7 +69,11 @@ class ServerProcess:
         raise RuntimeError("the server process did not start in time")
 
     def stop(self, timeout: float = 10) -> None:
-        """SIGTERM: the server closes its connections and exits; killed if it hangs."""
+        """SIGTERM: the server closes its connections and exits; killed if it hangs. A held
+        one is told to exit instead."""
+        if self.held is not None:
+            self.held.close()
+            self.held = None
         if self.process.poll() is None:
             self.process.terminate()
         try:
@@ -72,11 +88,15 @@ def spawn_server(
     env: dict[str, str] | None = None,
     port: int = 0,
     stderr: IO[bytes] | int | None = None,
+    held: bool = False,
 ) -> ServerProcess:
     """A uvicorn process on 127.0.0.1:``port`` (0: any free port), not waited for; ``env``
     adds to (and may set REDIS_URL in) the environment, from which REDIS_URL is otherwise
     removed. It logs warnings and errors only, unless ``env`` sets SAISON_LOG_LEVEL, to
-    ``stderr`` (default: this process's)."""
+    ``stderr`` (default: this process's).
+
+    ``held``: the process imports the application (most of a start), then waits for
+    ``release`` (or ``ready``) to start it: a restart without waiting for the imports."""
     environment = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     environment.update(
         {
@@ -88,14 +108,16 @@ def spawn_server(
     environment.update(env or {})
     with socket.create_server(("127.0.0.1", port), backlog=1024) as listening:
         process = subprocess.Popen(
-            [sys.executable, "-m", "server.processes", str(listening.fileno())],
+            [sys.executable, "-m", "server.processes", str(listening.fileno())]
+            + (["held"] if held else []),
             cwd=ROOT,
             env=environment,
             pass_fds=[listening.fileno()],
+            stdin=subprocess.PIPE if held else None,
             stderr=stderr,
         )
         # The child has its own copy; ours closes here, so the socket dies with the child.
-        return ServerProcess(process, int(listening.getsockname()[1]))
+        return ServerProcess(process, int(listening.getsockname()[1]), process.stdin)
 
 
 def start_server(
@@ -105,9 +127,15 @@ def start_server(
     return spawn_server(database_url, env, port).ready(timeout)
 
 
-def serve(fd: int) -> None:
-    """The child: serve the app on the listening socket inherited as ``fd``."""
+def serve(fd: int, held: bool = False) -> None:
+    """The child: serve the app on the listening socket inherited as ``fd`` (once told to go,
+    if ``held``)."""
     import uvicorn
+
+    if held:
+        importlib.import_module("server.app")  # what takes the time, done before waiting
+        if sys.stdin.buffer.read(1) != GO:
+            sys.exit(0)  # told to exit (or its parent is gone)
 
     from server.observability.logs import logging_config
     from server.settings import get_settings
@@ -129,4 +157,4 @@ def serve(fd: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]))
+    serve(int(sys.argv[1]), held=sys.argv[2:] == ["held"])

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from server.processes import ROOT, start_server
+from server.processes import ROOT, spawn_server
 from tests.feeds.conftest import _holds, subscribe
 
 FAST = {
@@ -32,18 +32,19 @@ async def test_a_backlog_survives_a_server_restart_and_arrives_once(admin, datab
     made = [await admin.create("/organisations", {"name": f"Compagnie {i}"}) for i in range(20)]
     receiver.hold_after = 5  # the sixth message waits in the receiver: the server stops then
 
-    server = await asyncio.to_thread(start_server, database_url, FAST)
+    # The process that starts once the first has stopped imports beside it, then waits.
+    second = spawn_server(database_url, FAST, held=True)
+    first = spawn_server(database_url, FAST)
     try:
+        await asyncio.to_thread(first.ready)
         await until(lambda: receiver.seen >= 6)
-    finally:
-        await asyncio.to_thread(server.stop)
-    pending = await admin.get(f"/webhooks/{sub['id']}/deliveries", params={"status": "pending"})
-    assert pending.json()["total"] >= 15  # stopped in the middle of the backlog
+        await asyncio.to_thread(first.stop)
+        pending = await admin.get(f"/webhooks/{sub['id']}/deliveries", params={"status": "pending"})
+        assert pending.json()["total"] >= 15  # stopped in the middle of the backlog
 
-    receiver.hold_after = None
-    receiver.released.set()  # the held one is handled now, its answer lost with the server
-    server = await asyncio.to_thread(start_server, database_url, FAST)
-    try:
+        receiver.hold_after = None
+        receiver.released.set()  # the held one is handled now, its answer lost with the server
+        await asyncio.to_thread(second.ready)
         await until(lambda: len(receiver.effects()) == 20)
 
         async def recorded() -> bool:
@@ -52,7 +53,8 @@ async def test_a_backlog_survives_a_server_restart_and_arrives_once(admin, datab
 
         await until(recorded)
     finally:
-        await asyncio.to_thread(server.stop)
+        for server in (first, second):
+            await asyncio.to_thread(server.stop)
 
     assert [e["data"]["entity_id"] for e in receiver.effects()] == [o["id"] for o in made]
     assert all(a.verified for a in receiver.received())
