@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import copy
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -53,6 +55,7 @@ from server.db.migrate import upgrade
 from server.processes import ServerProcess, spawn_server, start_server
 from server.settings import Settings
 from tests.fresh import Fresh
+from tests.proxy import RoundRobinProxy
 from tests.services import RedisServer
 
 configure(Settings())  # as the entry points do: the venue, password hashing (fast, above)
@@ -130,20 +133,52 @@ def redis_server() -> Iterator[RedisServer]:
     server.close()
 
 
+METRICS_TOKEN = "prometheus-scrapes-with-this-token"
+
+
+@dataclass
+class BehindProxy:
+    """Server processes as compose.yaml runs them, with their reverse proxy (at
+    ``proxy.url``) and the environment they were given."""
+
+    servers: list[ServerProcess]
+    proxy: RoundRobinProxy
+    redis: RedisServer
+    env: dict[str, str]
+
+
 @pytest.fixture(scope="session")
-def servers_behind_proxy(database_url: str, redis_server: RedisServer) -> Iterator[tuple[str, str]]:
+def behind_proxy(database_url: str, redis_server: RedisServer) -> Iterator[BehindProxy]:
     """Two processes sharing the database and Redis, as in a deployment, behind a reverse
-    proxy at 127.0.0.1 (``SAISON_TRUSTED_PROXIES``): tests name the client's address with
-    ``X-Forwarded-For``, as that proxy does."""
-    env = {"REDIS_URL": redis_server.url, "SAISON_TRUSTED_PROXIES": "127.0.0.1"}
+    proxy at 127.0.0.1 (``SAISON_TRUSTED_PROXIES``, tests/proxy.py), adding up their metrics.
+    Tests reach them through the proxy (tests/test_deployment.py), or each directly, naming
+    the client's address with ``X-Forwarded-For`` as the proxy does."""
+    proxy = RoundRobinProxy()
+    metrics_dir = tempfile.mkdtemp(prefix="saison-metrics-")  # one machine's processes share it
+    env = {
+        "REDIS_URL": redis_server.url,
+        "SAISON_TRUSTED_PROXIES": "127.0.0.1",
+        "SAISON_PUBLIC_URL": proxy.url,
+        "SAISON_METRICS_TOKEN": METRICS_TOKEN,
+        "PROMETHEUS_MULTIPROC_DIR": metrics_dir,
+    }
     servers = [spawn_server(database_url, env) for _ in range(2)]  # starting side by side
     try:
         for server in servers:
             server.ready()
-        yield (servers[0].url, servers[1].url)
+        proxy.balance([server.url for server in servers])
+        yield BehindProxy(servers, proxy, redis_server, env)
     finally:
         for server in servers:
             server.stop()
+        proxy.close()
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def servers_behind_proxy(behind_proxy: BehindProxy) -> tuple[str, str]:
+    """The addresses of the two processes of ``behind_proxy``, each reached directly."""
+    return behind_proxy.servers[0].url, behind_proxy.servers[1].url
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The topology of compose.yaml, without Docker: two server processes on the external
-PostgreSQL and a Redis of the test's own, behind a reverse proxy (tests/proxy.py). Everything
+PostgreSQL and a Redis of the run's own, behind a reverse proxy (tests/proxy.py). Everything
 below goes through the proxy, as people's browsers, phones and Prometheus do."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,16 +17,14 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from server.processes import ROOT, ServerProcess, spawn_server
+from server.processes import ROOT, ServerProcess
 from tests.calendar_bridge.test_writes import vevent
-from tests.conftest import Api, token_for
+from tests.conftest import METRICS_TOKEN, Api, BehindProxy, token_for
 from tests.feeds.conftest import subscribe
 from tests.feeds.receiver import Receiver
 from tests.proxy import RoundRobinProxy
 from tests.realtime.test_live import TIMELINE, Live, activity
 from tests.services import RedisServer
-
-METRICS_TOKEN = "prometheus-scrapes-with-this-token"
 
 
 @dataclass
@@ -40,22 +37,16 @@ class Deployment:
 
 
 @pytest.fixture(scope="module")
-def deployment(database_url: str) -> Iterator[Deployment]:
-    redis = RedisServer()
-    proxy = RoundRobinProxy()
-    metrics_dir = tempfile.mkdtemp(prefix="saison-metrics-")  # one machine's processes share it
+def deployment(database_url: str, behind_proxy: BehindProxy) -> Iterator[Deployment]:
+    """The run's two server processes behind their proxy (tests/conftest.py), and a
+    `saison worker` beside them."""
     env = {
-        "REDIS_URL": redis.url,
-        "SAISON_TRUSTED_PROXIES": "127.0.0.1",
-        "SAISON_PUBLIC_URL": proxy.url,
-        "SAISON_METRICS_TOKEN": METRICS_TOKEN,
-        "PROMETHEUS_MULTIPROC_DIR": metrics_dir,
+        **behind_proxy.env,
         # Webhooks are the worker's (as in compose.yaml); its receiver here is on loopback.
         "SAISON_WORKER": "separate",
         "SAISON_WEBHOOK_ALLOW_HTTP": "1",
         "SAISON_WEBHOOK_ALLOW_PRIVATE": "1",
     }
-    servers = [spawn_server(database_url, env) for _ in range(2)]
     worker_env = {**os.environ, **env, "DATABASE_URL": database_url}
     worker_env.pop("PROMETHEUS_MULTIPROC_DIR")  # its own counters, as in compose.yaml
     worker = subprocess.Popen(
@@ -65,18 +56,12 @@ def deployment(database_url: str) -> Iterator[Deployment]:
         stdout=subprocess.PIPE,
     )
     try:
-        for server in servers:
-            server.ready()
         assert worker.stdout is not None and b"worker running" in worker.stdout.readline()
-        proxy.balance([server.url for server in servers])
-        yield Deployment(proxy.url, proxy, servers, redis, worker)
+        proxy = behind_proxy.proxy
+        yield Deployment(proxy.url, proxy, behind_proxy.servers, behind_proxy.redis, worker)
     finally:
-        for server in servers:
-            server.stop()
         worker.terminate()
         worker.wait(30)
-        proxy.close()
-        redis.close()
 
 
 def metrics(deployment: Deployment) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -163,9 +148,11 @@ async def test_metrics_add_up_every_process(deployment, people, db):
     for _ in range(2):
         assert readiness_answers(metrics(deployment)) - readiness_answers(before) == 6
 
+    sockets = ("saison_websocket_connections", ())
+    before = metrics(deployment).get(sockets, 0.0)  # the processes serve other tests too
     screen = await Live.open(deployment.url, await token_for(db, people["admin"].user["id"]))
-    for _ in range(2):  # one socket, whichever process holds it and whichever answers
-        assert metrics(deployment)[("saison_websocket_connections", ())] == 1
+    for _ in range(2):  # one socket more, whichever process holds it and whichever answers
+        assert metrics(deployment)[sockets] == before + 1
     await screen.close()
     admin = Api(deployment.url, await token_for(db, people["admin"].user["id"]))
     await admin.create("/shows", {"title": "Phèdre"})
