@@ -32,25 +32,29 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Migrate the database to ``revision``. Already at the newest one (every start but the
-    first after an update): nothing to do, and Alembic's environment, which loads every table
-    of the application, is not loaded (a second off each ``saison`` command and start)."""
+    """Migrate the database to ``revision``. Already there (every start but the first after
+    an update): nothing to do, and Alembic's environment, which loads every table of the
+    application, is not loaded (a second off each ``saison`` command and start)."""
     config = alembic_config(url)
-    if revision == "head" and _at_head(config, url):
+    if _already_at(config, url, revision):
         return
     command.upgrade(config, revision)
 
 
-def _at_head(config: Config, url: str) -> bool:
-    """Whether the database is at the newest migration (False when unsure: Alembic decides)."""
+def _already_at(config: Config, url: str, revision: str) -> bool:
+    """Whether the database is at ``revision`` (False when unsure: Alembic decides)."""
     try:
         asyncio.get_running_loop()
         return False  # called from a running loop (an app's start-up): Alembic's own way
     except RuntimeError:
         pass
     try:
-        heads = set(ScriptDirectory.from_config(config).get_heads())
-        return asyncio.run(_revisions(url)) == heads
+        wanted = (
+            set(ScriptDirectory.from_config(config).get_heads())
+            if revision == "head"
+            else {revision}
+        )
+        return asyncio.run(_revisions(url)) == wanted
     except Exception:  # any doubt: the full upgrade, which says what is wrong
         return False
 
