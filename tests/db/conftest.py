@@ -11,6 +11,8 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,13 +20,54 @@ import pytest
 from tests.conftest import ADMIN_URL, _admin
 
 
-@pytest.fixture
-def new_database() -> Iterator[str]:
-    """An empty database on the same server, dropped afterwards."""
+class Dropping:
+    """Drops the databases of finished tests while the next ones run (dropping one that holds
+    Saison's schema takes a second or more: every file of it is removed); all are gone, or
+    the run fails, by its end."""
+
+    def __init__(self) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=1)
+        self.drops: list[Future[None]] = []
+
+    def drop(self, name: str) -> None:
+        sql = f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        self.drops.append(self.executor.submit(lambda: asyncio.run(_admin(sql))))
+
+    def finish(self) -> None:
+        self.executor.shutdown(wait=True)
+        for done in self.drops:
+            done.result()
+
+
+@pytest.fixture(scope="session")
+def dropping() -> Iterator[Dropping]:
+    dropping = Dropping()
+    yield dropping
+    dropping.finish()
+
+
+@contextmanager
+def empty_database(dropping: Dropping) -> Iterator[str]:
     name = f"saison_restore_{uuid.uuid4().hex[:8]}"
     asyncio.run(_admin(f"CREATE DATABASE {name}"))
-    yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    asyncio.run(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    try:
+        yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        dropping.drop(name)
+
+
+@pytest.fixture
+def new_database(dropping: Dropping) -> Iterator[str]:
+    """An empty database on the same server, dropped afterwards."""
+    with empty_database(dropping) as url:
+        yield url
+
+
+@pytest.fixture
+def second_database(dropping: Dropping) -> Iterator[str]:
+    """Another one, for tests that need two."""
+    with empty_database(dropping) as url:
+        yield url
 
 
 def _in_memory() -> str | None:

@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import tarfile
-import uuid
 from pathlib import Path
 
 import asyncpg
@@ -18,7 +17,7 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from server.db.migrate import alembic_config, upgrade
-from tests.conftest import ROOT, _admin
+from tests.conftest import ROOT
 from tests.records import every_record
 
 # The newest migration (the one a new database is at).
@@ -84,15 +83,11 @@ async def test_a_backup_restored_into_an_empty_database_gives_back_every_record(
     assert await every_record(new_database) == source
 
 
-def test_an_older_backup_is_migrated_once_restored(new_database, tmp_path: Path):
-    old = new_database.rsplit("/", 1)[0] + f"/saison_old_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(f"CREATE DATABASE {old.rsplit('/', 1)[1]}"))
-    try:
-        upgrade(old, "0009")
-        archive = tmp_path / "old.tar"
-        assert saison("backup", "-o", str(archive), database_url=old).returncode == 0
-    finally:
-        asyncio.run(_admin(f"DROP DATABASE IF EXISTS {old.rsplit('/', 1)[1]} WITH (FORCE)"))
+def test_an_older_backup_is_migrated_once_restored(new_database, second_database, tmp_path: Path):
+    old = second_database
+    upgrade(old, "0009")
+    archive = tmp_path / "old.tar"
+    assert saison("backup", "-o", str(archive), database_url=old).returncode == 0
     done = saison("restore", str(archive), database_url=new_database)
     assert done.returncode == 0, done.stderr
     assert f"migration 0009), migrated to {HEAD}" in done.stdout
@@ -176,7 +171,7 @@ def test_a_backup_from_a_newer_saison_is_refused(database_url, new_database, tmp
 
 
 async def test_a_forced_restore_that_fails_leaves_the_database_as_it_was(
-    admin, season, database_url, new_database, tmp_path: Path
+    admin, season, database_url, new_database, second_database, tmp_path: Path
 ):
     archive = tmp_path / "saison.tar"
     done = await asyncio.to_thread(saison, "backup", "-o", str(archive), database_url=database_url)
@@ -187,25 +182,21 @@ async def test_a_forced_restore_that_fails_leaves_the_database_as_it_was(
 
     # A backup whose rows its own database refuses on the way in: the check holds only in the
     # session that wrote them, so the load stops half-way.
-    other = f"saison_broken_{uuid.uuid4().hex[:8]}"
-    other_url = new_database.rsplit("/", 1)[0] + f"/{other}"
-    await _admin(f"CREATE DATABASE {other}")
+    connection = await asyncpg.connect(second_database)
     try:
-        connection = await asyncpg.connect(other_url)
-        try:
-            await connection.execute("SET saison.loading = 'yes'")
-            await connection.execute(
-                "CREATE TABLE programme (title text "
-                "CHECK (coalesce(current_setting('saison.loading', true), '') = 'yes'))"
-            )
-            await connection.execute("INSERT INTO programme VALUES ('Phèdre')")
-        finally:
-            await connection.close()
-        broken = tmp_path / "broken.tar"
-        done = await asyncio.to_thread(saison, "backup", "-o", str(broken), database_url=other_url)
-        assert done.returncode == 0, done.stderr
+        await connection.execute("SET saison.loading = 'yes'")
+        await connection.execute(
+            "CREATE TABLE programme (title text "
+            "CHECK (coalesce(current_setting('saison.loading', true), '') = 'yes'))"
+        )
+        await connection.execute("INSERT INTO programme VALUES ('Phèdre')")
     finally:
-        await _admin(f"DROP DATABASE IF EXISTS {other} WITH (FORCE)")
+        await connection.close()
+    broken = tmp_path / "broken.tar"
+    done = await asyncio.to_thread(
+        saison, "backup", "-o", str(broken), database_url=second_database
+    )
+    assert done.returncode == 0, done.stderr
 
     forced = await asyncio.to_thread(
         saison, "restore", str(broken), "--force", database_url=new_database
