@@ -28,9 +28,9 @@ from server.settings import Settings
 STRONG = PasswordHasher()
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 _hasher = STRONG
-# Verified against when the email is unknown, so both cases take the same time. Made by
-# ``configure`` (or at the first use), not on import: a strong hash takes a third of a second,
-# which every process, even one that never signs anyone in, would pay.
+# Verified against when the email is unknown, so both cases take the same time. Made at the
+# first such sign-in, not on import: a strong hash takes a third of a second, which every
+# process and command, even one that never signs anyone in, would pay.
 _DUMMY_HASH: str | None = None
 
 
@@ -38,8 +38,8 @@ def configure(settings: Settings) -> None:
     """Hash new passwords as ``SAISON_FAST_PASSWORD_HASHING`` says (the entry point calls)."""
     global _hasher, _DUMMY_HASH
     wanted = FAST if settings.fast_password_hashing else STRONG
-    if wanted is not _hasher or _DUMMY_HASH is None:
-        _hasher, _DUMMY_HASH = wanted, wanted.hash("saison-no-such-user")
+    if wanted is not _hasher:
+        _hasher, _DUMMY_HASH = wanted, None
 
 
 def _dummy_hash() -> str:

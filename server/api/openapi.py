@@ -265,23 +265,20 @@ def _exact_integers(schema: Any) -> None:
 
 
 class _DescribedOpenAPI(OpenAPIPlugin):
-    """Litestar's OpenAPI plugin, completing the document as it first builds it."""
+    """Litestar's OpenAPI plugin, which completes the document as it builds it."""
 
     __slots__ = ()
 
-    def provide_openapi(self) -> OpenAPI:
-        if not self._openapi:
-            document = self._build_openapi()
-            _complete(self.app, document)
-            self._openapi = document
-        return self._openapi
+    def _build_openapi(self) -> OpenAPI:
+        document = super()._build_openapi()
+        _complete(self.app, document)
+        return document
 
 
 def describe_answers(app: Litestar) -> None:
     """Complete the app's OpenAPI document when it is first asked for (built once, then
-    served as is): building it takes a second, which every process start would pay."""
-    plugin = app.plugins.get(OpenAPIPlugin)
-    plugin.__class__ = _DescribedOpenAPI  # same slots: only the method above differs
+    served as is): building it took a third of an app's start-up, at each server start."""
+    app.plugins.get(OpenAPIPlugin).__class__ = _DescribedOpenAPI
 
 
 def _complete(app: Litestar, document: OpenAPI) -> None:

@@ -24,11 +24,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
-
-from server.db.migrate import alembic_config, upgrade
 from server.settings import Settings
+
+# Alembic (and SQLAlchemy under it) is imported by the restore only: a backup needs neither.
 
 FORMAT = "saison-backup"
 FORMAT_VERSION = 1
@@ -201,6 +199,11 @@ def read_archive(archive: Path, into: Path) -> dict[str, Any]:
 
 def known_revision(url: str, revision: str | None) -> None:
     """Refuse a backup made by a newer Saison (its schema is unknown to this one)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
+    from server.db.migrate import alembic_config
+
     if revision is None:
         return
     try:
@@ -292,6 +295,8 @@ def restore(url: str, archive: Path, settings: Settings, force: bool = False) ->
                     shutil.copyfile(Path(work) / name, target)
                     restored_files.append(str(target))
     if manifest.get("revision") is not None:
+        from server.db.migrate import upgrade
+
         upgrade(url)
     return {
         "revision": manifest.get("revision"),

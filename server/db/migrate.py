@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from server.db.embedded import to_async_url
 
@@ -30,7 +32,48 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+    """Migrate the database to ``revision``. Already there (every start but the first after
+    an update): nothing to do, and Alembic's environment, which loads every table of the
+    application, is not loaded (a second off each ``saison`` command and start)."""
+    config = alembic_config(url)
+    if _already_at(config, url, revision):
+        return
+    command.upgrade(config, revision)
+
+
+def _already_at(config: Config, url: str, revision: str) -> bool:
+    """Whether the database is at ``revision`` (False when unsure: Alembic decides)."""
+    try:
+        asyncio.get_running_loop()
+        return False  # called from a running loop (an app's start-up): Alembic's own way
+    except RuntimeError:
+        pass
+    try:
+        wanted = (
+            set(ScriptDirectory.from_config(config).get_heads())
+            if revision == "head"
+            else {revision}
+        )
+        return asyncio.run(_revisions(url)) == wanted
+    except Exception:  # any doubt: the full upgrade, which says what is wrong
+        return False
+
+
+async def _revisions(url: str) -> set[str]:
+    """The revisions recorded in the database (none: never migrated)."""
+    from sqlalchemy import pool, text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(to_async_url(url), poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.scalar(text("SELECT to_regclass('public.alembic_version')"))
+            if found is None:
+                return set()
+            rows = await connection.execute(text("SELECT version_num FROM alembic_version"))
+            return {row[0] for row in rows}
+    finally:
+        await engine.dispose()
 
 
 def revision(url: str, message: str) -> None:

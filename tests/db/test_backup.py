@@ -4,16 +4,12 @@ every record (each table's rows, the change log, attachments' bytes, the sequenc
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 import tarfile
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -21,7 +17,7 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from server.db.migrate import alembic_config, upgrade
-from tests.conftest import ROOT, _admin
+from tests.conftest import ROOT
 from tests.records import every_record
 
 # The newest migration (the one a new database is at).
@@ -87,15 +83,11 @@ async def test_a_backup_restored_into_an_empty_database_gives_back_every_record(
     assert await every_record(new_database) == source
 
 
-def test_an_older_backup_is_migrated_once_restored(new_database, tmp_path: Path):
-    old = new_database.rsplit("/", 1)[0] + f"/saison_old_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(f"CREATE DATABASE {old.rsplit('/', 1)[1]}"))
-    try:
-        upgrade(old, "0009")
-        archive = tmp_path / "old.tar"
-        assert saison("backup", "-o", str(archive), database_url=old).returncode == 0
-    finally:
-        asyncio.run(_admin(f"DROP DATABASE IF EXISTS {old.rsplit('/', 1)[1]} WITH (FORCE)"))
+def test_an_older_backup_is_migrated_once_restored(new_database, second_database, tmp_path: Path):
+    old = second_database
+    upgrade(old, "0009")
+    archive = tmp_path / "old.tar"
+    assert saison("backup", "-o", str(archive), database_url=old).returncode == 0
     done = saison("restore", str(archive), database_url=new_database)
     assert done.returncode == 0, done.stderr
     assert f"migration 0009), migrated to {HEAD}" in done.stdout
@@ -133,21 +125,15 @@ def embedded(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def data_dirs(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
-    dirs = (tmp_path / "here", tmp_path / "there")
-    yield dirs
-    for data_dir in dirs:  # leave no PostgreSQL of ours running
-        pid_file = data_dir / "postgres" / "postmaster.pid"
-        if pid_file.exists():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(pid_file.read_text().split()[0]), signal.SIGTERM)
+def data_dirs(embedded_root: Path) -> tuple[Path, Path]:
+    return embedded_root / "here", embedded_root / "there"
 
 
 def test_the_embedded_database_is_backed_up_and_restored_elsewhere(
     data_dirs: tuple[Path, Path], tmp_path: Path
 ):
     here, there = data_dirs
-    assert embedded(here, "migrate").returncode == 0
+    # A new installation (the first command sets up its PostgreSQL) with a user of its own.
     made = embedded(here, "createuser", "regie@theatre.example", "--password", "x" * 12)
     assert made.returncode == 0, made.stderr
     archive = tmp_path / "saison.tar"
@@ -162,7 +148,7 @@ def test_the_embedded_database_is_backed_up_and_restored_elsewhere(
     copy, copy_url = start_embedded(there)
     try:
         records = asyncio.run(every_record(source_url))
-        assert len(records["users"]) == 2  # the first administrator and the one made above
+        assert len(records["users"]) == 1 and "regie@theatre.example" in records["users"][0]
         assert asyncio.run(every_record(copy_url)) == records
     finally:
         del source, copy
@@ -185,7 +171,7 @@ def test_a_backup_from_a_newer_saison_is_refused(database_url, new_database, tmp
 
 
 async def test_a_forced_restore_that_fails_leaves_the_database_as_it_was(
-    admin, season, database_url, new_database, tmp_path: Path
+    admin, season, database_url, new_database, second_database, tmp_path: Path
 ):
     archive = tmp_path / "saison.tar"
     done = await asyncio.to_thread(saison, "backup", "-o", str(archive), database_url=database_url)
@@ -196,25 +182,21 @@ async def test_a_forced_restore_that_fails_leaves_the_database_as_it_was(
 
     # A backup whose rows its own database refuses on the way in: the check holds only in the
     # session that wrote them, so the load stops half-way.
-    other = f"saison_broken_{uuid.uuid4().hex[:8]}"
-    other_url = new_database.rsplit("/", 1)[0] + f"/{other}"
-    await _admin(f"CREATE DATABASE {other}")
+    connection = await asyncpg.connect(second_database)
     try:
-        connection = await asyncpg.connect(other_url)
-        try:
-            await connection.execute("SET saison.loading = 'yes'")
-            await connection.execute(
-                "CREATE TABLE programme (title text "
-                "CHECK (coalesce(current_setting('saison.loading', true), '') = 'yes'))"
-            )
-            await connection.execute("INSERT INTO programme VALUES ('Phèdre')")
-        finally:
-            await connection.close()
-        broken = tmp_path / "broken.tar"
-        done = await asyncio.to_thread(saison, "backup", "-o", str(broken), database_url=other_url)
-        assert done.returncode == 0, done.stderr
+        await connection.execute("SET saison.loading = 'yes'")
+        await connection.execute(
+            "CREATE TABLE programme (title text "
+            "CHECK (coalesce(current_setting('saison.loading', true), '') = 'yes'))"
+        )
+        await connection.execute("INSERT INTO programme VALUES ('Phèdre')")
     finally:
-        await _admin(f"DROP DATABASE IF EXISTS {other} WITH (FORCE)")
+        await connection.close()
+    broken = tmp_path / "broken.tar"
+    done = await asyncio.to_thread(
+        saison, "backup", "-o", str(broken), database_url=second_database
+    )
+    assert done.returncode == 0, done.stderr
 
     forced = await asyncio.to_thread(
         saison, "restore", str(broken), "--force", database_url=new_database
