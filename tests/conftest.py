@@ -30,9 +30,10 @@ import pytest
 os.environ["SAISON_FAST_PASSWORD_HASHING"] = "1"  # before server modules are imported
 os.environ.pop("REDIS_URL", None)  # the app in this process is one process on its own
 os.environ["LITESTAR_WARN_SYNC_TO_THREAD_WITH_ASYNC"] = "0"  # as for server processes
-# Server processes of the tests keep few connections: the PostgreSQL they use may be shared
-# (a hundred connections in all). The app in this process keeps a deployment's pool: the
-# tests of simultaneous requests need as many at once as a server would have.
+# Server processes of the tests keep few connections, and the app in this process ten (fifteen
+# at most): the PostgreSQL they use may be shared (a hundred connections in all), by the two
+# processes of pytest-xdist too. Fifty simultaneous requests still race in the database, fifteen
+# at a time, the others waiting for a connection as they would on a busy server.
 os.environ["SAISON_DB_POOL_SIZE"] = "4"
 # Webhooks are delivered by the workers the tests of tests/feeds/ run themselves (a server
 # process that should deliver them is given SAISON_WORKER=server); receivers are on loopback.
@@ -226,10 +227,8 @@ async def serving(database_url: str, settings: Settings) -> AsyncIterator[Served
 
 @pytest.fixture(scope="session")
 async def in_process(database_url: str) -> AsyncIterator[Served]:
-    """The application in this process, with the environment's settings and a deployment's
-    database pool."""
-    pool = Settings.model_fields["db_pool_size"].default
-    async with serving(database_url, Settings(db_pool_size=pool)) as served:
+    """The application in this process, with the environment's settings (its pool above)."""
+    async with serving(database_url, Settings(db_pool_size=10)) as served:
         yield served
 
 

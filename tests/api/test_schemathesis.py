@@ -5,7 +5,11 @@ values, wrong types, NUL bytes, huge numbers, unexpected methods, random bodies)
 administrator on a small season. Any answer must be one the document declares: no server error,
 a declared status code, content type and headers, a body matching its schema, and a 405 that
 says which methods the address takes. Generation is derandomized with a fixed seed and bounded
-per operation, so a run is repeatable and takes about a minute.
+per operation, so a run is repeatable.
+
+The operations are shared out in four parts, each a test of its own on a season of its own
+(``test_every_operation_answers_as_described_part_1``…), so that pytest-xdist runs them side by
+side.
 
 What is not called, and why:
 - the live updates websocket (``/api/v1/live``): OpenAPI does not describe websockets (it is
@@ -18,6 +22,7 @@ What is not called, and why:
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -43,6 +48,7 @@ CHECKS: dict[str, Any] = {
 }
 MAX_EXAMPLES = 5  # random examples per operation, after the boundary ("coverage") cases
 SEED = 20261130
+PARTS = 4
 
 
 @pytest.fixture(autouse=True)
@@ -95,6 +101,11 @@ async def own_access(admin: Api, season: Any) -> AsyncIterator[dict[str, Any]]:
     assert me.json()["is_admin"], me.text
 
 
+def part_of(method: str, path: str) -> int:
+    """The part an operation belongs to: the same in every run and every process."""
+    return zlib.crc32(f"{method.upper()} {path}".encode()) % PARTS
+
+
 @pytest.fixture
 def api_schema(server_url: str, own_access: dict[str, Any]) -> Any:
     config = schemathesis.Config.from_dict(
@@ -133,10 +144,23 @@ def ends_own_access(case: schemathesis.Case, own: dict[str, Any]) -> bool:
     return False
 
 
-@schema.parametrize()
-def test_every_operation_answers_as_described(
-    case: schemathesis.Case, own_access: dict[str, Any], connections: requests.Session
-) -> None:
-    if ends_own_access(case, own_access):
-        return
-    case.call_and_validate(session=connections, headers=dict(own_access["headers"]), timeout=30)
+def operations_of_part(part: int) -> Any:
+    """A test of every operation of one part (``part_of``)."""
+
+    def test(
+        case: schemathesis.Case,
+        own_access: dict[str, Any],
+        connections: requests.Session,
+    ) -> None:
+        if ends_own_access(case, own_access):
+            return
+        case.call_and_validate(session=connections, headers=dict(own_access["headers"]), timeout=30)
+
+    in_part = schema.include(lambda ctx: part_of(ctx.operation.method, ctx.operation.path) == part)
+    return in_part.parametrize()(test)
+
+
+test_every_operation_answers_as_described_part_1 = operations_of_part(0)
+test_every_operation_answers_as_described_part_2 = operations_of_part(1)
+test_every_operation_answers_as_described_part_3 = operations_of_part(2)
+test_every_operation_answers_as_described_part_4 = operations_of_part(3)
