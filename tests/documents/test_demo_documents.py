@@ -1,4 +1,10 @@
-"""Every document of the demo season compiles and reads right: its shows, its days, its money."""
+"""The demo season's documents compile and read right: its shows, its days, its money.
+
+Every kind is printed for a run of each contract state and in each room (a sample: reading a
+PDF back takes a fifth of a second, and every confirmed run has what the documents print, as
+tests/test_demo.py checks in the database), then the road sheets of a week in one ZIP and the
+season's activity report.
+"""
 
 from __future__ import annotations
 
@@ -38,13 +44,27 @@ async def render(db: Database, kind: DocumentKind, target: Target) -> tuple[str,
     return document.filename, pdf_text(document.pdf)
 
 
-async def test_every_document_of_the_demo_season(db: Database, demo: None) -> None:
+def sample(confirmed: list[Any]) -> list[Any]:
+    """The first run (in season order) of each contract state and of each room."""
+    seen: set[tuple[str, str]] = set()
+    chosen = []
+    for e in confirmed:
+        features = {("state", e["contract_status"]), ("room", e["room"])}
+        if not features <= seen:
+            seen |= features
+            chosen.append(e)
+    return chosen
+
+
+async def test_the_documents_of_the_demo_season(db: Database, demo: str) -> None:
     async with db.sessions() as session:
         engagements: list[Any] = list((await session.execute(text(ENGAGEMENTS))).mappings())
     confirmed = [e for e in engagements if e["status"] == "confirmed"]
     assert len(confirmed) >= 50
+    chosen = sample(confirmed)
+    assert len({e["room"] for e in chosen}) >= 4
     states = set()
-    for e in confirmed:
+    for e in chosen:
         target = Target(engagement_id=e["id"])
         title = plain(e["title"])
         name, road = await render(db, DocumentKind.ROAD_SHEET, target)
@@ -69,11 +89,11 @@ async def test_every_document_of_the_demo_season(db: Database, demo: None) -> No
         states.add(e["contract_status"])
     assert states == {"draft", "sent", "signed"}
 
-    # Every road sheet of October, day by day, in one ZIP.
+    # Every road sheet of a week of October, day by day, in one ZIP.
     async with unit_of_work(db, SYSTEM) as uow:
-        october = BatchIn(start=date(2026, 10, 1), end=date(2026, 10, 31))
-        targets = await plan(uow, DocumentKind.ROAD_SHEET, october)
-    assert len(targets) >= 20
+        week = BatchIn(start=date(2026, 10, 5), end=date(2026, 10, 11))
+        targets = await plan(uow, DocumentKind.ROAD_SHEET, week)
+    assert len(targets) >= 5
     archive = zipfile.ZipFile(
         io.BytesIO(await build(db, SYSTEM, DocumentKind.ROAD_SHEET, targets, "fr"))
     )
