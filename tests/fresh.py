@@ -7,7 +7,8 @@ is emptied too, but its sequence keeps growing, as in production: running server
 ``Fresh.restore`` brings back rows recorded once with ``Fresh.record`` (the test accounts that
 the ``people`` fixture makes through the services): the same rows, and their change-log
 entries appended again with new numbers, as if made anew; those include access changes
-(permissions), so every process drops the credentials it had cached before.
+(permissions), so every process drops the credentials it had cached before. A shipped table
+that was changed (the demo fills in the organisation's record) is brought back as it was.
 
 The copies are kept in a schema of their own (``fresh``), out of the application's.
 
@@ -49,6 +50,12 @@ LOG_COLUMNS = """
 SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)
 FROM information_schema.columns
 WHERE table_schema = 'public' AND table_name = $1 AND column_name <> 'seq'
+"""
+
+# Whether a table's rows differ from its copy's (as text: json columns have no equality).
+CHANGED = """
+SELECT (SELECT array_agg(r::text ORDER BY r::text) FROM {table} AS r)
+    IS DISTINCT FROM (SELECT array_agg(r::text ORDER BY r::text) FROM {copy} AS r)
 """
 
 
@@ -97,7 +104,15 @@ class Fresh:
     async def record(self, name: str) -> None:
         """Keep the rows made since the last ``empty`` to bring them back as ``name``."""
         tables = await self.connection.fetch(TABLES, [*SHIPPED, *KEPT, LOG])
-        kept = []
+        kept, replaced = [], []
+        for table in SHIPPED:
+            if await self.connection.fetchval(
+                CHANGED.format(table=table, copy=f"{COPIES}.{table}")
+            ):
+                await self.connection.execute(
+                    f"CREATE TABLE {COPIES}.{name}_{table} AS TABLE {table}"
+                )
+                replaced.append(table)
         for (table,) in tables:
             if await self.connection.fetchval(f"SELECT EXISTS (SELECT 1 FROM {table})"):
                 await self.connection.execute(
@@ -106,9 +121,10 @@ class Fresh:
                 kept.append(table)
         await self.connection.execute(f"CREATE TABLE {COPIES}.{name}_{LOG} AS TABLE {LOG}")
         columns = await self.connection.fetchval(LOG_COLUMNS, LOG)
-        sequences = await self.connection.fetch(SEQUENCES, kept)
+        sequences = await self.connection.fetch(SEQUENCES, kept + replaced)
         self.restoring[name] = transaction(
-            *(f"INSERT INTO {t} SELECT * FROM {COPIES}.{name}_{t}" for t in kept),
+            *(f"DELETE FROM {t}" for t in replaced),
+            *(f"INSERT INTO {t} SELECT * FROM {COPIES}.{name}_{t}" for t in kept + replaced),
             f"INSERT INTO {LOG} ({columns}) "
             f"SELECT {columns} FROM {COPIES}.{name}_{LOG} ORDER BY seq",
             *(

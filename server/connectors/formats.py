@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from openpyxl import Workbook
 
 from server.connectors.catalogue import DAY, INSTANT, Source
 from server.core.venue import venue
@@ -140,6 +139,8 @@ NUMBER_FORMATS = {
 
 
 def as_xlsx(cols: list[Column], rows: list[dict[str, Any]], fmt: str, title: str) -> bytes:
+    from openpyxl import Workbook  # here: a quarter second to import, for XLSX exports only
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -14,8 +14,6 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import load_workbook
-
 from server.core.errors import Invalid
 from server.core.i18n import _
 
@@ -66,6 +64,8 @@ def _csv(content: bytes) -> list[list[Any]]:
 
 
 def _xlsx(content: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook  # here: a quarter second to import, for XLSX files only
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:

@@ -30,18 +30,21 @@ async def saison(database_url: str, cwd: Path, *args: str) -> tuple[int, str]:
 
 async def test_one_document_then_a_month_of_them(database_url: str, run: Any, tmp_path) -> None:
     engagement = str(run["engagement"]["id"])
-    code, out = await saison(
-        database_url, tmp_path, "road-sheet", "--engagement", engagement, "--day", "2026-10-05"
+    # Three commands that only read, side by side, as three terminals would run them.
+    (code, out), (month, said), (missing, refused) = await asyncio.gather(
+        saison(
+            database_url, tmp_path, "road-sheet", "--engagement", engagement, "--day", "2026-10-05"
+        ),
+        saison(database_url, tmp_path, "road-sheet", "--month", "2026-10"),
+        saison(database_url, tmp_path, "contract", "--engagement", "999"),
     )
     assert code == 0, out
     written = tmp_path / "Feuille de route — Lac Gelé — 2026-10-05.pdf"
     assert "Lundi 5 octobre 2026" in pdf_text(written.read_bytes())
 
-    code, out = await saison(database_url, tmp_path, "road-sheet", "--month", "2026-10")
-    assert code == 0, out
-    assert "4/4" in out  # the progress bar's last state
+    assert month == 0, said
+    assert "4/4" in said  # the progress bar's last state
     archive = zipfile.ZipFile(tmp_path / "Feuilles de route — 2026-10-01 – 2026-10-31.zip")
     assert len(archive.namelist()) == 4
 
-    code, out = await saison(database_url, tmp_path, "contract", "--engagement", "999")
-    assert code == 2 and "999" in out
+    assert missing == 2 and "999" in refused

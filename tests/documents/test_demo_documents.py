@@ -1,4 +1,10 @@
-"""Every document of the demo season compiles and reads right: its shows, its days, its money."""
+"""The demo season's documents compile and read right: its shows, its days, its money.
+
+The sheets are read back for a run in each room, the contract for a run in each contract state
+(a sample: reading a PDF back takes a fifth of a second, and every confirmed run has what the
+documents print, as tests/test_demo.py checks in the database); then the road sheets of a week
+in one ZIP, and the season's activity report.
+"""
 
 from __future__ import annotations
 
@@ -38,13 +44,23 @@ async def render(db: Database, kind: DocumentKind, target: Target) -> tuple[str,
     return document.filename, pdf_text(document.pdf)
 
 
-async def test_every_document_of_the_demo_season(db: Database, demo: None) -> None:
+def first_of_each(runs: list[Any], key: str) -> list[Any]:
+    """The first run (in season order) of each value of ``key``."""
+    firsts: dict[Any, Any] = {}
+    for e in runs:
+        firsts.setdefault(e[key], e)
+    return list(firsts.values())
+
+
+async def test_the_documents_of_the_demo_season(db: Database, demo: str) -> None:
     async with db.sessions() as session:
         engagements: list[Any] = list((await session.execute(text(ENGAGEMENTS))).mappings())
     confirmed = [e for e in engagements if e["status"] == "confirmed"]
     assert len(confirmed) >= 50
-    states = set()
-    for e in confirmed:
+    # The sheets print the room, its venue and the host: one run in each room.
+    rooms = first_of_each(confirmed, "room")
+    assert len(rooms) >= 4
+    for e in rooms:
         target = Target(engagement_id=e["id"])
         title = plain(e["title"])
         name, road = await render(db, DocumentKind.ROAD_SHEET, target)
@@ -55,7 +71,12 @@ async def test_every_document_of_the_demo_season(db: Database, demo: None) -> No
         assert "€" not in road
         _name, welcome = await render(db, DocumentKind.WELCOME_SHEET, target)
         assert title in welcome and e["host"] in welcome, e["title"]
-        _name, contract = await render(db, DocumentKind.CONTRACT, target)
+    # The contract prints the money and where it stands: one run in each state.
+    states = first_of_each(confirmed, "contract_status")
+    assert {e["contract_status"] for e in states} == {"draft", "sent", "signed"}
+    for e in states:
+        title = plain(e["title"])
+        _name, contract = await render(db, DocumentKind.CONTRACT, Target(engagement_id=e["id"]))
         fee: Decimal = e["fee"]
         vat = (fee * e["vat_rate"] / 100).quantize(Decimal("0.01"))
         for expected in (
@@ -66,14 +87,12 @@ async def test_every_document_of_the_demo_season(db: Database, demo: None) -> No
             "TVA 5,5 %",
         ):
             assert expected in contract, (expected, e["title"])
-        states.add(e["contract_status"])
-    assert states == {"draft", "sent", "signed"}
 
-    # Every road sheet of October, day by day, in one ZIP.
+    # Every road sheet of a week of October, day by day, in one ZIP.
     async with unit_of_work(db, SYSTEM) as uow:
-        october = BatchIn(start=date(2026, 10, 1), end=date(2026, 10, 31))
-        targets = await plan(uow, DocumentKind.ROAD_SHEET, october)
-    assert len(targets) >= 20
+        week = BatchIn(start=date(2026, 10, 5), end=date(2026, 10, 11))
+        targets = await plan(uow, DocumentKind.ROAD_SHEET, week)
+    assert len(targets) >= 5
     archive = zipfile.ZipFile(
         io.BytesIO(await build(db, SYSTEM, DocumentKind.ROAD_SHEET, targets, "fr"))
     )
