@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import ipaddress
 import logging
@@ -24,6 +25,7 @@ from calendar_bridge.profile_routes import profile_router
 from calendar_bridge.routes import calendar_api_routers, calendar_routes, dav_at_root
 from realtime.hub import Hub
 from realtime.live import live
+from server.accounts import credentials
 from server.accounts.revocation import AccessWatch
 from server.api.accounts import account_routers
 from server.api.auth import AuthMiddleware
@@ -157,6 +159,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             embedded, url = start_embedded(settings.data_dir)
             upgrade(url)
         app.state.db = Database(url, pool_size=settings.db_pool_size, settings=settings)
+        await asyncio.to_thread(credentials.prepare)
         app.state.idempotency = IdempotencyStore(url, settings.idempotency_hours)
         # The organisation's zone and language (the environment's only at the first start).
         try:

@@ -223,7 +223,7 @@ SHOWN: tuple[str, ...] = (
 HIDDEN = frozenset({"admin_password", "password", "fast_password_hashing", "metrics_token"})
 _URLS = frozenset({"database_url", "redis_url"})
 
-SettingValue = str | int | bool | list[str] | None
+SettingValue = str | int | float | bool | list[str] | None
 
 
 def variable(name: str) -> str:
@@ -249,7 +249,7 @@ def _shown(name: str, value: object) -> SettingValue:
         return urlunsplit(parts)
     if isinstance(value, tuple):
         return [str(item) for item in value]
-    if isinstance(value, bool | int | str):
+    if isinstance(value, bool | int | float | str):
         return value
     return str(value)
 

@@ -326,6 +326,9 @@ class EntityService:
     ) -> dict[str, Any]:
         """Insert without committing, logging the creation; for services composing writes."""
         data = plain(data)
+        unknown = set(data) - set(self.table.columns.keys())
+        if unknown:  # as parameters, a key that names no column would be dropped silently
+            raise TypeError(f"{self.entity}: no column {', '.join(sorted(unknown))}")
         await self.check(data, None)
         try:
             # The values as parameters of one cached statement, not built into a new one:

@@ -270,6 +270,10 @@ async def test_settings_are_shown_with_their_variables(open_page, people):
     await expect(zone).to_contain_text("Europe/Paris")
     await expect(zone).to_contain_text("SAISON_TIMEZONE")
     await expect(page.locator("tr[data-setting=max_attachment_bytes]")).to_contain_text("20 Mo")
+    # Durations read as durations, whole seconds without a decimal point.
+    first_wait = page.locator("tr[data-setting=sign_in_first_delay] .value")
+    await expect(first_wait).to_have_text("1 s")
+    await expect(page.locator("tr[data-setting=webhook_timeout_seconds]")).to_contain_text("10 s")
     await expect(page.locator("tr[data-setting=confirm_competitors]")).to_contain_text(
         "SAISON_CONFIRM_COMPETITORS"
     )
