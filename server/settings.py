@@ -223,7 +223,7 @@ SHOWN: tuple[str, ...] = (
 HIDDEN = frozenset({"admin_password", "password", "fast_password_hashing", "metrics_token"})
 _URLS = frozenset({"database_url", "redis_url"})
 
-SettingValue = str | int | float | bool | list[str] | None
+SettingValue = str | float | bool | list[str] | None  # float: integers too, one JSON number
 
 
 def variable(name: str) -> str:
