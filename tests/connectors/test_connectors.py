@@ -238,7 +238,8 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/saison"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # Polling for shutdown every 20 ms: the default half second was every test's teardown.
+        threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()
 
     def close(self) -> None:
         self.server.shutdown()
