@@ -59,7 +59,10 @@ from tests.fresh import Fresh
 from tests.proxy import RoundRobinProxy
 from tests.services import RedisServer
 
-configure(Settings())  # as the entry points do: the venue, password hashing (fast, above)
+# As the entry points do: the venue, password hashing (fast, above). The environment's settings
+# are read once (a pydantic-settings read takes milliseconds, and each test starts from them).
+SETTINGS = Settings()
+configure(SETTINGS)
 
 BROWSER_FIXTURES = {"chromium", "open_page"}  # tests/web/conftest.py
 
@@ -260,9 +263,9 @@ async def clean(fresh: Fresh) -> None:
     """Every test starts from a new installation (tests/fresh.py), in the zone and language
     of its organisation's record as shipped (a test may have changed them)."""
     await fresh.empty()
-    set_venue(Settings())
+    set_venue(SETTINGS)
     for database in APP_DATABASES:  # a test changed the zone: their connections follow it
-        await database.use_timezone(Settings().timezone)
+        await database.use_timezone(SETTINGS.timezone)
 
 
 DEMO_LOADED: list[str] = []  # what the loader said, the one time it loaded in this process

@@ -5,11 +5,18 @@ coverage's ``patch = ["subprocess"]``) and writes ``.coverage``; its own file-by
 turned off (``--cov-report=``) so that CI's log stays readable. The lines here are read from
 that file: ``coverage report -m --skip-covered`` (or ``coverage html``) afterwards tells line by
 line what no test ran.
+
+A test marked ``unmeasured`` runs with coverage paused in the test's own process: what it
+exercises runs in a server process, which is still measured, and tracing the test's own work
+(schemathesis generating thousands of requests) only cost time. pytest-cov's ``no_cover``
+pauses only its own measurement; in a pytest-xdist worker, coverage's start-up measurement
+(``patch = ["subprocess"]``) then takes over, so both are paused here.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Generator
 from pathlib import Path
 
 import coverage
@@ -44,6 +51,27 @@ def summary(cov: coverage.Coverage) -> list[str]:
                 f"{name:<{width}}  {statements[name]:>10}  {missing[name]:>6}  {covered:6.1f}%"
             )
     return lines
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "unmeasured: coverage paused in the test process (a server process works)"
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    if item.get_closest_marker("unmeasured") is None:
+        return (yield)
+    paused = []
+    while (measuring := coverage.Coverage.current()) is not None:
+        measuring.stop()  # the one started before it, if any, takes over: stopped in turn
+        paused.append(measuring)
+    try:
+        return (yield)
+    finally:
+        for measuring in reversed(paused):
+            measuring.start()
 
 
 @pytest.hookimpl(trylast=True)

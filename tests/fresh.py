@@ -70,6 +70,7 @@ class Fresh:
     connection: asyncpg.Connection
     emptying: str = ""
     restoring: dict[str, str] = field(default_factory=dict)
+    log_rows: dict[str, int] = field(default_factory=dict)  # change-log rows of a recording
 
     @classmethod
     async def connect(cls, database_url: str) -> Fresh:
@@ -120,6 +121,7 @@ class Fresh:
                 )
                 kept.append(table)
         await self.connection.execute(f"CREATE TABLE {COPIES}.{name}_{LOG} AS TABLE {LOG}")
+        self.log_rows[name] = await self.connection.fetchval(f"SELECT count(*) FROM {LOG}")
         columns = await self.connection.fetchval(LOG_COLUMNS, LOG)
         sequences = await self.connection.fetch(SEQUENCES, kept + replaced)
         self.restoring[name] = transaction(
@@ -139,6 +141,13 @@ class Fresh:
             return False
         await self.connection.execute(self.restoring[name])
         return True
+
+    async def untouched_since(self, name: str) -> bool:
+        """Whether nothing was written since ``name`` was brought back (after ``empty``): every
+        write through the services appends to the change log."""
+        return name in self.log_rows and self.log_rows[name] == await self.connection.fetchval(
+            f"SELECT count(*) FROM {LOG}"
+        )
 
     async def close(self) -> None:
         await self.connection.close()
