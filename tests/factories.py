@@ -6,7 +6,6 @@ by the administrator over HTTP, so each record also has its change-log rows.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,28 +24,14 @@ def paris(day: str, time: str) -> str:
     return f"{day}T{time}:00+02:00"
 
 
-SEASON: list[dict[str, dict[str, Any]]] = []  # what the API answered, the one time it was made
-
-
 @pytest.fixture
 async def season(admin: Api, fresh: Fresh) -> dict[str, dict[str, Any]]:
     """One of each record: the directory, a venue with two rooms, a show and its dates.
 
-    Made over HTTP the first time a process needs it on the test accounts alone, and recorded
-    (tests/fresh.py); later tests get the same rows and change-log entries back, appended
-    anew, in two round trips instead of fourteen requests. A test whose other fixtures wrote
-    first gets a season made over HTTP on top of what they wrote.
+    Made over HTTP the first time a process needs it, then recorded and brought back, change
+    log included (``Fresh.once``).
     """
-    untouched = await fresh.untouched_since("people")
-    if untouched and SEASON:
-        await fresh.empty()
-        assert await fresh.restore("season")
-        return copy.deepcopy(SEASON[0])
-    s = await make_season(admin)
-    if untouched:
-        await fresh.record("season")
-        SEASON.append(copy.deepcopy(s))
-    return s
+    return await fresh.once("season", on="people", make=lambda: make_season(admin))
 
 
 async def make_season(admin: Api) -> dict[str, dict[str, Any]]:

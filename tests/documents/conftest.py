@@ -40,8 +40,14 @@ def file_name(response: Any) -> str:
 
 
 @pytest.fixture
-async def run(admin, people, season) -> dict[str, Any]:
-    """The run of Le Lac Gelé, made through the API; ids of what documents print."""
+async def run(admin, people, season, fresh) -> dict[str, Any]:
+    """The run of Le Lac Gelé, made through the API (once a process, then brought back:
+    ``Fresh.once``); ids of what documents print."""
+    return await fresh.once("run", on="season", make=lambda: make_run(people, season))
+
+
+async def make_run(people: dict[str, Any], season: dict[str, Any]) -> dict[str, Any]:
+    admin = people["admin"]
     venue_org = await admin.create(
         "/organisations",
         {
