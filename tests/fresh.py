@@ -155,7 +155,8 @@ class Fresh:
     async def untouched_since(self, name: str) -> bool:
         """Whether the database holds what ``name`` recorded and nothing more: it was the last
         brought back (or recorded), and the change log, which every write through the services
-        appends to, has grown by nothing since."""
+        appends to, has grown by nothing since. A fixture that writes otherwise (raw SQL) must
+        not come before one that uses ``once``: its rows would be emptied."""
         return self.current == name and self.log_rows[name] == await self.connection.fetchval(
             f"SELECT count(*) FROM {LOG}"
         )
