@@ -25,6 +25,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 GO = b"g"  # what a held process waits for
+# How coverage.py (patch = ["subprocess"]) tells a new Python process to measure itself.
+COVERAGE_VARIABLES = ("COVERAGE_PROCESS_CONFIG", "COVERAGE_PROCESS_START")
 
 
 @dataclass
@@ -89,6 +91,7 @@ def spawn_server(
     port: int = 0,
     stderr: IO[bytes] | int | None = None,
     held: bool = False,
+    measured: bool = True,
 ) -> ServerProcess:
     """A uvicorn process on 127.0.0.1:``port`` (0: any free port), not waited for; ``env``
     adds to (and may set REDIS_URL in) the environment, from which REDIS_URL is otherwise
@@ -96,8 +99,10 @@ def spawn_server(
     ``stderr`` (default: this process's).
 
     ``held``: the process imports the application (most of a start), then waits for
-    ``release`` (or ``ready``) to start it: a restart without waiting for the imports."""
-    environment = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    ``release`` (or ``ready``) to start it: a restart without waiting for the imports.
+    ``measured=False``: coverage, if it measures this process, does not measure that one."""
+    left_out = {"REDIS_URL"} | (set() if measured else set(COVERAGE_VARIABLES))
+    environment = {k: v for k, v in os.environ.items() if k not in left_out}
     environment.update(
         {
             "DATABASE_URL": database_url,

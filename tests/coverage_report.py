@@ -7,8 +7,8 @@ that file: ``coverage report -m --skip-covered`` (or ``coverage html``) afterwar
 line what no test ran.
 
 A test marked ``unmeasured`` runs with coverage paused in the test's own process: what it
-exercises runs in a server process, which is still measured, and tracing the test's own work
-(schemathesis generating thousands of requests) only cost time. pytest-cov's ``no_cover``
+exercises runs in a server process, and tracing the test's own work (schemathesis generating
+thousands of requests) only cost time. pytest-cov's ``no_cover``
 pauses only its own measurement; in a pytest-xdist worker, coverage's start-up measurement
 (``patch = ["subprocess"]``) then takes over, so both are paused here. Measuring starts again
 in the test's thread and in threads started later; threads that already ran (the documents'

@@ -32,6 +32,7 @@ import schemathesis
 from requests.structures import CaseInsensitiveDict
 from schemathesis.transport.requests import ManagedCookiesSession
 
+from server.processes import spawn_server
 from tests.conftest import Api
 
 # Every check schemathesis has, except where noted.
@@ -106,8 +107,20 @@ def part_of(method: str, path: str) -> int:
     return zlib.crc32(f"{method.upper()} {path}".encode()) % PARTS
 
 
+@pytest.fixture(scope="session")
+def unmeasured_server(database_url: str) -> Iterator[str]:
+    """A server process of the run's database that coverage does not measure: its thousands
+    of generated requests ran no line the other tests do not (1 December: the run missed
+    2,239 statements of 15,490 without measuring them, 2,234 to 2,243 with), and measuring
+    them cost seconds of each part."""
+    server = spawn_server(database_url, measured=False).ready()
+    yield server.url
+    server.stop()
+
+
 @pytest.fixture
-def api_schema(server_url: str, own_access: dict[str, Any]) -> Any:
+def api_schema(unmeasured_server: str, own_access: dict[str, Any]) -> Any:
+    server_url = unmeasured_server
     config = schemathesis.Config.from_dict(
         {
             "seed": SEED,
