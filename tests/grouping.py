@@ -35,7 +35,8 @@ def group_of(item: pytest.Item) -> str | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if getattr(config, "workerinput", None) is None and config.pluginmanager.has_plugin("xdist"):
+    distributed = config.pluginmanager.has_plugin("xdist") and config.getvalue("dist") != "no"
+    if getattr(config, "workerinput", None) is None and distributed:
         os.environ[GROUPS_DIR] = tempfile.mkdtemp(prefix="saison-test-groups-")
 
 
