@@ -34,15 +34,18 @@ def group_of(item: pytest.Item) -> str | None:
     return next((group for fixture, group in SHARED.items() if fixture in fixtures), None)
 
 
+MADE = pytest.StashKey[str]()  # the directory this (main) process made
+
+
 def pytest_configure(config: pytest.Config) -> None:
     distributed = config.pluginmanager.has_plugin("xdist") and config.getvalue("dist") != "no"
     if getattr(config, "workerinput", None) is None and distributed:
-        os.environ[GROUPS_DIR] = tempfile.mkdtemp(prefix="saison-test-groups-")
+        os.environ[GROUPS_DIR] = config.stash[MADE] = tempfile.mkdtemp(prefix="saison-groups-")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if getattr(config, "workerinput", None) is None and GROUPS_DIR in os.environ:
-        shutil.rmtree(os.environ.pop(GROUPS_DIR), ignore_errors=True)
+    if MADE in config.stash:
+        shutil.rmtree(config.stash[MADE], ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -71,5 +74,17 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
                 for written in Path(os.environ[GROUPS_DIR]).glob("*.json"):
                     self.groups.update(json.loads(written.read_text()))
             return self.groups.get(nodeid, nodeid)
+
+        def remove_node(self, node: Any) -> str | None:
+            """As ``load`` does, a test that took its process down is reported, not run again
+            (``loadscope`` would give it to the next process, and crash that one too)."""
+            workload = self.assigned_work[node]
+            pending = (n for unit in workload.values() for n, done in unit.items() if not done)
+            crashed = next(pending, None)
+            for unit in workload.values():
+                if crashed in unit:
+                    unit[crashed] = True
+            super().remove_node(node)
+            return crashed
 
     return Grouped(config, log)
