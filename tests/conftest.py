@@ -268,20 +268,14 @@ async def clean(fresh: Fresh) -> None:
         await database.use_timezone(SETTINGS.timezone)
 
 
-DEMO_LOADED: list[str] = []  # what the loader said, the one time it loaded in this process
-
-
 @pytest.fixture
 async def demo(db: Database, fresh: Fresh) -> str:
-    """The demo season, loaded by its real loader (what ``saison demo`` runs) once in a run,
-    then brought back as it was for each test that reads it (tests/fresh.py): what the loader
-    said when it loaded."""
+    """The demo season, loaded by its real loader (what ``saison demo`` runs) into a new
+    installation once in a process, then brought back as it was for each test that reads it
+    (``Fresh.once``): what the loader said when it loaded."""
     from server.demo import load_demo
 
-    if not await fresh.restore("demo"):
-        DEMO_LOADED[:] = [await load_demo(db, progress=False)]
-        await fresh.record("demo")
-    return DEMO_LOADED[0]
+    return await fresh.once("demo", on=None, make=lambda: load_demo(db, progress=False))
 
 
 class Api:

@@ -8,12 +8,12 @@ line what no test ran.
 
 A test marked ``unmeasured`` runs with coverage paused in the test's own process: what it
 exercises runs in a server process, and tracing the test's own work (schemathesis generating
-thousands of requests) only cost time. pytest-cov's ``no_cover``
-pauses only its own measurement; in a pytest-xdist worker, coverage's start-up measurement
-(``patch = ["subprocess"]``) then takes over, so both are paused here. Measuring starts again
-in the test's thread and in threads started later; threads that already ran (the documents'
-compiler pool) stay unmeasured for the rest of that process, so a few lines only ever run
-there may be counted as missed.
+thousands of requests) only cost time. pytest-cov's ``no_cover`` pauses only its own
+measurement; in a pytest-xdist worker, coverage's start-up measurement (``patch =
+["subprocess"]``) then takes over, so both are paused here. Measuring starts again in the test's
+thread and in threads started later; threads that already ran (the documents' compiler pool)
+stay unmeasured for the rest of that process, so a few lines only ever run there may be counted
+as missed.
 """
 
 from __future__ import annotations

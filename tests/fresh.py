@@ -152,20 +152,22 @@ class Fresh:
         self.current = name
         return True
 
-    async def untouched_since(self, name: str) -> bool:
-        """Whether the database holds what ``name`` recorded and nothing more: it was the last
-        brought back (or recorded), and the change log, which every write through the services
-        appends to, has grown by nothing since. A fixture that writes otherwise (raw SQL) must
-        not come before one that uses ``once``: its rows would be emptied."""
-        return self.current == name and self.log_rows[name] == await self.connection.fetchval(
-            f"SELECT count(*) FROM {LOG}"
-        )
+    async def untouched_since(self, name: str | None) -> bool:
+        """Whether the database holds what ``name`` recorded (``None``: a new installation)
+        and nothing more: it was the last brought back (or recorded, or emptied), and the change
+        log, which every write through the services appends to, has grown by nothing since. A
+        fixture that writes otherwise (raw SQL) must not come before one that uses ``once``:
+        its rows would be emptied."""
+        if self.current != name:
+            return False
+        rows = 0 if name is None else self.log_rows[name]
+        return rows == await self.connection.fetchval(f"SELECT count(*) FROM {LOG}")
 
-    async def once(self, name: str, on: str, make: Callable[[], Awaitable[T]]) -> T:
-        """What ``make`` makes through the API on top of the recording ``on``: made the first
-        time and recorded as ``name``, then brought back (two round trips instead of dozens of
-        requests) with what ``make`` returned. Made anew, and not recorded, on a database that
-        holds more than ``on`` (another fixture wrote first)."""
+    async def once(self, name: str, on: str | None, make: Callable[[], Awaitable[T]]) -> T:
+        """What ``make`` makes through the services on top of the recording ``on`` (``None``: a
+        new installation): made the first time and recorded as ``name``, then brought back (two
+        round trips instead of dozens of requests) with what ``make`` returned. Made anew, and
+        not recorded, on a database that holds more than ``on`` (another fixture wrote first)."""
         untouched = await self.untouched_since(on)
         if untouched and name in self.made:
             await self.empty()

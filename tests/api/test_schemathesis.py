@@ -120,7 +120,6 @@ def unmeasured_server(database_url: str) -> Iterator[str]:
 
 @pytest.fixture
 def api_schema(unmeasured_server: str, own_access: dict[str, Any]) -> Any:
-    server_url = unmeasured_server
     config = schemathesis.Config.from_dict(
         {
             "seed": SEED,
@@ -140,7 +139,9 @@ def api_schema(unmeasured_server: str, own_access: dict[str, Any]) -> Any:
         }
     )
     return schemathesis.openapi.from_url(
-        server_url + "/schema/openapi.json", config=config, headers=dict(own_access["headers"])
+        unmeasured_server + "/schema/openapi.json",
+        config=config,
+        headers=dict(own_access["headers"]),
     )
 
 
