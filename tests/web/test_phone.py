@@ -9,7 +9,7 @@ from typing import Any
 from playwright.async_api import Page
 
 from tests.conftest import Api
-from tests.web.conftest import OpenPage
+from tests.web.conftest import THURSDAY, OpenPage
 
 PHONE = {"width": 390, "height": 800}
 
@@ -43,3 +43,31 @@ async def test_record_pages_and_lists_fit_a_phone_screen(
         await page.get_by_role("heading", name=heading).first.wait_for()
         await page.wait_for_load_state("networkidle")
         assert await sideways(page) == 0, f"{path} scrolls sideways on a phone"
+
+
+async def test_room_names_on_a_phone_timeline_end_in_an_ellipsis_not_mid_letter(
+    open_page: OpenPage, stage: dict[str, Any]
+):
+    """The rooms column is narrow on a phone: a name that does not fit is shortened with "…"
+    inside the column, never cut off by its edge."""
+    page = await open_page(
+        "technique@test.saison", f"/planning?view=week&date={THURSDAY}", viewport=PHONE
+    )
+    await page.locator(".sa-room", has_text="Grande salle").wait_for()
+    labels = await page.evaluate(
+        """() => [...document.querySelectorAll('.calendar .sa-room, .calendar .sa-venue')]
+          .map(el => {
+            const column = el.closest('.ec-sidebar').getBoundingClientRect();
+            const box = el.getBoundingClientRect();
+            return {
+                name: el.textContent,
+                inside: box.left >= column.left - 1 && box.right <= column.right + 1,
+                shortened: el.scrollWidth > el.clientWidth,
+                ellipsis: getComputedStyle(el).textOverflow === 'ellipsis',
+            };
+        })"""
+    )
+    assert {label["name"] for label in labels} >= {"Théâtre de la Halle", "Grande salle", "Studio"}
+    for label in labels:
+        assert label["inside"], f"{label['name']} runs past the rooms column"
+        assert not label["shortened"] or label["ellipsis"], label
